@@ -1,0 +1,301 @@
+"""Document-type schemas and reference data, read from content/_schemas and content/_data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FIELD_TYPES = {
+    "string",
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "year",
+    "enum",
+    "ref",
+    "list",
+    "object",
+    "attachment",
+}
+REF_KINDS = {"region", "tag", "stakeholder_group", "reference", "indicator", "document"}
+ROLES = ("anggota", "pelatih", "moderator", "admin")
+
+
+class SchemaError(Exception):
+    """A schema or reference-data file is itself malformed (a developer error)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One declared field of a document type (possibly nested)."""
+
+    name: str
+    type: str
+    required: bool = False
+    label: dict[str, str] = field(default_factory=dict)
+    help: dict[str, str] = field(default_factory=dict)
+    values: tuple[str, ...] = ()
+    ref: str | None = None
+    document_type: str | None = None
+    items: Field | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    default: Any = None
+    form: bool = True
+
+    def label_in(self, lang: str = "id") -> str:
+        """The field's label in ``lang``, falling back to Indonesian, then the name."""
+        return self.label.get(lang) or self.label.get("id") or self.name
+
+    def help_in(self, lang: str = "id") -> str:
+        """The field's help text in ``lang``."""
+        return self.help.get(lang) or self.help.get("id") or ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A document type: its fields (common ones included) and presentation."""
+
+    type: str
+    label: dict[str, str]
+    plural: dict[str, str]
+    description: dict[str, str]
+    fields: dict[str, Field]
+    listing: tuple[str, ...]
+    facets: tuple[str, ...]
+    contribute: tuple[str, ...]
+    body_sections: tuple[str, ...] = ()
+    path: Path | None = None
+
+    def label_in(self, lang: str = "id") -> str:
+        """The type's name in ``lang``."""
+        return self.label.get(lang) or self.label["id"]
+
+    def plural_in(self, lang: str = "id") -> str:
+        """The type's plural name in ``lang``."""
+        return self.plural.get(lang) or self.plural.get("id") or self.label_in(lang)
+
+    def may_contribute(self, role: str) -> bool:
+        """Whether a member with ``role`` may contribute documents of this type."""
+        return role in self.contribute
+
+
+def _field(name: str, spec: Any, where: str) -> Field:
+    if not isinstance(spec, dict):
+        raise SchemaError(f"{where}: field {name!r} must be a mapping")
+    ftype = spec.get("type")
+    if ftype not in FIELD_TYPES:
+        raise SchemaError(f"{where}: field {name!r} has unknown type {ftype!r}")
+    items = None
+    if ftype == "list":
+        if "items" not in spec:
+            raise SchemaError(f"{where}: list field {name!r} needs items")
+        items = _field(name, spec["items"], where)
+    sub = {}
+    if ftype == "object":
+        sub = {str(k): _field(str(k), v, where) for k, v in (spec.get("fields") or {}).items()}
+    if ftype == "ref" and spec.get("ref") not in REF_KINDS:
+        raise SchemaError(f"{where}: field {name!r} has unknown ref {spec.get('ref')!r}")
+    if ftype == "enum" and not spec.get("values"):
+        raise SchemaError(f"{where}: enum field {name!r} needs values")
+    return Field(
+        name=name,
+        type=ftype,
+        required=bool(spec.get("required", False)),
+        label=dict(spec.get("label") or {}),
+        help=dict(spec.get("help") or {}),
+        values=tuple(str(v) for v in spec.get("values") or ()),
+        ref=spec.get("ref"),
+        document_type=spec.get("document_type"),
+        items=items,
+        fields=sub,
+        max_length=spec.get("max_length"),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        default=spec.get("default"),
+        form=bool(spec.get("form", True)),
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise SchemaError(f"{path}: {exc}") from exc
+
+
+def load_schemas(content_root: Path) -> dict[str, Schema]:
+    """Read every ``content/_schemas/<type>.yml``, common fields merged in."""
+    folder = Path(content_root) / "_schemas"
+    common_path = folder / "_common.yml"
+    common = _read_yaml(common_path) if common_path.exists() else {}
+    common_fields = {
+        str(k): _field(str(k), v, str(common_path)) for k, v in (common.get("fields") or {}).items()
+    }
+    schemas: dict[str, Schema] = {}
+    for path in sorted(folder.glob("*.yml")):
+        if path.name.startswith("_"):
+            continue
+        data = _read_yaml(path)
+        if not isinstance(data, dict) or data.get("type") != path.stem:
+            raise SchemaError(f"{path}: 'type' must be {path.stem!r}")
+        own = {str(k): _field(str(k), v, str(path)) for k, v in (data.get("fields") or {}).items()}
+        fields = {**common_fields, **own}
+        for column in list(data.get("listing") or []) + list(data.get("facets") or []):
+            if column not in fields:
+                raise SchemaError(f"{path}: listing/facet {column!r} is not a field")
+        for role in data.get("contribute") or []:
+            if role not in ROLES:
+                raise SchemaError(f"{path}: unknown role {role!r}")
+        schemas[path.stem] = Schema(
+            type=path.stem,
+            label=dict(data.get("label") or {"id": path.stem}),
+            plural=dict(data.get("plural") or data.get("label") or {"id": path.stem}),
+            description=dict(data.get("description") or {}),
+            fields=fields,
+            listing=tuple(data.get("listing") or ("title", "date")),
+            facets=tuple(data.get("facets") or ()),
+            contribute=tuple(data.get("contribute") or ()),
+            body_sections=tuple(data.get("body_sections") or ()),
+            path=path,
+        )
+    if not schemas:
+        raise SchemaError(f"{folder}: no document schemas found")
+    return schemas
+
+
+@dataclass(frozen=True)
+class Region:
+    """A province, a district (kabupaten/kota) or the nation."""
+
+    code: str
+    name: str
+    level: str  # nasional, provinsi, kabkota
+    province: str | None = None  # the province code of a district
+
+    @property
+    def province_code(self) -> str | None:
+        """The province this region is in (itself for a province, None for the nation)."""
+        if self.level == "provinsi":
+            return self.code
+        return self.province
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator of the catalogue and how its figures aggregate."""
+
+    id: str
+    name: dict[str, str]
+    unit: str
+    aggregation: str  # sum or weighted_mean
+    base: dict[str, str] = field(default_factory=dict)
+
+    def name_in(self, lang: str = "id") -> str:
+        """The indicator's name in ``lang``."""
+        return self.name.get(lang) or self.name["id"]
+
+
+@dataclass(frozen=True)
+class RefItem:
+    """An entry of a simple labelled list (tags, stakeholder groups, references)."""
+
+    id: str
+    label: dict[str, str]
+    description: dict[str, str] = field(default_factory=dict)
+
+    def label_in(self, lang: str = "id") -> str:
+        """The entry's label in ``lang``."""
+        return self.label.get(lang) or self.label.get("id") or self.id
+
+
+@dataclass
+class RefData:
+    """All reference lists of content/_data."""
+
+    regions: dict[str, Region]
+    tags: dict[str, RefItem]
+    groups: dict[str, RefItem]
+    references: dict[str, RefItem]
+    indicators: dict[str, Indicator]
+    region_source: str = ""
+
+    def provinces(self) -> list[Region]:
+        """Provinces in code order."""
+        return [r for r in self.regions.values() if r.level == "provinsi"]
+
+    def districts_of(self, province_code: str) -> list[Region]:
+        """Districts of one province in code order."""
+        return [r for r in self.regions.values() if r.province == province_code]
+
+    def values_for(self, ref: str) -> dict[str, Any]:
+        """The known ids of one reference kind (not documents)."""
+        return {
+            "region": self.regions,
+            "tag": self.tags,
+            "stakeholder_group": self.groups,
+            "reference": self.references,
+            "indicator": self.indicators,
+        }[ref]
+
+
+def _items(data: Any, key: str, path: Path) -> list[RefItem]:
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise SchemaError(f"{path}: expected a list under {key!r}")
+    return [
+        RefItem(
+            id=str(e["id"]), label=dict(e.get("label") or {}), description=dict(e.get("description") or {})
+        )
+        for e in data[key]
+    ]
+
+
+def load_refdata(content_root: Path) -> RefData:
+    """Read the reference lists in ``content/_data``."""
+    folder = Path(content_root) / "_data"
+    wilayah_path = folder / "wilayah.yml"
+    wilayah = _read_yaml(wilayah_path)
+    regions: dict[str, Region] = {}
+    national = wilayah.get("national") or {"code": "00", "name": "Nasional"}
+    regions[str(national["code"])] = Region(str(national["code"]), str(national["name"]), "nasional")
+    for prov in wilayah.get("provinces") or []:
+        code = str(prov["code"])
+        regions[code] = Region(code, str(prov["name"]), "provinsi")
+        for dist in prov.get("districts") or []:
+            dcode = str(dist["code"])
+            if not dcode.startswith(code + "."):
+                raise SchemaError(f"{wilayah_path}: district {dcode} is not under province {code}")
+            regions[dcode] = Region(dcode, str(dist["name"]), "kabkota", province=code)
+    ind_path = folder / "indikator.yml"
+    ind_data = _read_yaml(ind_path)
+    indicators = {}
+    for e in ind_data.get("indicators") or []:
+        if e.get("aggregation") not in ("sum", "weighted_mean"):
+            raise SchemaError(f"{ind_path}: indicator {e.get('id')!r}: aggregation must be sum or weighted_mean")
+        indicators[str(e["id"])] = Indicator(
+            id=str(e["id"]),
+            name=dict(e["name"]),
+            unit=str(e["unit"]),
+            aggregation=e["aggregation"],
+            base=dict(e.get("base") or {}),
+        )
+    return RefData(
+        regions=regions,
+        tags={t.id: t for t in _items(_read_yaml(folder / "tags.yml"), "tags", folder / "tags.yml")},
+        groups={
+            g.id: g for g in _items(_read_yaml(folder / "kelompok.yml"), "groups", folder / "kelompok.yml")
+        },
+        references={
+            r.id: r for r in _items(_read_yaml(folder / "rujukan.yml"), "references", folder / "rujukan.yml")
+        },
+        indicators=indicators,
+        region_source=str(wilayah.get("source") or ""),
+    )
