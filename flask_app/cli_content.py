@@ -95,7 +95,11 @@ def _skeleton_value(spec: Field) -> Any:
 def skeleton(doc_type: str, title: str, root: Path) -> str:
     """The text of a new document: every required field filled, a body outline from the schema."""
     schema = load_schemas(root)[doc_type]
-    meta: dict[str, Any] = {"title": title, "summary": "TODO: satu atau dua kalimat ringkasan.", "date": dt.date.today()}
+    meta: dict[str, Any] = {
+        "title": title,
+        "summary": "TODO: satu atau dua kalimat ringkasan.",
+        "date": dt.date.today(),
+    }
     for name, spec in schema.fields.items():
         if spec.required and name not in meta:
             meta[name] = _skeleton_value(spec)

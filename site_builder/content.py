@@ -209,7 +209,12 @@ def _construct(node: yaml.Node, path: tuple[str, ...], lines: dict[str, int], st
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, str(i)), lines, state) for i, item in enumerate(node.value)]
-    return _SCALAR_LOADER.construct_object(node, deep=True)
+    try:
+        return _SCALAR_LOADER.construct_object(node, deep=True)
+    except ValueError:
+        # A scalar YAML recognises but cannot build (a date like 2024-13-45): keep the text, so
+        # the field's validator reports it with its own message.
+        return node.value
 
 
 def _parse_front_matter(text: str) -> tuple[Any, dict[str, int], str, int]:
@@ -393,12 +398,11 @@ class _Validator:
 def _type_checks(doc_type: str, meta: dict[str, Any], v: _Validator, today: dt.date) -> None:
     """Checks across fields that a per-field schema cannot say."""
     period = meta.get("period")
-    if isinstance(period, dict) and period.get("start") and period.get("end"):
-        if period["end"] < period["start"]:
-            v.add("period.end", "period_reversed", start=period["start"], end=period["end"])
-    if doc_type == "pedoman" and meta.get("review_by") and meta["review_by"] < today:
-        if meta.get("status") != "dicabut":
-            v.add("review_by", "review_overdue", severity="warning", value=meta["review_by"].isoformat())
+    if isinstance(period, dict) and period.get("start") and period.get("end") and period["end"] < period["start"]:
+        v.add("period.end", "period_reversed", start=period["start"], end=period["end"])
+    review_by = meta.get("review_by")
+    if doc_type == "pedoman" and review_by and review_by < today and meta.get("status") != "dicabut":
+        v.add("review_by", "review_overdue", severity="warning", value=review_by.isoformat())
     if doc_type == "program":
         _program_checks(meta, v)
 
@@ -413,9 +417,9 @@ def _program_checks(meta: dict[str, Any], v: _Validator) -> None:
         indicator = refdata.indicators.get(row.get("indicator", ""))
         if indicator and row.get("unit") and row["unit"] != indicator.unit:
             v.add(f"{where}.unit", "unit_mismatch", value=row["unit"], indicator=indicator.id, expected=indicator.unit)
-        if indicator and indicator.aggregation == "weighted_mean" and "base" not in row:
-            if row.get("realization") is not None:
-                v.add(f"{where}.base", "missing_base", indicator=indicator.id)
+        weighted = indicator is not None and indicator.aggregation == "weighted_mean"
+        if weighted and "base" not in row and row.get("realization") is not None:
+            v.add(f"{where}.base", "missing_base", indicator=indicator.id)
         region = refdata.regions.get(row.get("region", ""))
         if region and not national and region.province_code not in provinces:
             v.add(
@@ -425,9 +429,9 @@ def _program_checks(meta: dict[str, Any], v: _Validator) -> None:
                 provinces=", ".join(sorted(p for p in provinces if p)) or "-",
             )
         year = row.get("year")
-        if year and period.get("start") and period.get("end"):
-            if not period["start"] <= year <= period["end"]:
-                v.add(f"{where}.year", "year_outside_period", value=year, start=period["start"], end=period["end"])
+        start, end = period.get("start"), period.get("end")
+        if year and start and end and not start <= year <= end:
+            v.add(f"{where}.year", "year_outside_period", value=year, start=start, end=end)
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -435,9 +439,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [
-                Problem(rel, 1, "", "too_large", {"size": f"{size / 1048576:.1f} MB", "limit": "1 MB"})
-            ]
+            return None, [Problem(rel, 1, "", "too_large", {"size": f"{size / 1048576:.1f} MB", "limit": "1 MB"})]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(rel, 1, "", "unreadable", {"detail": exc.strerror or str(exc)})]

@@ -48,4 +48,6 @@ def render_markdown(text: str, *, untrusted: bool) -> str:
 
 def render_inline(text: str) -> str:
     """A one-line untrusted value (a title, a summary) as sanitised inline HTML."""
-    return sanitize_html(markdown.markdown(text, extensions=[], output_format="html").removeprefix("<p>").removesuffix("</p>"))
+    return sanitize_html(
+        markdown.markdown(text, extensions=[], output_format="html").removeprefix("<p>").removesuffix("</p>")
+    )

@@ -137,9 +137,7 @@ def load_schemas(content_root: Path) -> dict[str, Schema]:
     folder = Path(content_root) / "_schemas"
     common_path = folder / "_common.yml"
     common = _read_yaml(common_path) if common_path.exists() else {}
-    common_fields = {
-        str(k): _field(str(k), v, str(common_path)) for k, v in (common.get("fields") or {}).items()
-    }
+    common_fields = {str(k): _field(str(k), v, str(common_path)) for k, v in (common.get("fields") or {}).items()}
     schemas: dict[str, Schema] = {}
     for path in sorted(folder.glob("*.yml")):
         if path.name.startswith("_"):
@@ -251,9 +249,7 @@ def _items(data: Any, key: str, path: Path) -> list[RefItem]:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise SchemaError(f"{path}: expected a list under {key!r}")
     return [
-        RefItem(
-            id=str(e["id"]), label=dict(e.get("label") or {}), description=dict(e.get("description") or {})
-        )
+        RefItem(id=str(e["id"]), label=dict(e.get("label") or {}), description=dict(e.get("description") or {}))
         for e in data[key]
     ]
 
@@ -290,12 +286,8 @@ def load_refdata(content_root: Path) -> RefData:
     return RefData(
         regions=regions,
         tags={t.id: t for t in _items(_read_yaml(folder / "tags.yml"), "tags", folder / "tags.yml")},
-        groups={
-            g.id: g for g in _items(_read_yaml(folder / "kelompok.yml"), "groups", folder / "kelompok.yml")
-        },
-        references={
-            r.id: r for r in _items(_read_yaml(folder / "rujukan.yml"), "references", folder / "rujukan.yml")
-        },
+        groups={g.id: g for g in _items(_read_yaml(folder / "kelompok.yml"), "groups", folder / "kelompok.yml")},
+        references={r.id: r for r in _items(_read_yaml(folder / "rujukan.yml"), "references", folder / "rujukan.yml")},
         indicators=indicators,
         region_source=str(wilayah.get("source") or ""),
     )
