@@ -209,3 +209,26 @@ def test_starter_content_loads_without_errors() -> None:
     assert "dapat diagregasi secara nasional" in seed["urgensi-pembentukan-pokja-pkp-provinsi"].body
     examples = [d for d in corpus.documents if d.type != "pedoman"]
     assert all(d.example for d in examples), [d.slug for d in examples if not d.example]
+
+
+def test_loader_never_crashes_on_mangled_files(content_tree: Path) -> None:
+    """Truncated, spliced and byte-flipped versions of valid files are reported, never raised."""
+    import random
+
+    rng = random.Random(20261127)
+    originals = [p.read_bytes() for p in sorted(content_tree.rglob("*.md"))]
+    for i in range(150):
+        data = bytearray(rng.choice(originals))
+        cut = rng.randrange(len(data))
+        if i % 3 == 0:
+            data = data[:cut]
+        elif i % 3 == 1:
+            data[cut] = rng.randrange(256)
+        else:
+            data[cut:cut] = rng.choice([b": [", b"&a", b"*a", b"\t", b"---\n", b"{", b"!!python/object:os.system"])
+        _write(content_tree, f"pedoman/mangled-{i}.md", bytes(data))
+    corpus = load(content_tree)
+    assert corpus.files_checked == len(originals) + 150
+    bad = {p.path for p in corpus.errors}
+    assert all(p.line >= 1 for p in corpus.problems)
+    assert len(bad) + len(corpus.documents) == corpus.files_checked
