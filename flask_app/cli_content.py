@@ -50,6 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         t(
             "check_summary",
             args.lang,
+            files=corpus.files_checked,
             documents=len(corpus.documents),
             errors=len(corpus.errors),
             warnings=len(corpus.warnings),

@@ -183,6 +183,7 @@ class _YamlRejected(Exception):
         self.key, self.line, self.params = key, line, params
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _SCALAR_LOADER = yaml.SafeLoader("")  # used only to resolve scalar nodes (ints, dates, ...)
 
 
@@ -202,13 +203,16 @@ def _construct(node: yaml.Node, path: tuple[str, ...], lines: dict[str, int], st
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _YamlRejected("yaml_alias", key_node.start_mark.line)
-            key = _construct(key_node, path, {}, state)
-            if isinstance(key, (list, dict)):
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise _YamlRejected("not_mapping", key_node.start_mark.line)
+            # Keys are names, taken as written: YAML 1.1 would read `no:` (a decision's number) as False.
+            key = key_node.value
             result[key] = _construct(value_node, (*path, str(key)), lines, state)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, str(i)), lines, state) for i, item in enumerate(node.value)]
+    if node.tag == _STR_TAG:  # the common case, without the constructor's overhead
+        return node.value
     try:
         return _SCALAR_LOADER.construct_object(node, deep=True)
     except ValueError:

@@ -163,8 +163,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "unreadable": {"id": "tidak dapat dibaca: {detail}", "en": "cannot be read: {detail}"},
     # check command
     "check_summary": {
-        "id": "{documents} dokumen diperiksa: {errors} galat, {warnings} peringatan",
-        "en": "{documents} documents checked: {errors} errors, {warnings} warnings",
+        "id": "{files} berkas diperiksa, {documents} dokumen sah: {errors} galat, {warnings} peringatan",
+        "en": "{files} files checked, {documents} valid documents: {errors} errors, {warnings} warnings",
     },
     "warning_prefix": {"id": "peringatan", "en": "warning"},
     # new command

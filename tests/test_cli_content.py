@@ -17,7 +17,7 @@ from tests.test_content import BAD_FILES, _write
 def test_check_passes_on_the_starter_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(CONTENT)]) == 0
     err = capsys.readouterr().err
-    assert " dokumen diperiksa: 0 galat, " in err
+    assert " dokumen sah: 0 galat, " in err
 
 
 def test_check_reports_every_bad_file_with_path_line_field_and_exits_1(
@@ -30,7 +30,7 @@ def test_check_reports_every_bad_file_with_path_line_field_and_exits_1(
     lines = out.out.splitlines()
     for _, _, expected in BAD_FILES:
         assert f"{empty_tree.as_posix()}/{expected}" in lines
-    assert f"0 dokumen diperiksa: {len(BAD_FILES)} galat, 0 peringatan" in out.err
+    assert f"{len(BAD_FILES)} berkas diperiksa, 0 dokumen sah: {len(BAD_FILES)} galat, 0 peringatan" in out.err
 
 
 def test_check_speaks_english_on_request(empty_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,7 +38,7 @@ def test_check_speaks_english_on_request(empty_tree: Path, capsys: pytest.Captur
     assert main(["check", str(empty_tree), "--lang", "en"]) == 1
     out = capsys.readouterr()
     assert out.out.strip() == f"{empty_tree.as_posix()}/pedoman/kosong.md:1: empty file"
-    assert "0 documents checked: 1 errors, 0 warnings" in out.err
+    assert "1 files checked, 0 valid documents: 1 errors, 0 warnings" in out.err
 
 
 def test_warnings_fail_only_with_strict(make_doc, empty_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -232,3 +232,14 @@ def test_loader_never_crashes_on_mangled_files(content_tree: Path) -> None:
     bad = {p.path for p in corpus.errors}
     assert all(p.line >= 1 for p in corpus.problems)
     assert len(bad) + len(corpus.documents) == corpus.files_checked
+
+
+def test_keys_are_taken_as_written_so_decision_no_works(make_doc, empty_tree: Path) -> None:
+    path = make_doc("keputusan", "rapat", base_meta("Rapat", meeting={"kind": "pleno"}))
+    text = path.read_text(encoding="utf-8").replace(
+        "---\n\n", "decisions:\n- no: 1\n  text: Sepakat.\n  status: terbuka\n---\n\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    corpus = load(empty_tree)
+    assert corpus.problems == []
+    assert corpus.documents[0].meta["decisions"][0]["no"] == 1
