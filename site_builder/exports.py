@@ -1,0 +1,217 @@
+"""Open data: every aggregate and every programme target as CSV and JSON, rebuilt with the site.
+
+Column names are part of the public contract: they are declared once here (``DATA_DICTIONARY``),
+documented on the dashboard page from this same constant, and never renamed; new columns are only
+ever appended. Files are UTF-8, numbers are plain machine numbers (dot decimal, no thousands
+separator; whole numbers without ``.0``), dates are ISO 8601 (YYYY-MM-DD), an empty CSV cell / JSON
+``null`` means *not reported*, and booleans are ``true``/``false``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .aggregate import LEVELS, Aggregate, Aggregation, TargetRow
+from .schemas import RefData
+
+DATA_DIR = "data"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One documented column of an export."""
+
+    name: str
+    type: str  # teks, bilangan, angka, tanggal, boolean
+    description: str  # Indonesian
+
+
+AGGREGATE_COLUMNS: tuple[Column, ...] = (
+    Column("indicator", "teks", "Kode indikator dari katalog indikator (content/_data/indikator.yml)."),
+    Column("indicator_name", "teks", "Nama indikator."),
+    Column("unit", "teks", "Satuan indikator."),
+    Column("aggregation", "teks", "Cara agregasi: sum (dijumlahkan) atau weighted_mean (rata-rata tertimbang basis)."),
+    Column("level", "teks", "Tingkat wilayah: kabkota, provinsi, atau nasional."),
+    Column("region_code", "teks", "Kode wilayah Kemendagri (00 untuk nasional)."),
+    Column("region_name", "teks", "Nama wilayah."),
+    Column("province_code", "teks", "Kode provinsi tempat wilayah berada (kosong untuk nasional)."),
+    Column("year", "bilangan", "Tahun target."),
+    Column("target", "angka", "Target gabungan semua baris yang dihitung."),
+    Column("realization", "angka", "Realisasi gabungan baris yang sudah melapor; kosong bila belum ada yang melapor."),
+    Column("target_reported", "angka", "Target gabungan baris yang sudah melaporkan realisasi."),
+    Column("achievement_pct", "angka", "Capaian (%) = realization / target_reported × 100, dua desimal."),
+    Column("rows", "bilangan", "Jumlah baris target program yang digabung."),
+    Column("rows_reported", "bilangan", "Jumlah baris yang sudah melaporkan realisasi."),
+    Column(
+        "source_level",
+        "teks",
+        "Tingkat baris yang digabung: baris wilayah itu sendiri atau baris wilayah di bawahnya.",
+    ),
+    Column("example", "boolean", "true bila ada angka contoh (bukan data resmi) di dalamnya."),
+)
+
+TARGET_COLUMNS: tuple[Column, ...] = (
+    Column("program", "teks", "Slug dokumen program."),
+    Column("program_title", "teks", "Judul program."),
+    Column("program_url", "teks", "Alamat halaman program, relatif terhadap akar situs."),
+    Column("indicator", "teks", "Kode indikator."),
+    Column("indicator_name", "teks", "Nama indikator."),
+    Column("unit", "teks", "Satuan indikator."),
+    Column("region_code", "teks", "Kode wilayah Kemendagri baris target."),
+    Column("region_name", "teks", "Nama wilayah."),
+    Column("level", "teks", "Tingkat wilayah: kabkota, provinsi, atau nasional."),
+    Column("province_code", "teks", "Kode provinsi tempat wilayah berada (kosong untuk nasional)."),
+    Column("year", "bilangan", "Tahun target."),
+    Column("baseline", "angka", "Nilai awal; kosong bila tidak diisi."),
+    Column("target", "angka", "Nilai yang ditargetkan."),
+    Column("realization", "angka", "Nilai yang tercapai; kosong bila belum dilaporkan."),
+    Column("base", "angka", "Basis pembobot untuk indikator persentase; kosong bila tidak diisi."),
+    Column("achievement_pct", "angka", "Capaian baris ini (%) = realization / target × 100."),
+    Column("counted", "boolean", "true bila baris ini masuk ke angka provinsi dan nasional."),
+    Column(
+        "not_counted_reason",
+        "teks",
+        "Bila tidak dihitung: covered_by_province (provinsi melaporkan angkanya sendiri), "
+        "covered_by_nation (ada angka nasional), atau no_base (persentase tanpa basis pembobot).",
+    ),
+    Column("program_updated", "tanggal", "Tanggal terakhir dokumen program diperbarui (YYYY-MM-DD)."),
+    Column("example", "boolean", "true bila angka ini contoh, bukan data resmi."),
+)
+
+# Every file of the open data: its name (without extension), its title and its columns.
+DATA_DICTIONARY: dict[str, tuple[str, tuple[Column, ...]]] = {
+    "agregat-nasional": ("Agregat nasional per indikator dan tahun", AGGREGATE_COLUMNS),
+    "agregat-provinsi": ("Agregat provinsi per indikator dan tahun", AGGREGATE_COLUMNS),
+    "agregat-kabkota": ("Agregat kabupaten/kota per indikator dan tahun", AGGREGATE_COLUMNS),
+    "target-program": ("Semua baris target dan realisasi program", TARGET_COLUMNS),
+}
+LEVEL_OF_FILE = {"agregat-nasional": "nasional", "agregat-provinsi": "provinsi", "agregat-kabkota": "kabkota"}
+assert set(LEVEL_OF_FILE.values()) == set(LEVELS)
+
+
+def aggregate_record(a: Aggregate, refdata: RefData) -> dict[str, Any]:
+    """One aggregate as a record with the columns of ``AGGREGATE_COLUMNS``."""
+    indicator = refdata.indicators[a.indicator]
+    region = refdata.regions.get(a.region)
+    return {
+        "indicator": a.indicator,
+        "indicator_name": indicator.name_in("id"),
+        "unit": indicator.unit,
+        "aggregation": indicator.aggregation,
+        "level": a.level,
+        "region_code": a.region,
+        "region_name": region.name if region else a.region,
+        "province_code": (region.province_code if region else None) or "",
+        "year": a.year,
+        "target": a.target,
+        "realization": a.realization,
+        "target_reported": a.target_reported,
+        "achievement_pct": a.achievement_pct,
+        "rows": a.rows,
+        "rows_reported": a.rows_reported,
+        "source_level": a.source_level,
+        "example": a.example,
+    }
+
+
+def target_record(r: TargetRow, refdata: RefData) -> dict[str, Any]:
+    """One programme target row as a record with the columns of ``TARGET_COLUMNS``."""
+    region = refdata.regions.get(r.region)
+    return {
+        "program": r.program,
+        "program_title": r.program_title,
+        "program_url": r.program_url,
+        "indicator": r.indicator,
+        "indicator_name": refdata.indicators[r.indicator].name_in("id"),
+        "unit": r.unit,
+        "region_code": r.region,
+        "region_name": region.name if region else r.region,
+        "level": r.level,
+        "province_code": r.province or "",
+        "year": r.year,
+        "baseline": r.baseline,
+        "target": r.target,
+        "realization": r.realization,
+        "base": r.base,
+        "achievement_pct": r.achievement_pct,
+        "counted": not r.not_counted,
+        "not_counted_reason": r.not_counted,
+        "program_updated": r.program_updated,
+        "example": r.example,
+    }
+
+
+def records(name: str, aggregation: Aggregation, refdata: RefData) -> list[dict[str, Any]]:
+    """The records of one file of ``DATA_DICTIONARY``."""
+    if name == "target-program":
+        rows = sorted(aggregation.rows, key=lambda r: (r.program, r.indicator, r.region, r.year))
+        return [target_record(r, refdata) for r in rows]
+    return [aggregate_record(a, refdata) for a in aggregation.at(LEVEL_OF_FILE[name])]
+
+
+def machine_value(value: Any) -> Any:
+    """A value as JSON gets it: whole floats as integers, dates ISO, the rest unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell: plain machine numbers, ISO dates, true/false, empty for none."""
+    value = machine_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same float
+    return str(value)
+
+
+def to_csv(columns: Iterable[Column], rows: Iterable[dict[str, Any]]) -> bytes:
+    """CSV (comma-separated, header row, UTF-8, \\n line ends)."""
+    names = [c.name for c in columns]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([csv_cell(row[n]) for n in names])
+    return out.getvalue().encode("utf-8")
+
+
+def to_json(name: str, columns: Iterable[Column], rows: Iterable[dict[str, Any]], data_as_of: str | None) -> bytes:
+    """JSON: ``{"dataset", "title", "data_as_of", "columns": [{name, type, description}], "rows": [...]}``."""
+    columns = list(columns)
+    doc = {
+        "dataset": name,
+        "title": DATA_DICTIONARY[name][0],
+        "data_as_of": data_as_of,
+        "columns": [{"name": c.name, "type": c.type, "description": c.description} for c in columns],
+        "rows": [{c.name: machine_value(row[c.name]) for c in columns} for row in rows],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def data_as_of(aggregation: Aggregation) -> str | None:
+    """The latest update of any programme with targets (ISO date): the data's date, stable across builds."""
+    dates = [r.program_updated for r in aggregation.rows if r.program_updated]
+    return max(dates).isoformat() if dates else None
+
+
+def export_files(aggregation: Aggregation, refdata: RefData) -> dict[str, bytes]:
+    """Every open-data file by its site path (``data/<name>.csv`` and ``.json``)."""
+    as_of = data_as_of(aggregation)
+    files: dict[str, bytes] = {}
+    for name, (_title, columns) in DATA_DICTIONARY.items():
+        rows = records(name, aggregation, refdata)
+        files[f"{DATA_DIR}/{name}.csv"] = to_csv(columns, rows)
+        files[f"{DATA_DIR}/{name}.json"] = to_json(name, columns, rows, as_of)
+    return files
