@@ -1,42 +1,91 @@
-"""Flask service: search, contributions, moderation, administration, and the built site on one origin."""
+"""Flask service: search, contributions, moderation, administration, and the built site on one origin.
+
+Configuration comes from the environment (the README copies this table); ``create_app(config)``
+overrides any of it with the keys in the second column.
+
+| variable | config key | default | meaning |
+| --- | --- | --- | --- |
+| ``POKJA_ROOT`` | – | current directory | project root holding ``content/``, ``site/``, ``instance/`` |
+| ``POKJA_CONTENT`` | ``CONTENT_DIR`` | ``<root>/content`` | the Markdown content tree (source of truth) |
+| ``POKJA_SITE`` | ``SITE_DIR`` | ``<root>/site`` | the built static site served at ``/`` |
+| ``POKJA_INDEX`` | ``INDEX_DIR`` | ``<instance>/index`` | the Whoosh search index folder |
+| ``POKJA_INSTANCE`` | ``INSTANCE_DIR`` | ``<root>/instance`` | SQLite database, secret key, index |
+| ``POKJA_DATABASE_URL`` | ``DATABASE_URL`` | ``sqlite:///<instance>/pokja.db`` | or ``postgresql+psycopg://u@h/db`` |
+| ``POKJA_SECRET_KEY`` | ``SECRET_KEY`` | random, in ``<instance>/secret_key`` | signs session cookies, form tokens |
+| ``POKJA_BASE_URL`` | ``BASE_URL`` | ``http://127.0.0.1:8000`` | public address in one-time links |
+| ``POKJA_SECURE_COOKIES`` | ``SECURE_COOKIES`` | ``0`` | ``1``: session cookie over HTTPS only |
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, send_from_directory
+from flask import Flask, abort, render_template, send_from_directory
 
 # Blueprint modules, each exposing ``bp`` (and optionally ``init_app(app)``). Add a module to add an area.
-BLUEPRINT_MODULES: list[str] = []
+BLUEPRINT_MODULES: list[str] = [
+    "flask_app.auth",
+    "flask_app.admin",
+    "flask_app.search",
+]
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build a fresh app; ``config`` overrides defaults and POKJA_* environment settings."""
-    app = Flask(__name__, instance_relative_config=True)
+    config = dict(config or {})
     root = Path(os.environ.get("POKJA_ROOT", Path.cwd()))
+    instance = Path(config.get("INSTANCE_DIR") or os.environ.get("POKJA_INSTANCE") or root / "instance")
+    app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("POKJA_SECRET_KEY", ""),
         CONTENT_DIR=os.environ.get("POKJA_CONTENT", str(root / "content")),
         SITE_DIR=os.environ.get("POKJA_SITE", str(root / "site")),
         INDEX_DIR=os.environ.get("POKJA_INDEX", str(Path(app.instance_path) / "index")),
+        INSTANCE_DIR=app.instance_path,
         DATABASE_URL=os.environ.get("POKJA_DATABASE_URL", ""),
+        BASE_URL=os.environ.get("POKJA_BASE_URL", DEFAULT_BASE_URL),
+        SECURE_COOKIES=_env_flag("POKJA_SECURE_COOKIES"),
         DEFAULT_LANG="id",
     )
-    if config:
-        app.config.update(config)
+    app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    import importlib
+    from flask_app import db, messages, security
 
-    for name in BLUEPRINT_MODULES:
-        module = importlib.import_module(name)
+    # Import every area first so all their tables exist before db.init_app creates them.
+    modules = [importlib.import_module(name) for name in BLUEPRINT_MODULES]
+    messages.init_app(app)
+    db.init_app(app)
+    security.init_app(app)
+    for module in modules:
         if hasattr(module, "init_app"):
             module.init_app(app)
         app.register_blueprint(module.bp)
+
+    @app.errorhandler(403)
+    def forbidden(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", status=403), 403
+
+    @app.errorhandler(404)
+    def not_found(_exc: Exception) -> tuple[str, int]:
+        site_404 = Path(app.config["SITE_DIR"]) / "404.html"
+        if site_404.is_file():
+            # The built site's own 404 page keeps the site's look for mistyped content URLs.
+            response = send_from_directory(site_404.parent, "404.html")
+            response.status_code = 404
+            return response  # type: ignore[return-value]
+        return render_template("error.html", status=404), 404
 
     @app.get("/", defaults={"path": ""})
     @app.get("/<path:path>")

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 # Each module exposes ``register(subparsers)``; add a module here to add its commands.
 COMMAND_MODULES = [
     "flask_app.cli_content",
+    "search.cli",
+    "flask_app.cli_accounts",
 ]
 
 

@@ -1,0 +1,383 @@
+"""Accounts and roles: login, logout, one-time set-password links, rate limiting, role and fresh-login checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from flask_app.db import Base, UTCDateTime, audit, get_session, utcnow
+from flask_app.messages import _
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ROLES = ("anggota", "pelatih", "moderator", "admin")
+MIN_PASSWORD_LENGTH = 10
+# Login rate limit, stored in the database so it holds across processes and restarts.
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+DEFAULT_LINK_HOURS = 72
+SESSION_HOURS = 12
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+bp = Blueprint("auth", __name__, url_prefix="/akun")
+
+
+class User(Base):
+    """An account; the role decides what it may do."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Bumped when the password changes: older sessions of the account stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def display_name(self) -> str:
+        """The name, or the email when no name was given."""
+        return self.name or self.email
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the account holds one of ``roles``."""
+        return self.role in roles
+
+
+class PasswordLink(Base):
+    """A one-time, expiring link to set a password; only the token's hash is stored."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginFailure(Base):
+    """One failed login, counted per email and client address for the rate limit."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """A scrypt hash of ``password``."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def find_user(email: str, db: Session | None = None) -> User | None:
+    """The account with ``email``, or None."""
+    db = db or get_session()
+    return db.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def issue_password_link(user: User, db: Session | None = None) -> str:
+    """A new one-time set-password URL path for ``user`` (commits)."""
+    db = db or get_session()
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
+    db.add(
+        PasswordLink(user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + dt.timedelta(hours=hours))
+    )
+    db.commit()
+    return f"/akun/sandi/{token}"
+
+
+def create_user(email: str, role: str, name: str = "", db: Session | None = None) -> tuple[User, str]:
+    """Create an account without a password; returns it and its one-time set-password URL path.
+
+    Raises ValueError with an Indonesian message for a bad email, an unknown role or an existing account.
+    """
+    db = db or get_session()
+    email = normalise_email(email)
+    if not _EMAIL_RE.match(email) or len(email) > 254:
+        raise ValueError(_("bad_email", email=email))
+    if role not in ROLES:
+        raise ValueError(_("bad_role", role=role, roles=", ".join(ROLES)))
+    if find_user(email, db) is not None:
+        raise ValueError(_("email_taken", email=email))
+    user = User(email=email, role=role, name=name.strip(), active=True, created_at=utcnow())
+    db.add(user)
+    db.flush()
+    return user, issue_password_link(user, db)
+
+
+def valid_link(token: str, db: Session | None = None) -> PasswordLink | None:
+    """The unused, unexpired link for ``token``, or None."""
+    db = db or get_session()
+    link = db.scalar(select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token)))
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        return None
+    return link
+
+
+def set_password(user: User, password: str, db: Session | None = None) -> None:
+    """Store a new password hash and end the account's other sessions (commits)."""
+    db = db or get_session()
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 0) + 1
+    db.commit()
+
+
+def password_problem(password: str, again: str) -> str | None:
+    """The message explaining why a new password is refused, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("password_too_short", min=MIN_PASSWORD_LENGTH)
+    if password != again:
+        return _("password_mismatch")
+    return None
+
+
+def client_ip() -> str:
+    """The client address (the service listens behind no proxy by default)."""
+    return request.remote_addr or "-"
+
+
+def failures_left_minutes(email: str, ip: str, db: Session) -> int:
+    """Minutes until the rate limit lifts for ``email`` from ``ip``; 0 when not limited."""
+    since = utcnow() - FAILURE_WINDOW
+    rows = db.scalars(
+        select(LoginFailure.at)
+        .where(LoginFailure.email == email, LoginFailure.ip == ip, LoginFailure.at > since)
+        .order_by(LoginFailure.at)
+    ).all()
+    if len(rows) < MAX_FAILURES:
+        return 0
+    # The limit lifts when the oldest counted failure leaves the window.
+    lifts = rows[-MAX_FAILURES] + FAILURE_WINDOW
+    return max(1, int((lifts - utcnow()).total_seconds() // 60) + 1)
+
+
+def current_user() -> User | None:
+    """The logged-in, active account of this request, or None."""
+    if "_pokja_user" in g:
+        return g._pokja_user
+    user = None
+    uid = session.get("uid")
+    if uid is not None:
+        candidate = get_session().get(User, uid)
+        if (
+            candidate is not None
+            and candidate.active
+            and candidate.password_hash
+            and session.get("sv") == candidate.session_version
+        ):
+            user = candidate
+        else:
+            # A disabled account or a changed password ends the session here.
+            session.pop("uid", None)
+            session.pop("login_at", None)
+    g._pokja_user = user
+    return user
+
+
+def _to_login(message_key: str) -> Any:
+    flash(_(message_key), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def login_required(view: F) -> F:
+    """Send anonymous visitors to the login page, coming back afterwards."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return _to_login("login_needed")
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Allow only accounts holding one of ``roles`` (403 for other roles, login for anonymous)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return _to_login("login_needed")
+            if user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def fresh_login_required(max_age_seconds: int = 900) -> Callable[[F], F]:
+    """Ask for the password again when the login is older than ``max_age_seconds``."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user() is None:
+                return _to_login("login_needed")
+            if time.time() - float(session.get("login_at", 0)) > max_age_seconds:
+                return _to_login("login_fresh_needed")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` when it is a path on this site, else the home page (no open redirects)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login() -> Any:
+    """The login form; five failures per 15 minutes per email and address lock the form for that pair."""
+    error = None
+    status = 200
+    email = ""
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        db = get_session()
+        email = normalise_email(request.form.get("email", ""))
+        password = request.form.get("password", "")
+        ip = client_ip()
+        minutes = failures_left_minutes(email, ip, db)
+        user = find_user(email, db) if email else None
+        if minutes:
+            error, status = _("login_rate_limited", minutes=minutes), 429
+        elif user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
+            db.add(LoginFailure(email=email, ip=ip, at=utcnow()))
+            db.commit()
+            minutes = failures_left_minutes(email, ip, db)
+            error = _("login_rate_limited", minutes=minutes) if minutes else _("login_failed")
+            status = 429 if minutes else 401
+        elif not user.active:
+            error, status = _("account_disabled"), 403
+        else:
+            db.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
+            user.last_login_at = utcnow()
+            db.commit()
+            lang = session.get("lang")
+            # A new session on login: nothing carried over from before (session fixation).
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session.permanent = True
+            session["uid"] = user.id
+            session["sv"] = user.session_version
+            session["login_at"] = time.time()
+            g.pop("_pokja_user", None)
+            flash(_("login_ok", name=user.display_name), "info")
+            return redirect(next_url)
+    return render_template("auth/login.html", error=error, email=email, next_url=next_url), status
+
+
+@bp.post("/keluar")
+def logout() -> Any:
+    """End the session."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("logout_ok"), "info")
+    return redirect("/")
+
+
+@bp.route("/sandi/<token>", methods=["GET", "POST"])
+def set_password_page(token: str) -> Any:
+    """Set a password through a one-time link (first login or reset)."""
+    db = get_session()
+    link = valid_link(token, db)
+    if link is None:
+        return render_template("auth/link_invalid.html"), 400
+    user = db.get(User, link.user_id)
+    error = None
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        error = password_problem(password, request.form.get("password2", ""))
+        if error is None and user is not None:
+            link.used_at = utcnow()
+            set_password(user, password, db)
+            audit(user, "password_set", user.email, session=db)
+            flash(_("password_set"), "info")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", user=user, error=error), 400 if error else 200
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def account() -> Any:
+    """The own account page, with a password change form."""
+    user = current_user()
+    assert user is not None
+    error = None
+    if request.method == "POST":
+        if not check_password_hash(user.password_hash, request.form.get("current_password", "")):
+            error = _("current_password_wrong")
+        else:
+            password = request.form.get("password", "")
+            error = password_problem(password, request.form.get("password2", ""))
+            if error is None:
+                set_password(user, password)
+                session["sv"] = user.session_version
+                flash(_("password_changed"), "info")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", user=user, error=error), 400 if error else 200
+
+
+def count_users(db: Session) -> int:
+    """How many accounts exist."""
+    return db.scalar(select(func.count()).select_from(User)) or 0
+
+
+def init_app(app: Flask) -> None:
+    """Session cookie flags and ``current_user`` in templates."""
+    secure = app.config.get("SECURE_COOKIES", False)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(secure),
+        SESSION_COOKIE_NAME="pokja_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+    )
+    app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["ROLES"] = ROLES

@@ -1,0 +1,216 @@
+"""``pokja user add|disable|enable|list`` and ``pokja serve`` (site, index, first admin, then waitress)."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+FIRST_ADMIN_EMAIL = "admin@pokja.local"
+
+
+def _app() -> Flask:
+    from flask_app import create_app
+
+    return create_app()
+
+
+def link(app: Flask, path: str) -> str:
+    """The full one-time link for a URL path, on POKJA_BASE_URL."""
+    return app.config["BASE_URL"].rstrip("/") + path
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create an account and print its one-time set-password link."""
+    from flask_app.auth import DEFAULT_LINK_HOURS, create_user
+    from flask_app.db import audit, get_session
+
+    app = _app()
+    with app.app_context():
+        try:
+            user, path = create_user(args.email, args.role, args.name or "")
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        audit(None, "user_create", user.email, f"role={user.role} (pokja user add)", session=get_session())
+        hours = app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
+        print(f"Akun {user.email} ({user.role}) dibuat.")
+        print(f"Tautan sekali pakai untuk mengatur kata sandi (berlaku {hours} jam):")
+        print(link(app, path))
+    return 0
+
+
+def _set_active(args: argparse.Namespace, active: bool) -> int:
+    from flask_app.auth import find_user
+    from flask_app.db import audit, get_session
+
+    app = _app()
+    with app.app_context():
+        user = find_user(args.email)
+        if user is None:
+            print(f"Tidak ada akun dengan surel {args.email}.", file=sys.stderr)
+            return 1
+        user.active = active
+        get_session().commit()
+        audit(None, "user_enable" if active else "user_disable", user.email, "pokja user")
+        print(f"Akun {user.email} {'diaktifkan' if active else 'dinonaktifkan'}.")
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    """Disable an account: it cannot log in and its sessions stop working."""
+    return _set_active(args, False)
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    """Enable a disabled account again."""
+    return _set_active(args, True)
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """Print every account: email, role, status, last login."""
+    from flask_app.auth import User
+    from flask_app.db import get_session
+
+    app = _app()
+    with app.app_context():
+        users = get_session().scalars(select(User).order_by(User.email)).all()
+        if not users:
+            print("Belum ada akun.")
+        for user in users:
+            status = "aktif" if user.active else "nonaktif"
+            if not user.password_hash:
+                status += ", kata sandi belum diatur"
+            last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "belum pernah masuk"
+            print(f"{user.email}\t{user.role}\t{status}\t{last}")
+    return 0
+
+
+def ensure_first_admin(app: Flask) -> tuple[str, str] | None:
+    """With no accounts at all, create one admin with a random password; returns (email, password) once."""
+    from flask_app.auth import User, count_users, hash_password
+    from flask_app.db import audit, session_scope, utcnow
+
+    with app.app_context(), session_scope() as db:
+        if count_users(db):
+            return None
+        password = secrets.token_urlsafe(12)
+        user = User(email=FIRST_ADMIN_EMAIL, name="Admin", role="admin", active=True, created_at=utcnow())
+        user.password_hash = hash_password(password)
+        db.add(user)
+        db.flush()
+        audit(None, "user_create", user.email, "role=admin (admin pertama, pokja serve)", session=db)
+        return user.email, password
+
+
+def _newest_mtime(folder: Path) -> float:
+    newest = 0.0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def site_is_stale(content_dir: Path, site_dir: Path) -> bool:
+    """Whether site/ is missing or older than anything in content/."""
+    index = site_dir / "index.html"
+    if not index.is_file():
+        return True
+    return content_dir.is_dir() and _newest_mtime(content_dir) > index.stat().st_mtime
+
+
+def ensure_site(app: Flask) -> str:
+    """Build the site when missing or older than content; returns what was done."""
+    content_dir, site_dir = Path(app.config["CONTENT_DIR"]), Path(app.config["SITE_DIR"])
+    if not site_is_stale(content_dir, site_dir):
+        return f"Situs {site_dir} sudah terbaru."
+    try:
+        from site_builder.build import build_site  # written by the site area; imported only when needed
+    except ImportError:
+        return f"Situs {site_dir} belum dibangun dan site_builder.build tidak tersedia; jalankan 'make build'."
+    build_site(content_dir, site_dir)
+    return f"Situs dibangun dari {content_dir} ke {site_dir}."
+
+
+def ensure_index(app: Flask) -> str:
+    """Build the search index when it does not exist yet; returns what was done."""
+    index_dir = Path(app.config["INDEX_DIR"])
+    try:
+        from search import index as search_index  # written by the search area; imported only when needed
+        from site_builder.content import load
+    except ImportError:
+        return "Modul pencarian tidak tersedia; indeks dilewati."
+    if search_index.exists(index_dir):
+        return f"Indeks pencarian {index_dir} sudah ada."
+    count = search_index.rebuild(load(Path(app.config["CONTENT_DIR"])), index_dir)
+    return f"Indeks pencarian dibangun: {count} dokumen di {index_dir}."
+
+
+def prepare(app: Flask, out: Any = None) -> None:
+    """Every start-up step of ``pokja serve`` except serving, each printing one line."""
+    out = out or sys.stdout
+    print(ensure_site(app), file=out)
+    print(ensure_index(app), file=out)
+    print(f"Basis data: {_safe_url(app.config['DATABASE_URL'])}", file=out)
+    created = ensure_first_admin(app)
+    if created:
+        email, password = created
+        print("Belum ada akun: admin pertama dibuat. Kata sandi ini hanya ditampilkan SEKALI:", file=out)
+        print(f"  surel: {email}", file=out)
+        print(f"  kata sandi: {password}", file=out)
+        print("Masuk lalu ganti kata sandi di /akun, dan buat akun lain di /admin.", file=out)
+    else:
+        print("Akun sudah ada; tidak ada admin baru dibuat.", file=out)
+    out.flush()
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Prepare site, index and accounts, then serve with waitress."""
+    import waitress
+
+    app = _app()
+    prepare(app)
+    print(f"Melayani di http://{args.host}:{args.port}/ (Ctrl+C untuk berhenti)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=8)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``user`` and ``serve`` to the ``pokja`` command."""
+    from flask_app.auth import ROLES
+
+    user = subparsers.add_parser("user", help="kelola akun (tanpa pendaftaran terbuka)")
+    user_sub = user.add_subparsers(dest="user_command", metavar="TINDAKAN")
+    user_sub.required = True
+    add = user_sub.add_parser("add", help="buat akun dan cetak tautan sekali pakai untuk kata sandi")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES, help="peran akun")
+    add.add_argument("--name", default="", help="nama lengkap")
+    add.set_defaults(func=cmd_user_add)
+    disable = user_sub.add_parser("disable", help="nonaktifkan akun")
+    disable.add_argument("email")
+    disable.set_defaults(func=cmd_user_disable)
+    enable = user_sub.add_parser("enable", help="aktifkan lagi akun")
+    enable.add_argument("email")
+    enable.set_defaults(func=cmd_user_enable)
+    listing = user_sub.add_parser("list", help="daftar akun")
+    listing.set_defaults(func=cmd_user_list)
+
+    serve = subparsers.add_parser("serve", help="bangun situs dan indeks bila perlu, lalu layani di 127.0.0.1:8000")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.set_defaults(func=cmd_serve)
