@@ -1,0 +1,123 @@
+"""/cari (the search page) and /api/search (JSON), over one searcher kept open across requests."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
+
+from search import index as search_index
+from search.messages import msg
+from search.query import QueryError, SearchRequest, SearchResult, Vocabulary, parse_request, search
+
+bp = Blueprint("search", __name__)
+
+EXTENSION = "pokja_search"
+FACET_TITLES = {name: f"facet_{name}" for name in ("type", "region", "year", "tag", "status")}
+
+
+class IndexUnavailable(Exception):
+    """The index does not exist and may not be built here."""
+
+
+class SearchService:
+    """One index, opened lazily; one searcher shared by requests and refreshed after each commit."""
+
+    def __init__(self, index_dir: Path, content_dir: Path, auto_build: bool) -> None:
+        self.index_dir, self.content_dir, self.auto_build = index_dir, content_dir, auto_build
+        self._lock = threading.Lock()
+        self._searcher: Any = None
+        self._vocabulary: Vocabulary | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Filter values and labels from the content's schemas and reference data."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.from_content(self.content_dir)
+        return self._vocabulary
+
+    def _current_searcher(self) -> Any:
+        if self._searcher is None:
+            if not search_index.exists(self.index_dir):
+                if not self.auto_build:
+                    raise IndexUnavailable(msg("index_missing"))
+                from site_builder.content import load
+
+                search_index.rebuild(load(self.content_dir), self.index_dir)
+            self._searcher = search_index.open_index(self.index_dir).searcher()
+        elif not self._searcher.up_to_date():
+            # A writer committed a new generation: move to it (the old one is closed by refresh).
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def run(self, search_request: SearchRequest, lang: str = "id") -> SearchResult:
+        """Search under the service lock (a Whoosh searcher is not meant for concurrent use)."""
+        with self._lock:
+            return search(self._current_searcher(), search_request, self.vocabulary, lang)
+
+    def close(self) -> None:
+        """Close the searcher (tests and shutdown)."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+def init_app(app: Flask) -> None:
+    """Attach the search service; nothing is opened until the first search."""
+    app.config.setdefault("SEARCH_AUTO_BUILD", True)
+    app.extensions[EXTENSION] = SearchService(
+        Path(app.config["INDEX_DIR"]), Path(app.config["CONTENT_DIR"]), bool(app.config["SEARCH_AUTO_BUILD"])
+    )
+
+
+def service() -> SearchService:
+    """The current app's search service."""
+    return current_app.extensions[EXTENSION]
+
+
+def _lang() -> str:
+    return str(current_app.config.get("DEFAULT_LANG", "id"))
+
+
+def _error_json(message: str, status: int):
+    """The one error shape of the API."""
+    return jsonify({"ok": False, "error": message, "status": status}), status
+
+
+@bp.get("/api/search")
+def api_search():
+    """Search as JSON: hits, facets, suggestion and paging; errors as {ok, error, status}."""
+    lang = _lang()
+    try:
+        result = service().run(parse_request(request.args, service().vocabulary), lang)
+    except QueryError as exc:
+        return _error_json(exc.message(lang), 400)
+    except (IndexUnavailable, search_index.IndexBusy) as exc:
+        return _error_json(str(exc), 503)
+    return jsonify(result.to_json())
+
+
+@bp.get("/cari")
+def search_page():
+    """The search page: works without JavaScript; facets are links; the query stays in the box."""
+    lang = _lang()
+    q = request.args.get("q", "")
+    context: dict[str, Any] = {"msg": msg, "lang": lang, "query": q, "facet_titles": FACET_TITLES}
+    try:
+        search_request = parse_request(request.args, service().vocabulary)
+        result = service().run(search_request, lang)
+    except QueryError as exc:
+        return render_template("search/cari.html", error=exc.message(lang), result=None, **context), 400
+    except (IndexUnavailable, search_index.IndexBusy) as exc:
+        return render_template("search/cari.html", error=str(exc), result=None, **context), 503
+    context["query"] = search_request.q
+    return render_template(
+        "search/cari.html", error=None, result=result, link=_link, search_request=search_request, **context
+    )
+
+
+def _link(params: dict[str, Any]) -> str:
+    return url_for("search.search_page", **params)

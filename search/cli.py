@@ -1,0 +1,80 @@
+"""``pokja index``: rebuild the search index from content/, or check it (and repair the difference)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from site_builder.content import load
+from site_builder.schemas import SchemaError
+
+from . import index
+from .messages import msg
+
+
+def index_dir(value: str | None) -> Path:
+    """The index folder: the argument, else $POKJA_INDEX, else the service's default (instance/index)."""
+    if value:
+        return Path(value)
+    if os.environ.get("POKJA_INDEX"):
+        return Path(os.environ["POKJA_INDEX"])
+    root = Path(os.environ.get("POKJA_ROOT", Path.cwd()))
+    instance = Path(os.environ.get("POKJA_INSTANCE") or root / "instance")
+    return instance / "index"
+
+
+def _progress(label: str):
+    """A bar on a terminal; elsewhere nothing (a summary line is printed at the end)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=label, unit="dok", file=sys.stderr, leave=False)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Rebuild the index, or with --check compare it with content and repair the difference."""
+    root = Path(args.content or os.environ.get("POKJA_CONTENT") or "content")
+    target = index_dir(args.index)
+    if not root.is_dir():
+        print(msg("no_content", path=root), file=sys.stderr)
+        return 2
+    try:
+        corpus = load(root, progress=_progress("Memuat"))
+    except SchemaError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if corpus.errors:
+        print(msg("content_errors", count=len({p.path for p in corpus.errors})), file=sys.stderr)
+    try:
+        if args.check:
+            report = index.check(corpus, target, repair=not args.no_repair)
+            for line in report.lines():
+                print(line)
+            return 0 if report.ok or report.repaired else 1
+        started = time.perf_counter()
+        count = index.rebuild(corpus, target, progress=_progress("Mengindeks"))
+    except index.IndexBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    print(msg("index_built", count=count, seconds=f"{time.perf_counter() - started:.1f}", path=target))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``pokja index`` to the command."""
+    parser = subparsers.add_parser(
+        "index",
+        help="bangun ulang indeks pencarian dari content/ (atau periksa dengan --check)",
+        description="Bangun ulang indeks pencarian Whoosh dari content/, atau bandingkan indeks dengan konten.",
+    )
+    parser.add_argument("--content", help="folder konten (bawaan: $POKJA_CONTENT atau ./content)")
+    parser.add_argument("--index", help="folder indeks (bawaan: $POKJA_INDEX atau instance/index)")
+    parser.add_argument(
+        "--check", action="store_true", help="bandingkan indeks dengan konten dan perbaiki perbedaannya"
+    )
+    parser.add_argument("--no-repair", action="store_true", help="dengan --check: laporkan saja, jangan perbaiki")
+    parser.set_defaults(func=cmd_index)

@@ -1,0 +1,273 @@
+"""The Whoosh index: its schema (from the content model), full rebuild, one-document updates, check.
+
+One writer at a time: every write takes the index's lock with a bounded wait and raises
+:class:`IndexBusy` when it cannot; readers never wait (Whoosh commits a new generation atomically,
+so searches keep working during a write, and a writer killed half-way leaves the last generation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import writing
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import try_for
+
+from site_builder.content import Corpus, Document
+
+from .analysis import indonesian_analyzer
+from .messages import msg
+
+INDEX_NAME = "MAIN"
+LOCK_NAME = "WRITELOCK"
+# Fields searched by words, with their weight at query time (the title counts most).
+TEXT_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0, "extra": 1.5}
+# Facet name -> index field: values come from the content schemas and reference data.
+FACET_FIELDS = {"type": "type", "region": "region", "year": "year", "tag": "tags", "status": "status"}
+# Stored fields feed the result card, so a hit never opens its file.
+CARD_FIELDS = ("slug", "type", "title", "summary", "url", "date", "regions", "tags", "status", "contributed")
+
+# Extra front-matter worth finding by words (legal basis, issuer, contributor, ...), flattened.
+_EXTRA_SKIP = {"title", "summary", "date", "updated", "tags", "region", "related", "attachments", "lang", "example"}
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKERS = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+|[*_`|]+|^[ \t]*[-=:|]{3,}[ \t]*$", re.M)
+
+
+class IndexBusy(Exception):
+    """Another writer holds the index lock longer than the bounded wait."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(msg("index_busy", timeout=f"{timeout:g}"))
+        self.timeout = timeout
+
+
+def build_schema() -> Schema:
+    """The Whoosh schema: text fields with the Indonesian analyzer, facets as keywords."""
+    analyzer = indonesian_analyzer()
+
+    def text(stored: bool = False) -> TEXT:
+        return TEXT(analyzer=analyzer, stored=stored, spelling=True, multitoken_query="phrase")
+
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        type=ID(stored=True),
+        title=text(stored=True),
+        summary=text(stored=True),
+        body=text(stored=True),
+        extra=text(),
+        tags=KEYWORD(stored=True, commas=True),
+        region=KEYWORD(commas=True),  # with each district's province, so a province filter finds its districts
+        regions=STORED(),
+        year=KEYWORD(commas=True),
+        status=ID(stored=True),
+        group=ID(stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        updated=DATETIME(stored=True),
+        url=STORED(),
+        rel_path=STORED(),
+        contributed=STORED(),
+        digest=STORED(),
+    )
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown source without its markup, for indexing and snippets (never rendered as HTML)."""
+    return _MD_MARKERS.sub(" ", _MD_LINK.sub(r"\1", markdown_text))
+
+
+def digest(doc: Document) -> str:
+    """A fingerprint of what the index holds for ``doc``; a changed file changes it."""
+    payload = json.dumps([doc.rel_path, doc.meta, doc.body], default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _as_datetime(value: dt.date) -> dt.datetime:
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _regions_with_provinces(codes: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for code in codes:
+        for value in (code.split(".")[0], code):
+            if value not in out:
+                out.append(value)
+    return out
+
+
+def document_fields(doc: Document) -> dict[str, Any]:
+    """The index fields of one document."""
+    extra = " ".join(s for key, value in doc.meta.items() if key not in _EXTRA_SKIP for s in _strings(value))
+    status = doc.meta.get("status")
+    fields: dict[str, Any] = {
+        "slug": doc.slug,
+        "type": doc.type,
+        "title": doc.title,
+        "summary": doc.summary,
+        "body": plain_text(doc.body),
+        "extra": extra,
+        "tags": ",".join(doc.tags),
+        "region": ",".join(_regions_with_provinces(doc.regions)),
+        "regions": doc.regions,
+        "year": ",".join(str(y) for y in doc.years),
+        "date": _as_datetime(doc.date),
+        "updated": _as_datetime(doc.updated),
+        "url": doc.url,
+        "rel_path": doc.rel_path,
+        "contributed": doc.contributed,
+        "digest": digest(doc),
+    }
+    if isinstance(status, str):
+        fields["status"] = status
+    if isinstance(doc.meta.get("stakeholder_group"), str):
+        fields["group"] = doc.meta["stakeholder_group"]
+    return fields
+
+
+def exists(index_dir: Path | str) -> bool:
+    """Whether ``index_dir`` holds an index."""
+    path = Path(index_dir)
+    return path.is_dir() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
+
+
+def open_index(index_dir: Path | str) -> Any:
+    """Open the index for reading (raises whoosh's EmptyIndexError when there is none)."""
+    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+@contextmanager
+def write_lock(index_dir: Path | str, timeout: float) -> Iterator[FileStorage]:
+    """Hold the index's single write lock, waiting at most ``timeout`` seconds (no endless retries)."""
+    path = Path(index_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    storage = FileStorage(str(path))
+    lock = storage.lock(f"{INDEX_NAME}_{LOCK_NAME}")
+    if not try_for(lock.acquire, timeout=timeout, delay=0.05):
+        raise IndexBusy(timeout)
+    try:
+        yield storage
+    finally:
+        lock.release()
+
+
+def _index_for_writing(storage: FileStorage, schema: Schema) -> Any:
+    """The existing index when its fields match, else a new empty one (the schema changed)."""
+    if storage.index_exists(INDEX_NAME):
+        ix = storage.open_index(INDEX_NAME)
+        if sorted(ix.schema.names()) == sorted(schema.names()):
+            return ix
+    return storage.create_index(schema, indexname=INDEX_NAME)
+
+
+def _writer(ix: Any) -> Any:
+    # The lock is already ours (write_lock); the writer must not take a second one.
+    return ix.writer(_lk=False, limitmb=256)
+
+
+def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], Iterable] | None = None) -> int:
+    """Index every document of ``corpus`` afresh; readers keep the old generation until the commit."""
+    documents = list(corpus.documents)
+    with write_lock(index_dir, timeout=10.0) as storage:
+        ix = _index_for_writing(storage, build_schema())
+        writer = _writer(ix)
+        try:
+            for doc in documents if progress is None else progress(documents):
+                writer.add_document(**document_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        # CLEAR replaces every old segment in the same atomic commit.
+        writer.commit(mergetype=writing.CLEAR)
+    return len(documents)
+
+
+def update_documents(
+    index_dir: Path | str,
+    documents: list[Document],
+    deleted_slugs: Iterable[str] = (),
+    timeout: float = 10.0,
+) -> None:
+    """Add or replace ``documents`` and remove ``deleted_slugs`` in one commit (one writer at a time)."""
+    with write_lock(index_dir, timeout=timeout) as storage:
+        ix = _index_for_writing(storage, build_schema())
+        writer = _writer(ix)
+        try:
+            for slug in deleted_slugs:
+                writer.delete_by_term("slug", slug)
+            for doc in documents:
+                writer.update_document(**document_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+
+@dataclass
+class CheckReport:
+    """What differs between the index and the content: slugs missing, stale, or orphaned."""
+
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether index and content agree."""
+        return not (self.missing or self.stale or self.orphaned)
+
+    def lines(self) -> list[str]:
+        """The report in Indonesian, one line per finding and a summary."""
+        out = [msg("check_missing", slug=s) for s in self.missing]
+        out += [msg("check_stale", slug=s) for s in self.stale]
+        out += [msg("check_orphaned", slug=s) for s in self.orphaned]
+        key = "check_ok" if self.ok else ("check_repaired" if self.repaired else "check_differs")
+        out.append(msg(key, missing=len(self.missing), stale=len(self.stale), orphaned=len(self.orphaned)))
+        return out
+
+
+def indexed_digests(index_dir: Path | str) -> dict[str, str]:
+    """Slug -> digest of every document in the index (empty when there is no index)."""
+    if not exists(index_dir):
+        return {}
+    with open_index(index_dir).searcher() as searcher:
+        return {f["slug"]: f.get("digest", "") for f in searcher.all_stored_fields()}
+
+
+def check(corpus: Corpus, index_dir: Path | str, repair: bool = False) -> CheckReport:
+    """Compare index and content; with ``repair``, index what is missing or stale and drop orphans."""
+    indexed = indexed_digests(index_dir)
+    wanted = {doc.slug: doc for doc in corpus.documents}
+    report = CheckReport(
+        missing=sorted(s for s in wanted if s not in indexed),
+        stale=sorted(s for s, d in wanted.items() if s in indexed and indexed[s] != digest(d)),
+        orphaned=sorted(s for s in indexed if s not in wanted),
+    )
+    needs_schema = exists(index_dir) and sorted(open_index(index_dir).schema.names()) != sorted(build_schema().names())
+    if repair and (needs_schema or not exists(index_dir)):
+        rebuild(corpus, index_dir)
+        report.repaired = True
+    elif repair and not report.ok:
+        update_documents(index_dir, [wanted[s] for s in report.missing + report.stale], report.orphaned)
+        report.repaired = True
+    return report

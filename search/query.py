@@ -1,0 +1,377 @@
+"""Queries: validate a request, parse its words, filter, count facets, sort, highlight, suggest, page."""
+
+from __future__ import annotations
+
+import html
+import math
+import operator
+import re
+import unicodedata
+import weakref
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
+from whoosh.query import And, Every, NullQuery, Or, Term
+from whoosh.spelling import MultiCorrector
+
+from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
+
+from .analysis import analyze
+from .index import FACET_FIELDS, TEXT_FIELDS
+from .messages import msg
+
+MAX_QUERY_LENGTH = 500
+MAX_FILTERS = 30
+PER_PAGE = 10
+SORTS = ("relevansi", "tanggal")
+# Query syntax a member would not mean: field:value, wildcards, ranges, boosts, operators, groups.
+_REMOVED_PLUGINS = (
+    plugins.FieldsPlugin,
+    plugins.WildcardPlugin,
+    plugins.RangePlugin,
+    plugins.GroupPlugin,
+    plugins.OperatorsPlugin,
+    plugins.BoostPlugin,
+    plugins.EveryPlugin,
+    plugins.SingleQuotePlugin,
+)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+class QueryError(ValueError):
+    """A request that cannot be searched; ``message(lang)`` says why (shown with status 400)."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(msg(key, **params))
+        self.key, self.params = key, params
+
+    def message(self, lang: str = "id") -> str:
+        """The reason in ``lang``."""
+        return msg(self.key, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Known filter values and their labels, from the content schemas and reference data."""
+
+    labels: dict[str, dict[str, dict[str, str]]]  # facet -> value -> lang -> label
+
+    @classmethod
+    def from_schemas(cls, schemas: Mapping[str, Schema], refdata: RefData) -> Vocabulary:
+        """Build from loaded schemas and reference data."""
+        statuses: dict[str, dict[str, str]] = {}
+        for schema in schemas.values():
+            spec = schema.fields.get("status")
+            if spec is not None:
+                for value in spec.values:
+                    statuses.setdefault(value, {"id": value.capitalize()})
+        return cls(
+            {
+                "type": {name: dict(s.label) for name, s in schemas.items()},
+                "region": {code: {"id": r.name} for code, r in refdata.regions.items()},
+                "tag": {tid: dict(tag.label) for tid, tag in refdata.tags.items()},
+                "status": statuses,
+            }
+        )
+
+    @classmethod
+    def from_content(cls, root: Path | str) -> Vocabulary:
+        """Read a content tree's schemas and reference data."""
+        return cls.from_schemas(load_schemas(Path(root)), load_refdata(Path(root)))
+
+    def known(self, facet: str, value: str) -> bool:
+        """Whether ``value`` is a valid filter for ``facet``."""
+        if facet == "year":
+            return value.isascii() and value.isdigit() and 1900 <= int(value) <= 2100
+        return value in self.labels.get(facet, {})
+
+    def label(self, facet: str, value: str, lang: str = "id") -> str:
+        """The label shown for a facet value."""
+        names = self.labels.get(facet, {}).get(value)
+        return (names.get(lang) or names.get("id") or value) if names else value
+
+
+@dataclass
+class SearchRequest:
+    """A validated search: words, filters, sort order and page."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevansi"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def params(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters of this request (with ``changes``), for links that keep the rest."""
+        data: dict[str, Any] = {"q": self.q, **{k: list(v) for k, v in self.filters.items()}}
+        if self.sort != default_sort(self.q):
+            data["urut"] = self.sort
+        if self.page > 1:
+            data["hal"] = self.page
+        data.update(changes)
+        return {k: v for k, v in data.items() if v not in ("", [], None, 1) or k == "q"}
+
+    def toggled(self, facet: str, value: str) -> dict[str, Any]:
+        """Parameters with ``value`` of ``facet`` added or removed, back on page 1."""
+        values = list(self.filters.get(facet, []))
+        values = [v for v in values if v != value] if value in values else [*values, value]
+        return self.params(**{facet: values, "hal": None})
+
+
+def default_sort(q: str) -> str:
+    """Relevance for words, newest first when browsing without words."""
+    return "relevansi" if q.strip() else "tanggal"
+
+
+def _getlist(args: Any, name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        return [str(v) for v in args.getlist(name)]
+    value = args.get(name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def parse_request(args: Any, vocabulary: Vocabulary) -> SearchRequest:
+    """Validate URL arguments (``q``, filters, ``urut``, ``hal``); raise QueryError for bad ones."""
+    q = (_getlist(args, "q") or [""])[0]
+    if any(unicodedata.category(c) == "Cc" for c in q):
+        raise QueryError("query_control_chars")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise QueryError("query_too_long", length=len(q), limit=MAX_QUERY_LENGTH)
+    q = q.translate(_QUOTES).strip()
+    if q.count('"') % 2:
+        raise QueryError("query_unbalanced_quotes")
+    filters: dict[str, list[str]] = {}
+    count = 0
+    for facet in FACET_FIELDS:
+        for value in _getlist(args, facet):
+            value = value.strip()
+            if not value:
+                continue
+            if any(unicodedata.category(c) == "Cc" for c in value):
+                raise QueryError("query_control_chars")
+            if not vocabulary.known(facet, value):
+                raise QueryError("unknown_filter_value", name=facet, value=value[:50])
+            if value not in filters.setdefault(facet, []):
+                filters[facet].append(value)
+                count += 1
+    if count > MAX_FILTERS:
+        raise QueryError("too_many_filters", limit=MAX_FILTERS)
+    sort = (_getlist(args, "urut") or [""])[0] or default_sort(q)
+    if sort not in SORTS:
+        raise QueryError("bad_sort", value=sort[:30])
+    raw_page = (_getlist(args, "hal") or ["1"])[0].strip() or "1"
+    if not (raw_page.isascii() and raw_page.isdigit()) or len(raw_page) > 6 or int(raw_page) < 1:
+        raise QueryError("bad_page", value=raw_page[:20])
+    return SearchRequest(q=q, filters={k: v for k, v in filters.items() if v}, sort=sort, page=int(raw_page))
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet with its count among the current results."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    """A result card: everything drawn comes from stored fields. ``snippet`` is safe HTML."""
+
+    slug: str
+    type: str
+    type_label: str
+    title: str
+    url: str
+    date: str
+    summary: str
+    snippet: str
+    regions: list[dict[str, str]]
+    tags: list[dict[str, str]]
+    status: str | None
+    contributed: bool
+
+
+@dataclass
+class SearchResult:
+    """One page of answers, with facets, suggestion and paging."""
+
+    request: SearchRequest
+    total: int
+    pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    matched_any: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The /api/search answer."""
+        return {
+            "ok": True,
+            "query": self.request.q,
+            "filters": self.request.filters,
+            "sort": self.request.sort,
+            "total": self.total,
+            "matched_any_word": self.matched_any,
+            "suggestion": self.suggestion,
+            "paging": {
+                "page": self.request.page,
+                "pages": self.pages,
+                "per_page": self.request.per_page,
+                "total": self.total,
+            },
+            "hits": [asdict(h) for h in self.hits],
+            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+        }
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Escapes the document's text first, then wraps matches in <mark>: our tags are the only markup."""
+
+    def __init__(self) -> None:
+        super().__init__(tagname="mark", between=" … ", classname="hl", termclass="t")
+
+
+_parsers: dict[tuple[int, str], MultifieldParser] = {}
+_facet_postings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _parser(schema: Any, group: str) -> MultifieldParser:
+    key = (id(schema), group)
+    if key not in _parsers:
+        parser = MultifieldParser(
+            list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=AndGroup if group == "and" else OrGroup
+        )
+        for plugin in _REMOVED_PLUGINS:
+            parser.remove_plugin_class(plugin)
+        if len(_parsers) > 8:  # a few schemas at most (tests open several indexes)
+            _parsers.clear()
+        _parsers[key] = parser
+    return _parsers[key]
+
+
+def _postings(searcher: Any, index_field: str) -> dict[str, frozenset[int]]:
+    """value -> document numbers, per searcher (a refreshed searcher gets its own)."""
+    cache = _facet_postings.setdefault(searcher, {})
+    if index_field not in cache:
+        cache[index_field] = {
+            value: frozenset(searcher.docs_for_query(Term(index_field, value)))
+            for value in searcher.reader().field_terms(index_field)
+        }
+    return cache[index_field]
+
+
+def _filter_query(filters: dict[str, list[str]]) -> Any:
+    parts = [Or([Term(FACET_FIELDS[f], v) for v in values]) for f, values in filters.items() if values]
+    return And(parts) if parts else None
+
+
+def _suggest(searcher: Any, q: str) -> str | None:
+    """Replace query words the index does not know by Whoosh's nearest known word ("Maksud Anda")."""
+    reader = searcher.reader()
+    corrector = None
+    suggestion, changed = q, False
+    for word in dict.fromkeys(_WORD.findall(q)):
+        terms = analyze(word)
+        if not terms or any(reader.doc_frequency(f, terms[0]) for f in TEXT_FIELDS):
+            continue
+        if corrector is None:
+            corrector = MultiCorrector([searcher.corrector(f) for f in ("title", "body")], operator.add)
+        found = corrector.suggest(word.lower(), limit=1, maxdist=2)
+        if found:
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1)
+            changed = True
+    return suggestion if changed else None
+
+
+def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: str = "id") -> SearchResult:
+    """Run ``request`` against an open searcher; raise QueryError for a page beyond the end."""
+    filter_q = _filter_query(request.filters)
+    matched_any = False
+    query = _parser(searcher.schema, "and").parse(request.q) if request.q else Every()
+    matched = _matching(searcher, query, filter_q)
+    if not matched and request.q:
+        any_query = _parser(searcher.schema, "or").parse(request.q)
+        if any_query != query:
+            matched = _matching(searcher, any_query, filter_q)
+            if matched:
+                query, matched_any = any_query, True
+    total = len(matched)
+    pages = max(1, math.ceil(total / request.per_page))
+    if request.page > pages:
+        raise QueryError("page_out_of_range", page=request.page, pages=pages)
+    hits: list[Hit] = []
+    if total:
+        sort = {"sortedby": "date", "reverse": True} if request.sort == "tanggal" else {}
+        results = searcher.search(query, filter=matched, limit=request.page * request.per_page, **sort)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = MarkFormatter()
+        start = (request.page - 1) * request.per_page
+        hits = [_hit(hit, vocabulary, lang) for hit in results[start : start + request.per_page]]
+    return SearchResult(
+        request=request,
+        total=total,
+        pages=pages,
+        hits=hits,
+        facets=_facets(searcher, matched, request, vocabulary, lang),
+        suggestion=_suggest(searcher, request.q) if request.q else None,
+        matched_any=matched_any,
+    )
+
+
+def _matching(searcher: Any, query: Any, filter_q: Any) -> set[int]:
+    if query is None or query is NullQuery:
+        return set()
+    matched = set(searcher.docs_for_query(query))
+    if filter_q is not None and matched:
+        matched &= set(searcher.docs_for_query(filter_q))
+    return matched
+
+
+def _hit(hit: Any, vocabulary: Vocabulary, lang: str) -> Hit:
+    fields = hit.fields()
+    snippet = hit.highlights("body", top=2) or hit.highlights("summary", top=1)
+    if not snippet:
+        snippet = html.escape(fields.get("summary", ""), quote=False)
+    date = fields.get("date")
+    return Hit(
+        slug=fields["slug"],
+        type=fields["type"],
+        type_label=vocabulary.label("type", fields["type"], lang),
+        title=fields.get("title", ""),
+        url="/" + fields.get("url", "").lstrip("/"),
+        date=date.date().isoformat() if date else "",
+        summary=fields.get("summary", ""),
+        snippet=snippet,
+        regions=[{"code": c, "name": vocabulary.label("region", c, lang)} for c in fields.get("regions") or []],
+        tags=[{"id": t, "label": vocabulary.label("tag", t, lang)} for t in (fields.get("tags") or "").split(",") if t],
+        status=fields.get("status"),
+        contributed=bool(fields.get("contributed")),
+    )
+
+
+def _facets(
+    searcher: Any, matched: set[int], request: SearchRequest, vocabulary: Vocabulary, lang: str
+) -> dict[str, list[FacetValue]]:
+    facets: dict[str, list[FacetValue]] = {}
+    for facet, index_field in FACET_FIELDS.items():
+        selected = request.filters.get(facet, [])
+        values = []
+        for value, docs in _postings(searcher, index_field).items():
+            count = len(docs & matched)
+            if count or value in selected:
+                values.append(FacetValue(value, vocabulary.label(facet, value, lang), count, value in selected))
+        if facet == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[facet] = values
+    return facets
