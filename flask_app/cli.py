@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "flask_app.cli_content",
     "search.cli",
     "flask_app.cli_accounts",
+    "site_builder.cli",
 ]
 
 

@@ -1,0 +1,107 @@
+"""RSS and JSON feeds of new and updated documents, and the sitemap of every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from collections.abc import Iterable
+from email.utils import format_datetime
+from xml.sax.saxutils import escape
+
+from .content import Document
+from .pages import BuildContext, ui
+
+FEED_SIZE = 50
+SITE_TITLE = "Rumah Pengetahuan Pokja PKP"
+
+
+def absolute(ctx: BuildContext, url: str) -> str:
+    """A site URL made absolute with ``site_url`` (root-relative when the site has none)."""
+    base = ctx.site_url.rstrip("/") if ctx.site_url else ""
+    return f"{base}/{url.lstrip('/')}"
+
+
+def feed_documents(ctx: BuildContext) -> list[Document]:
+    """The newest documents by date of last change (publication when never updated)."""
+    docs = sorted(ctx.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug))
+    return docs[:FEED_SIZE]
+
+
+def _stamp(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def rss(ctx: BuildContext) -> bytes:
+    """RSS 2.0 of the newest documents."""
+    lang = ctx.lang
+    docs = feed_documents(ctx)
+    items = []
+    for doc in docs:
+        link = absolute(ctx, doc.url)
+        category = escape(ctx.corpus.schemas[doc.type].label_in(lang))
+        items.append(
+            "  <item>\n"
+            f"    <title>{escape(doc.title)}</title>\n"
+            f"    <link>{escape(link)}</link>\n"
+            f'    <guid isPermaLink="false">{escape(doc.rel_path)}</guid>\n'
+            f"    <description>{escape(doc.summary)}</description>\n"
+            f"    <category>{category}</category>\n"
+            f"    <pubDate>{format_datetime(_stamp(doc.updated))}</pubDate>\n"
+            "  </item>\n"
+        )
+    newest = format_datetime(_stamp(docs[0].updated)) if docs else ""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
+        f"  <title>{escape(SITE_TITLE)}: {escape(ui('feed_title', lang))}</title>\n"
+        f"  <link>{escape(absolute(ctx, ''))}</link>\n"
+        f"  <description>{escape(ui('home_intro', lang))}</description>\n"
+        f"  <language>{lang}</language>\n"
+        + (f"  <lastBuildDate>{newest}</lastBuildDate>\n" if newest else "")
+        + "".join(items)
+        + "</channel>\n</rss>\n"
+    )
+    return text.encode("utf-8")
+
+
+def json_feed(ctx: BuildContext) -> bytes:
+    """JSON Feed 1.1 of the newest documents."""
+    lang = ctx.lang
+    items = [
+        {
+            "id": doc.rel_path,
+            "url": absolute(ctx, doc.url),
+            "title": doc.title,
+            "summary": doc.summary,
+            "content_text": doc.summary,
+            "date_published": _stamp(doc.date).isoformat(),
+            "date_modified": _stamp(doc.updated).isoformat(),
+            "tags": doc.tags,
+            "_pokja": {"type": doc.type, "region": doc.regions},
+        }
+        for doc in feed_documents(ctx)
+    ]
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"{SITE_TITLE}: {ui('feed_title', lang)}",
+        "home_page_url": absolute(ctx, ""),
+        "feed_url": absolute(ctx, "feed.json"),
+        "language": lang,
+        "items": items,
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def sitemap(ctx: BuildContext, urls: Iterable[str]) -> dict[str, bytes]:
+    """sitemap.xml (and its gzip) of every page, documents included, not only the nav's sections."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(absolute(ctx, url))}</loc></url>" for url in sorted(set(urls))]
+    lines.append("</urlset>\n")
+    data = "\n".join(lines).encode("utf-8")
+    # mtime=0 keeps the gzip byte-identical between a full build and an incremental publish.
+    return {"sitemap.xml": data, "sitemap.xml.gz": gzip.compress(data, mtime=0)}
+
+
+def feed_files(ctx: BuildContext) -> dict[str, bytes]:
+    """feed.xml and feed.json."""
+    return {"feed.xml": rss(ctx), "feed.json": json_feed(ctx)}

@@ -1,0 +1,277 @@
+"""The MkDocs plugin ``pokja``: the content model drives pages, metadata panels and generated pages.
+
+Registered through the ``mkdocs.plugins`` entry point and configured in mkdocs.yml (``plugins: [pokja]``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import write_file
+
+from . import feeds
+from .content import Corpus, Document, iter_markdown, load
+from .pages import (
+    GENERATORS,
+    HTML_SLOT,
+    THEME_DIR,
+    BuildContext,
+    GeneratedPage,
+    document_footer,
+    document_panel,
+    ui,
+)
+from .render import sanitize_html
+from .schemas import SchemaError
+
+CACHE_VERSION = 1
+# Folders of content/ that hold schemas and reference data, not pages.
+PRIVATE_PREFIXES = ("_schemas/", "_data/")
+
+
+class PokjaConfig(base.Config):
+    """Options of the ``pokja`` plugin in mkdocs.yml."""
+
+    # Where the state for incremental publishing is kept (default: .cache/pokja beside mkdocs.yml).
+    cache_dir = c.Optional(c.Type(str))
+    # The day the build takes as today (ISO date; default the real today): overdue pages depend on it.
+    today = c.Optional(c.Type(str))
+    # Generate the sections-only navigation when mkdocs.yml has no ``nav``.
+    section_nav = c.Type(bool, default=True)
+
+
+@dataclass
+class Incremental:
+    """What build.publish_documents hands the plugin: the updated corpus and the pages to rebuild."""
+
+    corpus: Corpus
+    dirty: set[str]
+    fingerprints: dict[str, str]
+    removed_pages: set[str] = field(default_factory=set)
+
+
+def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
+    """Each error as ``pokja check`` prints it: ``<content>/<path>:<line>: <field>: <message>``."""
+    root = Path(docs_dir)
+    try:
+        shown = os.path.relpath(root)
+        shown = shown if not shown.startswith("..") else root.as_posix()
+    except ValueError:  # another drive on Windows
+        shown = root.as_posix()
+    return [f"{Path(shown).as_posix().rstrip('/')}/{p.format('id')}" for p in corpus.errors]
+
+
+def tree_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, size) of every Markdown file, schema and reference-data file of a content tree."""
+    stats: dict[str, tuple[int, int]] = {}
+    paths = list(iter_markdown(root))
+    for folder in ("_schemas", "_data"):
+        paths += sorted((root / folder).glob("*.yml"))
+    for path in paths:
+        st = path.stat()
+        stats[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
+    return stats
+
+
+def cache_path(config: MkDocsConfig, plugin_config: PokjaConfig) -> Path:
+    """The incremental-publish state file of one (docs_dir, site_dir) pair."""
+    folder = plugin_config.cache_dir
+    if folder is None:
+        folder = os.path.join(os.path.dirname(config.config_file_path or "mkdocs.yml"), ".cache", "pokja")
+    key = hashlib.sha256(f"{os.path.abspath(config.docs_dir)}\0{os.path.abspath(config.site_dir)}".encode())
+    return Path(folder) / f"{key.hexdigest()[:16]}.pickle"
+
+
+def remove_page(site_dir: str | Path, url: str) -> None:
+    """Delete one page's output (``<url>index.html``) and its folder when empty."""
+    target = Path(site_dir) / url / "index.html"
+    if target.is_file():
+        target.unlink()
+        # The folder stays when attachments or sub-pages still live there.
+        with contextlib.suppress(OSError):
+            target.parent.rmdir()
+
+
+def load_state(path: Path) -> dict[str, Any] | None:
+    """The state a previous build left, or None when there is none usable."""
+    try:
+        with path.open("rb") as fh:
+            state = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return state if isinstance(state, dict) and state.get("version") == CACHE_VERSION else None
+
+
+class PokjaPlugin(BasePlugin[PokjaConfig]):
+    """Loads the corpus once, renders metadata panels, adds generated pages, feeds and the sitemap."""
+
+    def __init__(self) -> None:
+        self.incremental: Incremental | None = None
+        self.written: list[str] = []
+        self.ctx: BuildContext | None = None
+        self.generated: dict[str, GeneratedPage] = {}
+        self.docs_by_src: dict[str, Document] = {}
+
+    # --- configuration and corpus ---------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and validate the corpus (failing the build on any error), run the generators."""
+        self.written = []
+        # The package's Material overrides come first, wherever mkdocs.yml lives.
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME_DIR))
+        today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
+        if self.incremental is not None:
+            corpus = self.incremental.corpus
+        else:
+            try:
+                corpus = load(config.docs_dir, today=today)
+            except SchemaError as exc:
+                raise PluginError(str(exc)) from exc
+        if corpus.errors:
+            raise PluginError("\n".join(problem_lines(corpus, config.docs_dir)))
+        lang = config.theme.get("language") or "id"
+        self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
+        self.generated = {}
+        for generator in GENERATORS:
+            for page in generator(self.ctx):
+                self.generated[page.src_uri] = page
+        self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
+        if self.incremental is not None:
+            gone = set(self.incremental.fingerprints) - set(self.generated)
+            self.incremental.removed_pages = {GeneratedPage(uri, "", "").url for uri in gone}
+        if config.nav is None and self.config.section_nav:
+            config.nav = self.section_nav(corpus)
+        return config
+
+    def section_nav(self, corpus: Corpus) -> list[Any]:
+        """Sections only: MkDocs renders the whole nav into every page (all 10,000 of them)."""
+        lang = self.ctx.lang if self.ctx else "id"
+        home = "index.md"
+        nav: list[Any] = [{ui("home", lang): home}]
+        nav += [{s.plural_in(lang): f"{s.type}/index.md"} for s in corpus.schemas.values()]
+        nav += [
+            {ui("regions", lang): "wilayah/index.md"},
+            {ui("tags", lang): "tag/index.md"},
+            {ui("open_decisions", lang): "keputusan-terbuka/index.md"},
+            {ui("review_title", lang): "pedoman-tinjau-ulang/index.md"},
+        ]
+        return nav
+
+    # --- files and pages ------------------------------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Drop schemas and reference data from the site, add the generated pages."""
+        for file in list(files):
+            if file.src_uri.startswith(PRIVATE_PREFIXES):
+                files.remove(file)
+        for src_uri, page in self.generated.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                if src_uri in self.docs_by_src or src_uri != "index.md":
+                    raise PluginError(f"{src_uri}: {ui('generated_clash', 'id')}")
+                continue
+            files.append(File.generated(config, src_uri, content=page.markdown))
+        if self.incremental is not None:
+            self._mark_dirty(files)
+        return files
+
+    def _mark_dirty(self, files: Files) -> None:
+        """Incremental publish: only the pages the change touches count as modified."""
+        assert self.incremental is not None
+        dirty = self.incremental.dirty
+        fingerprints = self.incremental.fingerprints
+        for file in files.documentation_pages():
+            uri = file.src_uri
+            if uri in self.generated:
+                modified = fingerprints.get(uri) != self.generated[uri].fingerprint()
+            else:
+                modified = uri in dirty
+            modified = modified or not os.path.isfile(file.abs_dest_path)
+            file.is_modified = (lambda value: lambda: value)(modified)  # type: ignore[method-assign]
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A document's body comes from the loaded corpus: no second read or front-matter parse."""
+        doc = self.docs_by_src.get(page.file.src_uri)
+        return doc.body if doc is not None else None
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Give document pages their title and description from the front-matter."""
+        doc = self.docs_by_src.get(page.file.src_uri)
+        if doc is not None:
+            page.meta = {"title": doc.title, "description": doc.summary}
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Documents get their metadata panel and links; generated pages their ready HTML."""
+        assert self.ctx is not None
+        uri = page.file.src_uri
+        doc = self.docs_by_src.get(uri)
+        if doc is not None:
+            if doc.contributed:
+                html = sanitize_html(html)
+            return document_panel(self.ctx, doc, page.url) + html + document_footer(self.ctx, doc, page.url)
+        generated = self.generated.get(uri)
+        if generated is not None and generated.html:
+            if HTML_SLOT in html:
+                return html.replace(HTML_SLOT, generated.html, 1)
+            return html + generated.html
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Record what was written (publish_documents returns it)."""
+        self.written.append(page.file.dest_uri)
+        return output
+
+    # --- after the pages ------------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Feeds, the full sitemap, generators' extra files; then the state for incremental publish."""
+        assert self.ctx is not None
+        ctx = self.ctx
+        urls = [doc.url for doc in ctx.corpus.documents] + [p.url for p in self.generated.values()]
+        if (Path(config.docs_dir) / "index.md").exists():
+            urls.append("")
+        out = {**ctx.extra_files, **feeds.feed_files(ctx), **feeds.sitemap(ctx, urls)}
+        for name, data in out.items():
+            target = Path(config.site_dir) / name
+            if self.incremental is not None and target.is_file() and target.read_bytes() == data:
+                continue
+            write_file(data, str(target))
+            self.written.append(name)
+        if self.incremental is not None:
+            for url in sorted(self.incremental.removed_pages):
+                remove_page(config.site_dir, url)
+                self.written.append(url)
+        self.save_state(config)
+
+    def save_state(self, config: MkDocsConfig) -> None:
+        """Keep the corpus and page fingerprints so one changed document can be published alone."""
+        assert self.ctx is not None
+        path = cache_path(config, self.config)
+        state = {
+            "version": CACHE_VERSION,
+            "corpus": self.ctx.corpus,
+            "stats": tree_stats(Path(config.docs_dir)),
+            "fingerprints": {uri: page.fingerprint() for uri, page in self.generated.items()},
+            "today": self.ctx.today,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
