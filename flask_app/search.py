@@ -79,7 +79,9 @@ def service() -> SearchService:
 
 
 def _lang() -> str:
-    return str(current_app.config.get("DEFAULT_LANG", "id"))
+    from flask_app.messages import current_lang
+
+    return current_lang()
 
 
 def _error_json(message: str, status: int):

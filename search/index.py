@@ -118,6 +118,8 @@ def _regions_with_provinces(codes: Iterable[str]) -> list[str]:
 def document_fields(doc: Document) -> dict[str, Any]:
     """The index fields of one document."""
     extra = " ".join(s for key, value in doc.meta.items() if key not in _EXTRA_SKIP for s in _strings(value))
+    # Tag ids are words too ("swadaya", "permukiman-kumuh"), so a tag is findable by typing it.
+    extra = " ".join([extra, *doc.tags])
     status = doc.meta.get("status")
     fields: dict[str, Any] = {
         "slug": doc.slug,
