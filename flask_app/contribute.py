@@ -1,0 +1,357 @@
+"""/kontribusi: contribution forms generated from the schemas, preview, submit, own submissions, revision."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from flask_app import forms, submissions
+from flask_app.auth import User, current_user, login_required
+from flask_app.db import get_session
+from flask_app.security import csrf_deferred, csrf_failure
+from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
+from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_upload
+from site_builder.render import render_markdown
+from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
+
+bp = Blueprint("contribute", __name__, url_prefix="/kontribusi")
+
+# Non-file form fields may be large enough that a 1 MB title reaches the validator and gets a clear
+# message, instead of the generic 413 of the default 500 KB limit.
+FORM_MEMORY_BYTES = 4 * 1024 * 1024
+NEW_UPLOAD_SLOTS = 2
+PENDING_KEY = "contrib_uploads"  # generated names this session uploaded but not yet submitted
+
+
+def init_app(app: Flask) -> None:
+    """Defaults, this area's messages, and the submission tables."""
+    app.config.setdefault("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    app.config.setdefault("UPLOAD_DIR", str(Path(app.instance_path) / "uploads"))
+    forms.register_messages()
+    submissions.init_app(app)
+    app.jinja_env.globals["contrib_status"] = status_label
+
+
+def status_label(status: str) -> str:
+    """A submission status as people read it."""
+    return forms.msg(f"status_{status}")
+
+
+def upload_limit() -> int:
+    """The per-file attachment size limit in bytes."""
+    return int(current_app.config.get("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+@bp.url_value_preprocessor
+def _request_limits(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    # URL value preprocessors run before every before_request function, so these limits already
+    # hold when the CSRF check reads the form.
+    request.max_form_memory_size = FORM_MEMORY_BYTES
+    request.max_content_length = upload_limit() * (MAX_ATTACHMENTS + 1) + FORM_MEMORY_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
+    limit = f"{(request.max_content_length or 0) / 1048576:.0f} MB"
+    return render_template("contribute/too_large.html", message=forms.msg("request_too_large", limit=limit)), 413
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def content_dir() -> Path:
+    """The content tree the schemas and reference data are read from."""
+    return Path(current_app.config["CONTENT_DIR"])
+
+
+def load_meta() -> tuple[dict[str, Schema], RefData]:
+    """Schemas and reference data of the content tree (small YAML files, read per request)."""
+    root = content_dir()
+    return load_schemas(root), load_refdata(root)
+
+
+def document_choices(schemas: dict[str, Schema]) -> dict[str, list[tuple[str, str]]]:
+    """Slugs of existing documents per type, for fields that refer to another document."""
+    root = content_dir()
+    return {t: [(p.stem, p.stem) for p in sorted((root / t).glob("*.md"))] for t in schemas}
+
+
+def allowed_schemas(schemas: dict[str, Schema], user: User) -> list[Schema]:
+    """Types ``user``'s role may contribute, per each schema's ``contribute`` list."""
+    return [s for s in schemas.values() if s.may_contribute(user.role)]
+
+
+def _pending() -> dict[str, dict[str, Any]]:
+    return dict(session.get(PENDING_KEY) or {})
+
+
+def _collect_attachments(
+    values: MultiDict, known: dict[str, dict[str, Any]], errors: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """Kept attachments (by generated name) plus newly uploaded files; refused files become errors."""
+    kept: list[dict[str, Any]] = []
+    for key in sorted(k for k in values if k.startswith("att_stored_")):
+        index = key.removeprefix("att_stored_")
+        stored = values.get(key, "")
+        if not is_stored_name(stored) or stored not in known or values.get(f"att_remove_{index}"):
+            continue  # a name this session never uploaded (or one to remove) is dropped
+        kept.append(
+            {**known[stored], "stored_name": stored, "title": forms._text(values.get(f"att_title_{index}", ""))}
+        )
+    pending = _pending()
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    for i in range(NEW_UPLOAD_SLOTS):
+        file = request.files.get(f"att_file_{i}")
+        if file is None or not file.filename:
+            continue
+        if len(kept) >= MAX_ATTACHMENTS:
+            errors.setdefault("attachments", []).append(forms.msg("upload_too_many", limit=MAX_ATTACHMENTS))
+            break
+        try:
+            stored = store_upload(file.stream, file.filename, upload_dir, upload_limit())
+        except UploadError as exc:
+            errors.setdefault("attachments", []).append(forms.msg(exc.key, **exc.params))
+            continue
+        info = {"original_name": stored.original_name, "mime": stored.mime, "size": stored.size}
+        pending[stored.stored_name] = info
+        title = forms._text(values.get(f"att_new_title_{i}", "")) or stored.original_name
+        kept.append({**info, "stored_name": stored.stored_name, "title": title})
+    session[PENDING_KEY] = pending
+    return kept
+
+
+def _attachment_meta(attachments: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{"file": f"lampiran/{a['stored_name']}", "title": a["title"] or a["original_name"]} for a in attachments]
+
+
+def _render_form(
+    schema: Schema,
+    schemas: dict[str, Schema],
+    refdata: RefData,
+    values: MultiDict,
+    *,
+    attachments: list[dict[str, Any]],
+    errors: dict[str, list[str]] | None = None,
+    notice: str | None = None,
+    preview: str | None = None,
+    submission: Submission | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    fields = forms.form_fields(schema, refdata, values=values, documents=document_choices(schemas))
+    return (
+        render_template(
+            "contribute/form.html",
+            schema=schema,
+            fields=fields,
+            values=values,
+            errors=errors or {},
+            notice=notice,
+            preview=preview,
+            attachments=attachments,
+            upload_slots=range(NEW_UPLOAD_SLOTS),
+            max_upload_mb=upload_limit() // 1048576,
+            submission=submission,
+        ),
+        status,
+    )
+
+
+def _handle_post(schema: Schema, schemas: dict[str, Schema], refdata: RefData, user: User, sub: Submission | None):
+    """Validate a posted form; preview it, re-show it with errors, or store it."""
+    values = MultiDict(request.form)
+    errors: dict[str, list[str]] = {}
+    known = _pending()
+    if sub is not None:
+        known.update(
+            {a.stored_name: {"original_name": a.original_name, "mime": a.mime, "size": a.size} for a in sub.attachments}
+        )
+    attachments = _collect_attachments(values, known, errors)
+    # The re-shown form carries every attachment as kept, under fresh indices.
+    for key in [k for k in values if k.startswith(("att_stored_", "att_title_", "att_remove_", "att_new_title_"))]:
+        values.poplist(key)
+    for i, att in enumerate(attachments):
+        values.add(f"att_stored_{i}", att["stored_name"])
+        values.add(f"att_title_{i}", att["title"])
+    if not values.get("form_token"):
+        values["form_token"] = secrets.token_urlsafe(24)
+    data = forms.parse_form(schema, values)
+    body = forms.parse_body(values)
+    names = forms.field_names(forms.form_fields(schema, refdata, values=values))
+    _doc, field_errors = forms.validate(
+        schema, schemas, refdata, data, body, names=names, extra={"attachments": _attachment_meta(attachments)}
+    )
+    for key, messages in field_errors.items():
+        errors.setdefault(key, []).extend(messages)
+    render = {"attachments": attachments, "submission": sub}
+    failed = csrf_failure()
+    if failed:
+        # An expired or missing token: keep everything typed, say why, let the member send again.
+        return _render_form(
+            schema, schemas, refdata, values, errors=errors, notice=forms.msg("csrf_expired"), status=400, **render
+        )
+    if request.form.get("action") == "preview":
+        preview = render_markdown(body, untrusted=True)
+        return _render_form(schema, schemas, refdata, values, errors=errors, preview=preview, **render)
+    if errors:
+        notice = forms.msg("form_has_errors")
+        return _render_form(schema, schemas, refdata, values, errors=errors, notice=notice, status=400, **render)
+    db = get_session()
+    stored_attachments = [
+        {k: a[k] for k in ("stored_name", "original_name", "title", "mime", "size")} for a in attachments
+    ]
+    if sub is None:
+        created, is_new = submissions.create_submission(
+            db,
+            doc_type=schema.type,
+            data=data,
+            body=body,
+            author_id=user.id,
+            form_token=values["form_token"],
+            attachments=stored_attachments,
+        )
+        if is_new:
+            _forget_pending(a["stored_name"] for a in attachments)
+        return redirect(url_for("contribute.sent", submission_id=created.id, again=0 if is_new else 1), code=303)
+    try:
+        seen = int(values.get("revision", "0") or 0)
+        submissions.revise_submission(
+            db, sub, data=data, body=body, actor_id=user.id, seen_revision=seen, attachments=stored_attachments
+        )
+    except (StaleSubmission, BadTransition) as exc:
+        db.rollback()
+        db.refresh(sub)
+        values["revision"] = str(sub.revision)
+        notice = forms.msg("stale_form", status=status_label(exc.status))
+        return _render_form(schema, schemas, refdata, values, errors=errors, notice=notice, status=409, **render)
+    _forget_pending(a["stored_name"] for a in attachments)
+    return redirect(url_for("contribute.sent", submission_id=sub.id), code=303)
+
+
+def _forget_pending(names: Any) -> None:
+    pending = _pending()
+    for name in names:
+        pending.pop(name, None)
+    session[PENDING_KEY] = pending
+
+
+def _own(submission_id: int) -> tuple[Submission, User]:
+    user = current_user()
+    assert user is not None
+    sub = get_session().get(Submission, submission_id)
+    if sub is None:
+        abort(404)
+    if sub.author_id != user.id:
+        abort(403)
+    return sub, user
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    """The types this member may contribute."""
+    user = current_user()
+    assert user is not None
+    schemas, _refdata = load_meta()
+    return render_template("contribute/index.html", schemas=allowed_schemas(schemas, user))
+
+
+@bp.route("/<doc_type>/baru", methods=["GET", "POST"])
+@login_required
+@csrf_deferred
+def new(doc_type: str) -> Any:
+    """The form for a new contribution of ``doc_type``."""
+    user = current_user()
+    assert user is not None
+    schemas, refdata = load_meta()
+    schema = schemas.get(doc_type)
+    if schema is None:
+        abort(404)
+    if not schema.may_contribute(user.role):
+        abort(403)
+    if request.method == "POST":
+        return _handle_post(schema, schemas, refdata, user, None)
+    values = forms.initial_values(schema, contributor=user.display_name if user.name else "")
+    values["form_token"] = secrets.token_urlsafe(24)
+    return _render_form(schema, schemas, refdata, values, attachments=[])
+
+
+@bp.get("/terkirim/<int:submission_id>")
+@login_required
+def sent(submission_id: int) -> Any:
+    """Shown only after the submission is committed to the database."""
+    sub, _user = _own(submission_id)
+    again = request.args.get("again") == "1"
+    return render_template("contribute/sent.html", submission=sub, again=again)
+
+
+@bp.get("/saya")
+@login_required
+def mine() -> Any:
+    """The member's own submissions, with their status and the moderators' notes."""
+    user = current_user()
+    assert user is not None
+    schemas, _refdata = load_meta()
+    return render_template(
+        "contribute/mine.html", submissions=submissions.own_submissions(get_session(), user.id), schemas=schemas
+    )
+
+
+@bp.get("/<int:submission_id>")
+@login_required
+def detail(submission_id: int) -> Any:
+    """One own submission: its content, status and history."""
+    sub, _user = _own(submission_id)
+    schemas, _refdata = load_meta()
+    return render_template(
+        "contribute/detail.html",
+        submission=sub,
+        schema=schemas.get(sub.type),
+        body_html=render_markdown(sub.body, untrusted=True),
+    )
+
+
+@bp.route("/<int:submission_id>/revisi", methods=["GET", "POST"])
+@login_required
+@csrf_deferred
+def revise(submission_id: int) -> Any:
+    """Revise a submission a moderator sent back."""
+    sub, user = _own(submission_id)
+    schemas, refdata = load_meta()
+    schema = schemas.get(sub.type)
+    if schema is None:
+        abort(404)
+    if sub.status != NEEDS_REVISION and request.method == "GET":
+        return render_template(
+            "contribute/detail.html",
+            submission=sub,
+            schema=schema,
+            body_html=render_markdown(sub.body, untrusted=True),
+            notice=forms.msg("not_revisable", id=sub.id, status=status_label(sub.status)),
+        ), 409
+    if request.method == "POST":
+        return _handle_post(schema, schemas, refdata, user, sub)
+    values = forms.to_form_values(schema, sub.data, sub.body)
+    values["form_token"] = sub.form_token
+    values["revision"] = str(sub.revision)
+    attachments = []
+    for i, att in enumerate(sub.attachments):
+        values.add(f"att_stored_{i}", att.stored_name)
+        values.add(f"att_title_{i}", att.title)
+        attachments.append(
+            {
+                "stored_name": att.stored_name,
+                "original_name": att.original_name,
+                "title": att.title,
+                "mime": att.mime,
+                "size": att.size,
+            }
+        )
+    return _render_form(schema, schemas, refdata, values, attachments=attachments, submission=sub)

@@ -1,0 +1,166 @@
+"""/moderasi: the review queue, a preview drawn as the published page, approve, send back, reject, retry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from flask_app import forms, submissions
+from flask_app.auth import User, current_user, fresh_login_required, roles_required
+from flask_app.db import audit, get_session
+from flask_app.publish import publish
+from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
+from site_builder.content import Corpus, Document, load
+from site_builder.pages import BuildContext, document_panel
+from site_builder.render import render_markdown
+
+bp = Blueprint("moderate", __name__, url_prefix="/moderasi")
+
+MODERATORS = ("moderator", "admin")
+MAX_NOTE_CHARS = 5000
+
+
+def _get(submission_id: int) -> Submission:
+    sub = get_session().get(Submission, submission_id)
+    if sub is None:
+        abort(404)
+    return sub
+
+
+def preview_document(sub: Submission, corpus: Corpus) -> tuple[Document | None, dict[str, list[str]]]:
+    """The submission as the Document the publisher would write (validated by the one validator)."""
+    schema = corpus.schemas.get(sub.type)
+    if schema is None:
+        return None, {forms.FORM_ERROR: [forms.msg("unknown_type", type=sub.type, known=", ".join(corpus.schemas))]}
+    db = get_session()
+    author = db.get(User, sub.author_id)
+    contribution = {"submission": sub.id, "contributor": author.display_name if author else "-"}
+    attachments = [{"file": f"lampiran/{a.stored_name}", "title": a.title or a.original_name} for a in sub.attachments]
+    extra: dict[str, Any] = {"contribution": contribution}
+    if attachments:
+        extra["attachments"] = attachments
+    doc, errors = forms.validate(schema, corpus.schemas, corpus.refdata, sub.data, sub.body, names=set(), extra=extra)
+    if doc is not None:
+        doc.rel_path = f"{sub.type}/{sub.slug or f'kiriman-{sub.id}'}.md"
+    return doc, errors
+
+
+def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
+    """(title, HTML) of the page as the site will draw it: the site's metadata panel and the sanitised body."""
+    corpus = load(Path(current_app.config["CONTENT_DIR"]))
+    doc, errors = preview_document(sub, corpus)
+    if doc is None:
+        return sub.title, render_markdown(sub.body, untrusted=True), errors
+    ctx = BuildContext(corpus=corpus)
+    # The site's own panel renderer (every value escaped) and the sanitising Markdown renderer.
+    panel = document_panel(ctx, doc, doc.url)
+    body = render_markdown(doc.body, untrusted=True)
+    return doc.title, panel + "\n" + body, errors
+
+
+@bp.get("/")
+@roles_required(*MODERATORS)
+def queue() -> Any:
+    """Submissions waiting for review, and approved ones whose publication must be retried."""
+    waiting, unpublished = submissions.moderation_queue(get_session())
+    return render_template("moderate/queue.html", waiting=waiting, unpublished=unpublished)
+
+
+@bp.get("/<int:submission_id>")
+@roles_required(*MODERATORS)
+def review(submission_id: int) -> Any:
+    """One submission: the preview drawn exactly as the published page, its history, the actions."""
+    sub = _get(submission_id)
+    title, html, errors = render_preview(sub)
+    author = get_session().get(User, sub.author_id)
+    return render_template(
+        "moderate/review.html", submission=sub, title=title, preview_html=html, errors=errors, author=author
+    )
+
+
+def _act(submission_id: int, to_status: str, action: str, note_field: str | None, note_key: str) -> Any:
+    user = current_user()
+    assert user is not None
+    db = get_session()
+    sub = _get(submission_id)
+    note = forms._text(request.form.get(note_field, "")) if note_field else ""
+    if note_field and not note:
+        flash(forms.msg(note_key), "error")
+        return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
+    note = note[:MAX_NOTE_CHARS]
+    try:
+        submissions.record(db, sub, user.id, action, to_status, note=note)
+        sub.reviewer_id = user.id
+        if note:
+            sub.reasons = note
+        db.commit()
+    except (BadTransition, StaleDataError):
+        # Another moderator acted first, or the page was stale: nothing changed.
+        db.rollback()
+        db.refresh(sub)
+        flash(forms.msg("bad_transition", id=sub.id, status=forms.msg(f"status_{sub.status}")), "error")
+        return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
+    audit(user, f"submission.{action}", f"submission:{sub.id}", note)
+    return None
+
+
+@bp.post("/<int:submission_id>/setujui")
+@roles_required(*MODERATORS)
+@fresh_login_required()
+def approve(submission_id: int) -> Any:
+    """Approve and publish through the one publisher."""
+    refused = _act(submission_id, APPROVED, "setujui", None, "")
+    if refused is not None:
+        return refused
+    return _publish_and_report(submission_id, approved=True)
+
+
+@bp.post("/<int:submission_id>/terbitkan")
+@roles_required(*MODERATORS)
+@fresh_login_required()
+def retry(submission_id: int) -> Any:
+    """Retry the publication of an approved submission after a failure."""
+    sub = _get(submission_id)
+    if sub.status != APPROVED:
+        flash(forms.msg("bad_transition", id=sub.id, status=forms.msg(f"status_{sub.status}")), "error")
+        return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
+    user = current_user()
+    audit(user, "submission.retry", f"submission:{sub.id}")
+    return _publish_and_report(submission_id, approved=False)
+
+
+def _publish_and_report(submission_id: int, *, approved: bool) -> Any:
+    user = current_user()
+    assert user is not None
+    result = publish(submission_id, actor_id=user.id)
+    if result.ok:
+        key = "approved_published" if approved else "published"
+        flash(forms.msg(key, id=submission_id, path=result.path), "info")
+        return redirect(url_for("moderate.queue"), code=303)
+    flash(forms.msg("publish_failed", id=submission_id, error=result.error), "error")
+    return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
+
+
+@bp.post("/<int:submission_id>/kembalikan")
+@roles_required(*MODERATORS)
+def send_back(submission_id: int) -> Any:
+    """Send the submission back to its author with a note."""
+    refused = _act(submission_id, NEEDS_REVISION, "kembalikan", "note", "note_required")
+    if refused is not None:
+        return refused
+    flash(forms.msg("sent_back", id=submission_id), "info")
+    return redirect(url_for("moderate.queue"), code=303)
+
+
+@bp.post("/<int:submission_id>/tolak")
+@roles_required(*MODERATORS)
+def reject(submission_id: int) -> Any:
+    """Reject the submission with a reason."""
+    refused = _act(submission_id, REJECTED, "tolak", "reason", "reason_required")
+    if refused is not None:
+        return refused
+    flash(forms.msg("rejected", id=submission_id), "info")
+    return redirect(url_for("moderate.queue"), code=303)
