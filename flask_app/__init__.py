@@ -30,6 +30,8 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.auth",
     "flask_app.admin",
     "flask_app.search",
+    "flask_app.contribute",
+    "flask_app.moderate",
 ]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
