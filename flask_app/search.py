@@ -48,8 +48,10 @@ class SearchService:
                 search_index.rebuild(load(self.content_dir), self.index_dir)
             self._searcher = search_index.open_index(self.index_dir).searcher()
         elif not self._searcher.up_to_date():
-            # A writer committed a new generation: move to it (the old one is closed by refresh).
-            self._searcher = self._searcher.refresh()
+            # A writer committed a new generation. Not searcher.refresh(): it reuses segment
+            # readers and misses deletions committed without new documents (whoosh3 3.54.0).
+            stale, self._searcher = self._searcher, search_index.open_index(self.index_dir).searcher()
+            stale.close()
         return self._searcher
 
     def run(self, search_request: SearchRequest, lang: str = "id") -> SearchResult:
