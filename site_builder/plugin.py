@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import html
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -210,27 +211,28 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         return doc.body if doc is not None else None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Give document pages their title and description from the front-matter."""
+        """Give document pages their title and description from the front-matter (escaped)."""
         doc = self.docs_by_src.get(page.file.src_uri)
         if doc is not None:
-            page.meta = {"title": doc.title, "description": doc.summary}
+            # Material prints titles and descriptions as HTML: escape them, they may be member-typed.
+            page.meta = {"title": html.escape(doc.title), "description": html.escape(doc.summary)}
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Documents get their metadata panel and links; generated pages their ready HTML."""
         assert self.ctx is not None
         uri = page.file.src_uri
         doc = self.docs_by_src.get(uri)
         if doc is not None:
             if doc.contributed:
-                html = sanitize_html(html)
-            return document_panel(self.ctx, doc, page.url) + html + document_footer(self.ctx, doc, page.url)
+                content = sanitize_html(content)
+            return document_panel(self.ctx, doc, page.url) + content + document_footer(self.ctx, doc, page.url)
         generated = self.generated.get(uri)
         if generated is not None and generated.html:
-            if HTML_SLOT in html:
-                return html.replace(HTML_SLOT, generated.html, 1)
-            return html + generated.html
-        return html
+            if HTML_SLOT in content:
+                return content.replace(HTML_SLOT, generated.html, 1)
+            return content + generated.html
+        return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Record what was written (publish_documents returns it)."""
