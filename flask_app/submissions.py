@@ -219,7 +219,14 @@ def revise_submission(
         raise BadTransition(sub.id, sub.status)
     sub.data = dict(data)
     sub.body = body
-    sub.attachments = _attachment_rows(attachments)
+    # Rows of kept files are updated in place: re-inserting them would collide on the unique name.
+    existing = {a.stored_name: a for a in sub.attachments}
+    rows = []
+    for position, new_row in enumerate(_attachment_rows(attachments)):
+        row = existing.get(new_row.stored_name) or new_row
+        row.position, row.title = position, new_row.title
+        rows.append(row)
+    sub.attachments = rows
     record(db, sub, actor_id, "revisi", SUBMITTED)
     db.commit()
     return sub
