@@ -761,3 +761,6 @@ GENERATORS: list[Callable[[BuildContext], Iterable[GeneratedPage]]] = [
     open_decisions,
     overdue_guidelines,
 ]
+
+# The dashboard appends its generator and province section to the lists above (it imports this module).
+from . import dashboard  # noqa: E402, F401
