@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SITE_DIR=os.environ.get("POKJA_SITE", str(root / "site")),
         INDEX_DIR=os.environ.get("POKJA_INDEX", str(Path(app.instance_path) / "index")),
         INSTANCE_DIR=app.instance_path,
+        ROOT_DIR=str(root),
         DATABASE_URL=os.environ.get("POKJA_DATABASE_URL", ""),
         BASE_URL=os.environ.get("POKJA_BASE_URL", DEFAULT_BASE_URL),
         SECURE_COOKIES=_env_flag("POKJA_SECURE_COOKIES"),

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
+from flask_app.messages import _
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 FIRST_ADMIN_EMAIL = "admin@pokja.local"
 
 
-def _app() -> Flask:
+@contextmanager
+def app_context() -> Iterator[Flask]:
+    """A fresh app inside its app context; its database connections are closed afterwards."""
     from flask_app import create_app
+    from flask_app.db import dispose
 
-    return create_app()
+    app = create_app()
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        dispose(app)
 
 
 def link(app: Flask, path: str) -> str:
@@ -32,8 +45,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from flask_app.auth import DEFAULT_LINK_HOURS, create_user
     from flask_app.db import audit, get_session
 
-    app = _app()
-    with app.app_context():
+    with app_context() as app:
         try:
             user, path = create_user(args.email, args.role, args.name or "")
         except ValueError as exc:
@@ -41,8 +53,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             return 1
         audit(None, "user_create", user.email, f"role={user.role} (pokja user add)", session=get_session())
         hours = app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
-        print(f"Akun {user.email} ({user.role}) dibuat.")
-        print(f"Tautan sekali pakai untuk mengatur kata sandi (berlaku {hours} jam):")
+        print(_("cli_user_created", email=user.email, role=user.role))
+        print(_("cli_user_link", hours=hours))
         print(link(app, path))
     return 0
 
@@ -51,16 +63,15 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
     from flask_app.auth import find_user
     from flask_app.db import audit, get_session
 
-    app = _app()
-    with app.app_context():
+    with app_context():
         user = find_user(args.email)
         if user is None:
-            print(f"Tidak ada akun dengan surel {args.email}.", file=sys.stderr)
+            print(_("no_such_user", email=args.email), file=sys.stderr)
             return 1
         user.active = active
         get_session().commit()
         audit(None, "user_enable" if active else "user_disable", user.email, "pokja user")
-        print(f"Akun {user.email} {'diaktifkan' if active else 'dinonaktifkan'}.")
+        print(_("admin_enabled" if active else "admin_disabled", email=user.email))
     return 0
 
 
@@ -79,16 +90,15 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     from flask_app.auth import User
     from flask_app.db import get_session
 
-    app = _app()
-    with app.app_context():
+    with app_context():
         users = get_session().scalars(select(User).order_by(User.email)).all()
         if not users:
-            print("Belum ada akun.")
+            print(_("cli_no_users"))
         for user in users:
-            status = "aktif" if user.active else "nonaktif"
+            status = _("active") if user.active else _("inactive")
             if not user.password_hash:
-                status += ", kata sandi belum diatur"
-            last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "belum pernah masuk"
+                status += ", " + _("cli_no_password")
+            last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else _("never")
             print(f"{user.email}\t{user.role}\t{status}\t{last}")
     return 0
 
@@ -130,13 +140,18 @@ def ensure_site(app: Flask) -> str:
     """Build the site when missing or older than content; returns what was done."""
     content_dir, site_dir = Path(app.config["CONTENT_DIR"]), Path(app.config["SITE_DIR"])
     if not site_is_stale(content_dir, site_dir):
-        return f"Situs {site_dir} sudah terbaru."
+        return _("cli_site_fresh", site=site_dir)
     try:
-        from site_builder.build import build_site  # written by the site area; imported only when needed
+        from site_builder.build import SiteBuildError, build_site  # the site area's module, imported when needed
     except ImportError:
-        return f"Situs {site_dir} belum dibangun dan site_builder.build tidak tersedia; jalankan 'make build'."
-    build_site(content_dir, site_dir)
-    return f"Situs dibangun dari {content_dir} ke {site_dir}."
+        return _("cli_site_no_builder", site=site_dir)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config_file = Path(app.config["ROOT_DIR"]) / "mkdocs.yml"
+    try:
+        build_site(config_file, content_dir=content_dir, site_dir=site_dir)
+    except SiteBuildError as exc:
+        return _("cli_site_failed", details="; ".join(exc.messages))
+    return _("cli_site_built", content=content_dir, site=site_dir)
 
 
 def ensure_index(app: Flask) -> str:
@@ -146,11 +161,11 @@ def ensure_index(app: Flask) -> str:
         from search import index as search_index  # written by the search area; imported only when needed
         from site_builder.content import load
     except ImportError:
-        return "Modul pencarian tidak tersedia; indeks dilewati."
+        return _("cli_index_missing_module")
     if search_index.exists(index_dir):
-        return f"Indeks pencarian {index_dir} sudah ada."
+        return _("cli_index_exists", index=index_dir)
     count = search_index.rebuild(load(Path(app.config["CONTENT_DIR"])), index_dir)
-    return f"Indeks pencarian dibangun: {count} dokumen di {index_dir}."
+    return _("cli_index_built", count=count, index=index_dir)
 
 
 def prepare(app: Flask, out: Any = None) -> None:
@@ -158,16 +173,16 @@ def prepare(app: Flask, out: Any = None) -> None:
     out = out or sys.stdout
     print(ensure_site(app), file=out)
     print(ensure_index(app), file=out)
-    print(f"Basis data: {_safe_url(app.config['DATABASE_URL'])}", file=out)
+    print(_("cli_database", url=_safe_url(app.config["DATABASE_URL"])), file=out)
     created = ensure_first_admin(app)
     if created:
         email, password = created
-        print("Belum ada akun: admin pertama dibuat. Kata sandi ini hanya ditampilkan SEKALI:", file=out)
-        print(f"  surel: {email}", file=out)
-        print(f"  kata sandi: {password}", file=out)
-        print("Masuk lalu ganti kata sandi di /akun, dan buat akun lain di /admin.", file=out)
+        print(_("cli_first_admin"), file=out)
+        print(f"  {_('email').lower()}: {email}", file=out)
+        print(f"  {_('password').lower()}: {password}", file=out)
+        print(_("cli_first_admin_next"), file=out)
     else:
-        print("Akun sudah ada; tidak ada admin baru dibuat.", file=out)
+        print(_("cli_accounts_exist"), file=out)
     out.flush()
 
 
@@ -182,10 +197,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Prepare site, index and accounts, then serve with waitress."""
     import waitress
 
-    app = _app()
-    prepare(app)
-    print(f"Melayani di http://{args.host}:{args.port}/ (Ctrl+C untuk berhenti)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=8)
+    from flask_app import create_app
+    from flask_app.db import dispose
+
+    app = create_app()
+    try:
+        prepare(app)
+        print(_("cli_serving", host=args.host, port=args.port), flush=True)
+        waitress.serve(app, host=args.host, port=args.port, threads=8)
+    finally:
+        dispose(app)
     return 0
 
 

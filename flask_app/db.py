@@ -97,6 +97,11 @@ def init_app(app: Flask) -> None:
             session.close()
 
 
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of ``app``'s engine (end of a CLI command or a test)."""
+    app.extensions[EXTENSION]["engine"].dispose()
+
+
 def get_engine() -> Engine:
     """The current app's engine."""
     return current_app.extensions[EXTENSION]["engine"]

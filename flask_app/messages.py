@@ -138,6 +138,53 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "target": {"id": "Sasaran", "en": "Target"},
     "detail": {"id": "Rincian", "en": "Detail"},
     "actions": {"id": "Tindakan", "en": "Actions"},
+    # pokja user / pokja serve
+    "cli_user_created": {"id": "Akun {email} ({role}) dibuat.", "en": "Account {email} ({role}) created."},
+    "cli_user_link": {
+        "id": "Tautan sekali pakai untuk mengatur kata sandi (berlaku {hours} jam):",
+        "en": "One-time link to set the password (valid {hours} hours):",
+    },
+    "cli_no_users": {"id": "Belum ada akun.", "en": "No accounts yet."},
+    "cli_no_password": {"id": "kata sandi belum diatur", "en": "password not set yet"},
+    "cli_first_admin": {
+        "id": "Belum ada akun: admin pertama dibuat. Kata sandi ini hanya ditampilkan SEKALI:",
+        "en": "No accounts yet: the first admin was created. This password is shown ONCE:",
+    },
+    "cli_first_admin_next": {
+        "id": "Masuk lalu ganti kata sandi di /akun, dan buat akun lain di /admin.",
+        "en": "Log in, change the password at /akun, and create other accounts at /admin.",
+    },
+    "cli_accounts_exist": {
+        "id": "Akun sudah ada; tidak ada admin baru dibuat.",
+        "en": "Accounts exist; no new admin created.",
+    },
+    "cli_site_fresh": {"id": "Situs {site} sudah terbaru.", "en": "Site {site} is up to date."},
+    "cli_site_no_builder": {
+        "id": "Situs {site} belum dibangun dan site_builder.build tidak tersedia; jalankan 'make build'.",
+        "en": "Site {site} is not built and site_builder.build is missing; run 'make build'.",
+    },
+    "cli_site_failed": {
+        "id": "Pembangunan situs gagal, halaman layanan tetap dilayani: {details}",
+        "en": "The site build failed; the service pages are served anyway: {details}",
+    },
+    "cli_site_built": {
+        "id": "Situs dibangun dari {content} ke {site}.",
+        "en": "Site built from {content} into {site}.",
+    },
+    "cli_index_missing_module": {
+        "id": "Modul pencarian tidak tersedia; indeks dilewati.",
+        "en": "The search module is missing; index skipped.",
+    },
+    "cli_index_exists": {"id": "Indeks pencarian {index} sudah ada.", "en": "Search index {index} exists."},
+    "cli_index_built": {
+        "id": "Indeks pencarian dibangun: {count} dokumen di {index}.",
+        "en": "Search index built: {count} documents in {index}.",
+    },
+    "cli_database": {"id": "Basis data: {url}", "en": "Database: {url}"},
+    "cli_serving": {
+        "id": "Melayani di http://{host}:{port}/ (Ctrl+C untuk berhenti)",
+        "en": "Serving at http://{host}:{port}/ (Ctrl+C to stop)",
+    },
 }
 
 

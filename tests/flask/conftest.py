@@ -90,9 +90,9 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 
 def _dispose(app: Flask) -> None:
-    from flask_app.db import EXTENSION
+    from flask_app.db import dispose
 
-    app.extensions[EXTENSION]["engine"].dispose()
+    dispose(app)
 
 
 @pytest.fixture
