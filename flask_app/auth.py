@@ -8,7 +8,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -160,6 +160,19 @@ def password_problem(password: str, again: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Check the password; unknown accounts cost the same scrypt work, so timing does not reveal emails."""
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
 def client_ip() -> str:
     """The client address (the service listens behind no proxy by default)."""
     return request.remote_addr or "-"
@@ -284,7 +297,7 @@ def login() -> Any:
         user = find_user(email, db) if email else None
         if minutes:
             error, status = _("login_rate_limited", minutes=minutes), 429
-        elif user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
+        elif not _password_matches(user, password):
             db.add(LoginFailure(email=email, ip=ip, at=utcnow()))
             db.commit()
             minutes = failures_left_minutes(email, ip, db)
