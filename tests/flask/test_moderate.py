@@ -1,0 +1,142 @@
+"""/moderasi over HTTP: queue, preview drawn as the published page, approve, send back, reject, retry, audit."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from flask_app import publish as publisher
+from flask_app.db import AuditEvent, session_scope
+from tests.flask.conftest import sign_in
+from tests.flask.test_publish import lesson, pub_app, state, submit  # noqa: F401 - shared fixture
+
+
+@pytest.fixture
+def app(pub_app):  # noqa: F811
+    """The moderation tests publish: the app builds its own site in tmp_path."""
+    return pub_app
+
+
+def csrf(client: Any, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def act(client: Any, sid: int, action: str, **form: str) -> Any:
+    token = csrf(client, f"/moderasi/{sid}")
+    return client.post(f"/moderasi/{sid}/{action}", data={"csrf_token": token, **form})
+
+
+def flashes(client: Any, response: Any) -> str:
+    return htmllib.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+
+
+def audit_actions(app: Any, sid: int) -> list[str]:
+    with app.app_context(), session_scope() as db:
+        return list(db.scalars(select(AuditEvent.action).where(AuditEvent.target == f"submission:{sid}")))
+
+
+def test_queue_and_preview_drawn_like_the_published_page(app, logged_in, make_user):
+    member = make_user("anggota")
+    body = "## Latar belakang\n\nIsi **penting**. <script>alert(1)</script> <img src=x onerror=alert(2)>"
+    sid = submit(app, member, lesson(summary="Ringkasan <i>uji</i>"), body=body)
+    moderator = logged_in("moderator")
+    queue = moderator.get("/moderasi/").get_data(as_text=True)
+    assert f'href="/moderasi/{sid}"' in queue and "Pelajaran dari bedah rumah swadaya" in queue
+    page = moderator.get(f"/moderasi/{sid}").get_data(as_text=True)
+    # The site's own metadata panel (site_builder.pages.document_panel) and the sanitised body.
+    assert '<aside class="pokja-panel" data-pokja-type="pembelajaran"' in page
+    assert "Ringkasan &lt;i&gt;uji&lt;/i&gt;" in page
+    assert "Jawa Tengah" in page and "Regulator" in page
+    assert "<strong>penting</strong>" in page
+    assert "<script>alert" not in page and "onerror" not in page
+
+
+def test_approve_publishes_and_says_where(app, logged_in, make_user):
+    sid = submit(app, make_user("anggota"))
+    moderator = logged_in("moderator")
+    response = act(moderator, sid, "setujui")
+    assert response.status_code == 303
+    assert f"Kiriman #{sid} disetujui dan diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in flashes(
+        moderator, response
+    )
+    sub = state(app, sid)
+    assert sub.status == "diterbitkan" and sub.reviewer_id == moderator.user.id
+    assert audit_actions(app, sid) == ["submission.setujui", "submission.publish"]
+    # Approving again is refused with the current status, and nothing changes.
+    again = act(moderator, sid, "setujui")
+    assert f"Kiriman #{sid} berstatus diterbitkan; tindakan ini tidak dapat dilakukan." in flashes(moderator, again)
+
+
+def test_approve_needs_a_fresh_login(app, logged_in, make_user):
+    sid = submit(app, make_user("anggota"))
+    moderator = logged_in("moderator")
+    token = csrf(moderator, f"/moderasi/{sid}")
+    sign_in(moderator, moderator.user, login_at=time.time() - 3600)
+    response = moderator.post(f"/moderasi/{sid}/setujui", data={"csrf_token": token})
+    assert response.status_code == 302 and "/akun/masuk" in response.headers["Location"]
+    assert state(app, sid).status == "diajukan"
+
+
+def test_send_back_needs_a_note_and_the_member_sees_it(app, logged_in, make_user):
+    member = logged_in("anggota")
+    sid = submit(app, member.user)
+    moderator = logged_in("moderator")
+    refused = act(moderator, sid, "kembalikan", note="  ")
+    assert "Catatan untuk kontributor wajib diisi." in flashes(moderator, refused)
+    assert state(app, sid).status == "diajukan"
+    response = act(moderator, sid, "kembalikan", note="Tambahkan angka capaian.")
+    assert f"Kiriman #{sid} dikembalikan untuk revisi." in flashes(moderator, response)
+    sub = state(app, sid)
+    assert sub.status == "perlu_revisi" and sub.reasons == "Tambahkan angka capaian."
+    assert "Tambahkan angka capaian." in member.get("/kontribusi/saya").get_data(as_text=True)
+    assert audit_actions(app, sid) == ["submission.kembalikan"]
+
+
+def test_reject_needs_a_reason(app, logged_in, make_user):
+    sid = submit(app, make_user("anggota"))
+    moderator = logged_in("moderator")
+    assert "Alasan penolakan wajib diisi." in flashes(moderator, act(moderator, sid, "tolak", reason=""))
+    response = act(moderator, sid, "tolak", reason="Bukan pembelajaran PKP.")
+    assert f"Kiriman #{sid} ditolak." in flashes(moderator, response)
+    sub = state(app, sid)
+    assert sub.status == "ditolak" and sub.reasons == "Bukan pembelajaran PKP."
+    assert [e.action for e in sub.events] == ["kirim", "tolak"]
+    assert audit_actions(app, sid) == ["submission.tolak"]
+
+
+def test_failed_publication_shows_the_error_and_a_retry_button(app, logged_in, make_user, monkeypatch):
+    sid = submit(app, make_user("anggota"))
+    moderator = logged_in("moderator")
+
+    def broken(*_a: Any, **_k: Any) -> None:
+        raise OSError("disk penuh")
+
+    monkeypatch.setattr(publisher, "update_index", broken)
+    response = act(moderator, sid, "setujui")
+    page = flashes(moderator, response)
+    assert (
+        f"Kiriman #{sid} disetujui tetapi belum terbit: langkah 'indeks' gagal: OSError: disk penuh. "
+        "Coba terbitkan ulang." in page
+    )
+    assert 'id="publish-error"' in page and 'id="retry"' in page
+    assert "Disetujui, belum terbit" in moderator.get("/moderasi/").get_data(as_text=True)
+    monkeypatch.undo()
+    retried = act(moderator, sid, "terbitkan")
+    assert f"Kiriman #{sid} diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in flashes(
+        moderator, retried
+    )
+    assert state(app, sid).status == "diterbitkan"
+    assert audit_actions(app, sid) == [
+        "submission.setujui",
+        "submission.publish_failed",
+        "submission.retry",
+        "submission.publish",
+    ]
+    assert Path(app.config["CONTENT_DIR"], "pembelajaran", "pelajaran-dari-bedah-rumah-swadaya.md").is_file()
