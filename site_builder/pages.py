@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-from mkdocs.utils import get_relative_url
+import markupsafe
 
 from .content import Corpus, Document
 from .schemas import Field, Region, Schema
@@ -216,8 +216,14 @@ def fmt_number(value: float, lang: str = "id", decimals: int | None = None) -> s
 
 
 def href(from_url: str, to_url: str) -> str:
-    """A relative link from one site URL to another (directory URLs)."""
-    return get_relative_url(to_url or ".", from_url or ".")
+    """A relative link from one site URL to another (directory URLs, both relative to the site root)."""
+    # Up to the root, then down: no path arithmetic per link (hundreds of thousands at national scale).
+    return ("../" * from_url.count("/") + to_url) or "./"
+
+
+def doc_url(doc: Document) -> str:
+    """A document's site URL (as Document.url, without path objects: it is asked for very often)."""
+    return doc.rel_path.removesuffix(".md") + "/"
 
 
 def region_url(region: Region) -> str:
@@ -255,6 +261,8 @@ def template_env() -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            # Templates ship with the package: no stat() per render (tens of thousands at national scale).
+            auto_reload=False,
         )
     return _ENV
 
@@ -295,7 +303,7 @@ class PanelBuilder:
             return self.link(f"tag/{value}/", self.refdata.tags[value].label_in(self.lang))
         if kind == "document" and value in self.ctx.by_slug:
             target = self.ctx.by_slug[value]
-            return self.link(target.url, target.title)
+            return self.link(doc_url(target), target.title)
         if kind == "stakeholder_group" and value in self.refdata.groups:
             return self.refdata.groups[value].label_in(self.lang)
         if kind == "reference" and value in self.refdata.references:
@@ -451,7 +459,7 @@ def doc_links(ctx: BuildContext, doc: Document, page_url: str) -> dict[str, list
     """Related documents and backlinks as (href, title, type label)."""
 
     def row(d: Document) -> tuple[str, str, str]:
-        return (href(page_url, d.url), d.title, ctx.corpus.schemas[d.type].label_in(ctx.lang))
+        return (href(page_url, doc_url(d)), d.title, ctx.corpus.schemas[d.type].label_in(ctx.lang))
 
     related = [ctx.by_slug[s] for s in dict.fromkeys(doc.related) if s in ctx.by_slug]
     program = doc.meta.get("program")
@@ -462,10 +470,54 @@ def doc_links(ctx: BuildContext, doc: Document, page_url: str) -> dict[str, list
     }
 
 
+def cell_html(cell: Cell) -> markupsafe.Markup:
+    """One cell as escaped HTML: text, or a link."""
+    if isinstance(cell, tuple):
+        return markupsafe.Markup('<a href="{}">{}</a>').format(cell[0], cell[1])
+    return markupsafe.escape(cell)
+
+
+def table_html(table: dict[str, Any]) -> markupsafe.Markup:
+    """A panel table (columns, numeric flags, rows of cells) as escaped HTML."""
+    num = table["numeric"]
+    attr = [' class="pokja-num"' if n else "" for n in num]
+    head = "".join(f"<th{attr[i]}>{markupsafe.escape(h)}</th>" for i, h in enumerate(table["columns"]))
+    body = "".join(
+        "<tr>" + "".join(f"<td{attr[i]}>{cell_html(c)}</td>" for i, c in enumerate(row)) + "</tr>\n"
+        for row in table["rows"]
+    )
+    return markupsafe.Markup(
+        f'<table class="pokja-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
+    )
+
+
+def _entry_html(entry: dict[str, Any]) -> markupsafe.Markup:
+    """An entry's value as escaped HTML (built in Python: thousands of panels per build)."""
+    kind, value = entry["kind"], entry["value"]
+    if kind == "cell":
+        return cell_html(value)
+    if kind == "text":
+        return markupsafe.escape(value)
+    if kind == "inline":
+        return markupsafe.Markup(", ").join(cell_html(c) for c in value)
+    if kind == "items":
+        return markupsafe.Markup("<ul>{}</ul>").format(
+            markupsafe.Markup("").join(markupsafe.Markup("<li>{}</li>").format(cell_html(c)) for c in value)
+        )
+    if kind == "table":
+        return table_html(value)
+    parts = [
+        markupsafe.Markup('<p class="pokja-group">{}</p>').format(group["label"]) + table_html(group["table"])
+        for group in value
+    ]
+    return markupsafe.Markup("").join(parts)
+
+
 def document_panel(ctx: BuildContext, doc: Document, page_url: str) -> str:
     """The metadata panel of one document page (HTML, every value escaped)."""
     builder = PanelBuilder(ctx, doc, page_url)
     contribution = doc.meta.get("contribution") or {}
+    entries = [dict(e, html=_entry_html(e)) for e in builder.entries()]
     return (
         template_env()
         .get_template("panel.html")
@@ -474,7 +526,7 @@ def document_panel(ctx: BuildContext, doc: Document, page_url: str) -> str:
             summary=doc.summary,
             type_label=ctx.corpus.schemas[doc.type].label_in(ctx.lang),
             type_href=href(page_url, f"{doc.type}/"),
-            entries=builder.entries(),
+            entries=entries,
             contributed=ui("contributed", ctx.lang, name=contribution.get("contributor", "")) if contribution else "",
             example=ui("example", ctx.lang) if doc.example else "",
             heading=ui("metadata", ctx.lang),
@@ -502,7 +554,7 @@ def listing_cell(ctx: BuildContext, doc: Document, column: str, page_url: str) -
     meta = doc.meta
     value = meta.get(column)
     if column == "title":
-        return (href(page_url, doc.url), doc.title)
+        return (href(page_url, doc_url(doc)), doc.title)
     if value is None or value == "" or value == []:
         return ""
     if column == "region":
@@ -532,11 +584,13 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
     else:
         fields = schemas[docs[0].type].fields if docs else {}
         headers = [fields[c].label_in(lang) if c in fields else c for c in columns]
-    rows = []
+    provinces_seen: set[str] = set()
+    body = []
+    esc = html.escape
     for doc in docs:
         if columns is None:
             cells: list[Cell] = [
-                (href(page_url, doc.url), doc.title),
+                (href(page_url, doc_url(doc)), doc.title),
                 schemas[doc.type].label_in(lang),
                 region_names(ctx, doc.regions),
                 fmt_date(doc.date, lang),
@@ -544,24 +598,27 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
         else:
             cells = [listing_cell(ctx, doc, c, page_url) for c in columns]
         provinces = {refdata.regions[c].province_code or "00" for c in doc.regions if c in refdata.regions}
-        rows.append(
-            {
-                "cells": cells,
-                "regions": " ".join(sorted(provinces | set(doc.regions))),
-                "tags": " ".join(doc.tags),
-                "years": " ".join(str(y) for y in doc.years),
-                "text": f"{doc.title} {doc.summary}".lower(),
-            }
+        provinces_seen |= provinces
+        # Built in Python, not Jinja: the rows of every listing, tag and region page are the bulk of the
+        # generated HTML. Every value goes through html.escape.
+        tds = "".join(
+            f'<td><a href="{esc(c[0])}">{esc(c[1])}</a></td>' if isinstance(c, tuple) else f"<td>{esc(c)}</td>"
+            for c in cells
+        )
+        body.append(
+            f'<tr data-region="{esc(" ".join(sorted(provinces | set(doc.regions))))}"'
+            f' data-tags="{esc(" ".join(doc.tags))}" data-years="{" ".join(str(y) for y in doc.years)}"'
+            f' data-text="{esc(f"{doc.title} {doc.summary}".lower())}">{tds}</tr>\n'
         )
     years = sorted({y for d in docs for y in d.years}, reverse=True)
     tags = sorted({t for d in docs for t in d.tags})
-    provinces = [r for r in refdata.provinces() if r.code in {p for row in rows for p in row["regions"].split()}]
+    provinces = [r for r in refdata.provinces() if r.code in provinces_seen]
     return (
         template_env()
         .get_template("table.html")
         .render(
             headers=headers,
-            rows=rows,
+            body=markupsafe.Markup("".join(body)),
             empty=ui("none", lang),
             filters=len(docs) > 1,
             provinces=[(r.code, r.name) for r in provinces],
@@ -666,7 +723,7 @@ def open_decisions(ctx: BuildContext) -> Iterable[GeneratedPage]:
                     "overdue": bool(due and due < ctx.today),
                     "text": str(decision.get("text", "")),
                     "owner": str(decision.get("owner") or ""),
-                    "meeting": (href(page.url, doc.url), doc.title),
+                    "meeting": (href(page.url, doc_url(doc)), doc.title),
                     "region": region_names(ctx, doc.regions),
                 }
             )
@@ -700,7 +757,7 @@ def overdue_guidelines(ctx: BuildContext) -> Iterable[GeneratedPage]:
     docs.sort(key=lambda d: (d.meta["review_by"], d.slug))
     rows = [
         [
-            (href(page.url, d.url), d.title),
+            (href(page.url, doc_url(d)), d.title),
             str(d.meta.get("issuer") or ""),
             str(d.meta.get("status") or ""),
             fmt_date(d.meta["review_by"], lang),

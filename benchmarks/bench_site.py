@@ -1,0 +1,340 @@
+"""Benchmark of the static site at national scale.
+
+Generates a synthetic corpus of valid documents of every type (N = 1,000 and 10,000 by default) and,
+in one run, times: the full build with the pokja plugin, a one-document incremental publish, and
+plain mkdocs-material building the same Markdown with a sections-only nav and no plugin. Prints each
+time, the ratios, peak memory, and the bytes a reader downloads for one document page.
+
+    .venv/bin/python benchmarks/bench_site.py --sizes 1000,10000
+
+Each measurement runs in its own Python process so that peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+TYPES = ["pedoman", "pembelajaran", "modul", "program", "keputusan", "profil"]
+WORDS = (
+    "pokja perumahan kawasan permukiman pemangku kepentingan koordinasi program rumah tidak layak huni "
+    "pembiayaan masyarakat berpenghasilan rendah pemerintah daerah rencana kerja data kumuh pendampingan "
+    "swadaya bantuan stimulan sertifikasi tanah tata ruang kelembagaan anggaran realisasi target capaian"
+).split()
+
+
+# --- the synthetic corpus -------------------------------------------------------------------------
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Front-matter may not use YAML aliases (the content model refuses them)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _sentence(rng: random.Random, n: int = 14) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def _body(rng: random.Random, sections: list[str]) -> str:
+    parts = []
+    for title in sections:
+        paragraph = " ".join(_sentence(rng) for _ in range(5))
+        parts.append(f"## {title}\n\n{paragraph}\n\n- {_sentence(rng, 8)}\n- {_sentence(rng, 8)}\n")
+    return "\n".join(parts)
+
+
+def _regions(refdata: dict) -> list[tuple[str, list[str]]]:
+    out = []
+    for prov in refdata["provinces"]:
+        out.append((str(prov["code"]), [str(d["code"]) for d in prov.get("districts") or []]))
+    return out
+
+
+def generate(root: Path, n: int, seed: int = 7) -> None:
+    """Write ``n`` valid documents of all types under ``root`` (schemas and reference data copied)."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    shutil.copytree(CONTENT / "_schemas", root / "_schemas")
+    shutil.copytree(CONTENT / "_data", root / "_data")
+    rng = random.Random(seed)
+    wilayah = yaml.safe_load((root / "_data" / "wilayah.yml").read_text(encoding="utf-8"))
+    regions = _regions(wilayah)
+    tags = [t["id"] for t in yaml.safe_load((root / "_data" / "tags.yml").read_text(encoding="utf-8"))["tags"]]
+    slugs: list[str] = []
+    programs: list[str] = []
+    for i in range(n):
+        doc_type = TYPES[i % len(TYPES)]
+        slug = f"{doc_type}-{i:05d}"
+        province, districts = rng.choice(regions)
+        region = [province] + ([rng.choice(districts)] if districts and rng.random() < 0.5 else [])
+        date = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 2500))
+        meta: dict = {
+            "title": f"{doc_type.capitalize()} {' '.join(rng.choice(WORDS) for _ in range(4))} {i}",
+            "summary": _sentence(rng, 22),
+            "date": date,
+            "tags": rng.sample(tags, 2),
+            "region": region,
+        }
+        if slugs:
+            meta["related"] = rng.sample(slugs[-200:], min(2, len(slugs)))
+        sections = ["Latar belakang", "Uraian", "Penutup"]
+        if doc_type == "pedoman":
+            meta.update(
+                issuer="Kementerian PKP",
+                legal_basis=["UU No. 1 Tahun 2011", "PP No. 12 Tahun 2021"],
+                version="1.0",
+                status=rng.choice(["draf", "berlaku", "dicabut"]),
+                review_by=date + dt.timedelta(days=rng.randrange(365, 2000)),
+            )
+        elif doc_type == "pembelajaran":
+            meta.update(
+                contributor={"name": "Kontributor", "institution": "Dinas Perkim"}, stakeholder_group="penerima"
+            )
+            if programs:
+                meta["program"] = rng.choice(programs[-50:])
+            meta["period"] = {"start": date.year, "end": date.year + 1}
+            sections = ["Latar belakang", "Yang berhasil", "Tantangan", "Rekomendasi"]
+        elif doc_type == "modul":
+            meta.update(
+                objectives=[_sentence(rng, 8), _sentence(rng, 8)],
+                audience=["Anggota Pokja"],
+                level=rng.choice(["dasar", "lanjutan"]),
+                duration_minutes=180,
+                sessions=[
+                    {"title": "Pengantar", "minutes": 60, "method": "ceramah"},
+                    {"title": "Latihan", "minutes": 120},
+                ],
+                trainer="Tim Pelatih",
+            )
+        elif doc_type == "program":
+            start = date.year
+            rows = [
+                {
+                    "indicator": "rtlh-ditangani",
+                    "region": r,
+                    "year": y,
+                    "target": 100,
+                    "realization": rng.randrange(0, 120),
+                }
+                for r in region
+                for y in (start, start + 1)
+            ]
+            meta.update(
+                period={"start": start, "end": start + 1},
+                lead_agency="Dinas Perkim",
+                partners=["Bappeda", "BPN"],
+                funding=[{"source": "APBD provinsi", "amount_idr": rng.randrange(10**8, 10**10)}],
+                targets=rows,
+                alignment=["rpjmn"] if rng.random() < 0.5 else [],
+                status=rng.choice(["rencana", "berjalan", "selesai"]),
+            )
+            if not meta["alignment"]:
+                del meta["alignment"]
+            programs.append(slug)
+        elif doc_type == "keputusan":
+            meta.update(
+                meeting={"kind": "koordinasi", "place": "Kantor Bappeda"},
+                attendees=["Bappeda", "Dinas Perkim", "BPN"],
+                decisions=[
+                    {
+                        "no": k,
+                        "text": _sentence(rng, 12),
+                        "owner": "Dinas Perkim",
+                        "due": date + dt.timedelta(days=90 * k),
+                        "status": rng.choice(["terbuka", "selesai", "batal"]),
+                    }
+                    for k in (1, 2, 3)
+                ],
+            )
+        elif doc_type == "profil":
+            meta.update(
+                level="provinsi",
+                sk={"number": f"050/{i}/{date.year}", "date": date, "issuer": "Gubernur"},
+                members=[
+                    {"role": "ketua", "institution": "Bappeda", "stakeholder_group": "regulator"},
+                    {"role": "anggota", "institution": "REI", "stakeholder_group": "penyedia"},
+                    {"role": "anggota", "institution": "Forum BKM", "stakeholder_group": "penerima"},
+                ],
+            )
+            sections = ["Mekanisme kerja", "Program kerja"]
+        path = root / doc_type / f"{slug}.md"
+        path.parent.mkdir(exist_ok=True)
+        front = yaml.dump(meta, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{front}---\n\n{_body(rng, sections)}", encoding="utf-8")
+        slugs.append(slug)
+
+
+# --- configurations -------------------------------------------------------------------------------
+
+
+def write_configs(base: Path, content: Path) -> tuple[Path, Path]:
+    """mkdocs.yml with the plugin (the repository's) and a plain one with a sections-only nav."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(content)
+    ours = base / "mkdocs-pokja.yml"
+    ours.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plain = dict(config, plugins=[])
+    # The same Markdown, a sections-only nav: one entry per type (its first document), like ours.
+    plain["nav"] = [{t: f"{t}/{sorted(p.name for p in (content / t).glob('*.md'))[0]}"} for t in TYPES]
+    plain_path = base / "mkdocs-plain.yml"
+    plain_path.write_text(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return ours, plain_path
+
+
+# --- measurements, each in a child process ---------------------------------------------------------
+
+CHILD = textwrap.dedent(
+    """
+    import json, os, resource, sys, time
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    import logging
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    kind, config, content, site, *rest = sys.argv[1:]
+    started = time.perf_counter()
+    if kind == "pokja":
+        from site_builder.build import build_site
+        build_site(config, content_dir=content, site_dir=site)
+    elif kind == "publish":
+        from site_builder.build import publish_documents
+        written = publish_documents([rest[0]], config_file=config, content_dir=content, site_dir=site)
+    else:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        build(load_config(config, site_dir=site))
+    seconds = time.perf_counter() - started
+    out = {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if kind == "publish":
+        out["written"] = len(written)
+    print(json.dumps(out))
+    """
+)
+
+
+def run_child(*args: str) -> dict:
+    """Run one measurement; returns its seconds (in-process, imports excluded), peak MB and wall time."""
+    import time
+
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=REPO, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"measurement {args[0]} failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - started
+    return result
+
+
+def page_weight(site: Path, url: str) -> tuple[int, int, int]:
+    """(bytes, gzip bytes, requests) for one page and every asset it loads on first visit."""
+    html_path = site / url / "index.html"
+    html = html_path.read_text(encoding="utf-8")
+    refs = re.findall(r'<(?:link[^>]+rel="(?:stylesheet|icon)"[^>]*href|script[^>]+src|img[^>]+src)="([^"]+)"', html)
+    files = [html_path]
+    for ref in refs:
+        if ref.startswith(("http:", "https:", "//", "data:")):
+            raise SystemExit(f"{url}: external asset {ref}")
+        files.append((html_path.parent / ref.split("#")[0].split("?")[0]).resolve())
+    raw = sum(f.stat().st_size for f in files)
+    zipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+    return raw, zipped, len(files)
+
+
+def bench(n: int, workdir: Path) -> dict:
+    """Every measurement for one corpus size."""
+    base = workdir / f"n{n}"
+    content = base / "content"
+    print(f"\n== N = {n:,} documents ==", flush=True)
+    generate(content, n)
+    ours, plain = write_configs(base, content)
+    site, plain_site = base / "site", base / "site-plain"
+
+    full = run_child("pokja", str(ours), str(content), str(site))
+    print(f"full build (pokja plugin):       {full['seconds']:8.1f} s   peak {full['peak_mb']:7.0f} MB", flush=True)
+    baseline = run_child("plain", str(plain), str(content), str(plain_site))
+    print(
+        f"plain mkdocs-material:           {baseline['seconds']:8.1f} s   peak {baseline['peak_mb']:7.0f} MB",
+        flush=True,
+    )
+
+    # One document changes: new title and update date, as an approved edit would.
+    programs = sorted((content / "program").glob("*.md"))
+    target = programs[len(programs) // 2]
+    text = target.read_text(encoding="utf-8")
+    text = re.sub(r"^title: (.*)$", r"title: \1 (revisi)", text, count=1, flags=re.M)
+    target.write_text(text.replace("\ndate:", "\nupdated: 2026-01-15\ndate:", 1), encoding="utf-8")
+    publish = run_child("publish", str(ours), str(content), str(site), str(target))
+    print(
+        f"one-document publish:            {publish['seconds']:8.1f} s   peak {publish['peak_mb']:7.0f} MB"
+        f"   ({publish['written']} files written; {publish['process_seconds']:.1f} s with interpreter start)",
+        flush=True,
+    )
+    doc_url = target.relative_to(content).with_suffix("").as_posix()
+    raw, zipped, requests = page_weight(site, doc_url)
+    ratio = full["seconds"] / baseline["seconds"]
+    print(f"full / plain ratio:              {ratio:8.2f}   (target <= 1.2)")
+    print(f"publish / full ratio:            {publish['seconds'] / full['seconds']:8.3f}")
+    print(
+        f"document page, first visit:      {raw / 1024:8.1f} KB in {requests} requests"
+        f" ({zipped / 1024:.1f} KB gzip-compressed; target < 300 KB)"
+    )
+    return {
+        "n": n,
+        "full_s": full["seconds"],
+        "plain_s": baseline["seconds"],
+        "ratio": ratio,
+        "publish_s": publish["seconds"],
+        "publish_process_s": publish["process_seconds"],
+        "peak_full_mb": full["peak_mb"],
+        "peak_plain_mb": baseline["peak_mb"],
+        "peak_publish_mb": publish["peak_mb"],
+        "page_kb": raw / 1024,
+        "page_gzip_kb": zipped / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark for each size and print a summary table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)")
+    parser.add_argument("--workdir", default=None, help="where corpora and sites go (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="pokja-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, work folder {workdir}")
+    results = []
+    try:
+        results = [bench(n, workdir) for n in sizes]
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("\n   N   full s  plain s  ratio  publish s  peak MB (full/plain/publish)  page KB (gzip)")
+    for r in results:
+        print(
+            f"{r['n']:>6} {r['full_s']:8.1f} {r['plain_s']:8.1f} {r['ratio']:6.2f} {r['publish_s']:10.2f}"
+            f"  {r['peak_full_mb']:6.0f}/{r['peak_plain_mb']:.0f}/{r['peak_publish_mb']:.0f}"
+            f"               {r['page_kb']:6.1f} ({r['page_gzip_kb']:.1f})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
