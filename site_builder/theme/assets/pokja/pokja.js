@@ -26,6 +26,8 @@
       });
       if (count) count.textContent = String(shown);
     }
+    // No inline handlers (the service's Content-Security-Policy forbids them): the filter never submits.
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
   }
