@@ -180,7 +180,7 @@ def publish_documents(
         _run(config, dirty=False)
         return sorted(set(plugin.written))
     corpus, dirty = result
-    plugin.incremental = Incremental(corpus=corpus, dirty=dirty, fingerprints=state["fingerprints"])
+    plugin.incremental = Incremental(corpus=corpus, dirty=dirty, fingerprints=state["fingerprints"], stats=stats)
     try:
         _run(config, dirty=True)
     finally:

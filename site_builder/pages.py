@@ -156,6 +156,10 @@ class BuildContext:
     today: dt.date = field(default_factory=dt.date.today)
     site_url: str = ""
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    # Rendered table rows by (document, page depth, columns); see doc_table.
+    row_cache: dict[tuple[str, int, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @cached_property
     def backlinks(self) -> dict[str, list[Document]]:
@@ -574,6 +578,33 @@ def listing_cell(ctx: BuildContext, doc: Document, column: str, page_url: str) -
     return PanelBuilder.text(builder.scalar(spec, value))
 
 
+def _doc_row(ctx: BuildContext, doc: Document, page_url: str, columns: list[str] | None) -> tuple[str, frozenset[str]]:
+    """One table row as escaped HTML (built in Python, not Jinja: rows are the bulk of generated HTML)."""
+    lang = ctx.lang
+    refdata = ctx.corpus.refdata
+    if columns is None:
+        cells: list[Cell] = [
+            (href(page_url, doc_url(doc)), doc.title),
+            ctx.corpus.schemas[doc.type].label_in(lang),
+            region_names(ctx, doc.regions),
+            fmt_date(doc.date, lang),
+        ]
+    else:
+        cells = [listing_cell(ctx, doc, c, page_url) for c in columns]
+    provinces = frozenset(refdata.regions[c].province_code or "00" for c in doc.regions if c in refdata.regions)
+    esc = html.escape
+    tds = "".join(
+        f'<td><a href="{esc(c[0])}">{esc(c[1])}</a></td>' if isinstance(c, tuple) else f"<td>{esc(c)}</td>"
+        for c in cells
+    )
+    row = (
+        f'<tr data-region="{esc(" ".join(sorted(provinces | set(doc.regions))))}"'
+        f' data-tags="{esc(" ".join(doc.tags))}" data-years="{" ".join(str(y) for y in doc.years)}"'
+        f' data-text="{esc(f"{doc.title} {doc.summary}".lower())}">{tds}</tr>\n'
+    )
+    return row, provinces
+
+
 def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: list[str] | None = None) -> str:
     """A filterable table of documents: the schema's listing columns, or title/type/region/date."""
     lang = ctx.lang
@@ -586,30 +617,17 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
         headers = [fields[c].label_in(lang) if c in fields else c for c in columns]
     provinces_seen: set[str] = set()
     body = []
-    esc = html.escape
+    depth = page_url.count("/")
     for doc in docs:
-        if columns is None:
-            cells: list[Cell] = [
-                (href(page_url, doc_url(doc)), doc.title),
-                schemas[doc.type].label_in(lang),
-                region_names(ctx, doc.regions),
-                fmt_date(doc.date, lang),
-            ]
-        else:
-            cells = [listing_cell(ctx, doc, c, page_url) for c in columns]
-        provinces = {refdata.regions[c].province_code or "00" for c in doc.regions if c in refdata.regions}
+        # A row depends on the document, the page's depth and the columns only: tag and province
+        # pages (all at depth 2) share it, so each document's row is built about once per build.
+        key = (doc.rel_path, depth, tuple(columns) if columns else None)
+        cached = ctx.row_cache.get(key)
+        if cached is None:
+            cached = ctx.row_cache[key] = _doc_row(ctx, doc, page_url, columns)
+        row, provinces = cached
         provinces_seen |= provinces
-        # Built in Python, not Jinja: the rows of every listing, tag and region page are the bulk of the
-        # generated HTML. Every value goes through html.escape.
-        tds = "".join(
-            f'<td><a href="{esc(c[0])}">{esc(c[1])}</a></td>' if isinstance(c, tuple) else f"<td>{esc(c)}</td>"
-            for c in cells
-        )
-        body.append(
-            f'<tr data-region="{esc(" ".join(sorted(provinces | set(doc.regions))))}"'
-            f' data-tags="{esc(" ".join(doc.tags))}" data-years="{" ".join(str(y) for y in doc.years)}"'
-            f' data-text="{esc(f"{doc.title} {doc.summary}".lower())}">{tds}</tr>\n'
-        )
+        body.append(row)
     years = sorted({y for d in docs for y in d.years}, reverse=True)
     tags = sorted({t for d in docs for t in d.tags})
     provinces = [r for r in refdata.provinces() if r.code in provinces_seen]

@@ -62,6 +62,7 @@ class Incremental:
     corpus: Corpus
     dirty: set[str]
     fingerprints: dict[str, str]
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     removed_pages: set[str] = field(default_factory=set)
 
 
@@ -126,6 +127,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.ctx: BuildContext | None = None
         self.generated: dict[str, GeneratedPage] = {}
         self.docs_by_src: dict[str, Document] = {}
+        self.stats: dict[str, tuple[int, int]] = {}
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -138,7 +140,10 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         if self.incremental is not None:
             corpus = self.incremental.corpus
+            self.stats = self.incremental.stats
         else:
+            # Taken before reading: a file changed during the build is published next time.
+            self.stats = tree_stats(Path(config.docs_dir))
             try:
                 corpus = load(config.docs_dir, today=today)
             except SchemaError as exc:
@@ -268,7 +273,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         state = {
             "version": CACHE_VERSION,
             "corpus": self.ctx.corpus,
-            "stats": tree_stats(Path(config.docs_dir)),
+            "stats": self.stats,
             "fingerprints": {uri: page.fingerprint() for uri, page in self.generated.items()},
             "today": self.ctx.today,
         }
