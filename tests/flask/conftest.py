@@ -145,7 +145,7 @@ def sign_in(client: FlaskClient, user: Any, login_at: float | None = None) -> Fl
 
 @pytest.fixture
 def logged_in(app: Flask, make_user: Callable[..., Any]) -> Callable[[str], FlaskClient]:
-    """``logged_in(role)`` → a new client logged in with a new account of that role (a fresh login)."""
+    """``logged_in(role)`` → a new client logged in (fresh) with a new account of that role, as ``client.user``."""
 
     def make(role: str) -> FlaskClient:
         client = app.test_client()
