@@ -196,11 +196,7 @@ def dui(key: str, lang: str = "id", **params: Any) -> str:
 
 def aggregation_of(ctx: BuildContext) -> Aggregation:
     """The corpus' aggregation, computed once per build context (province sections ask 38 times)."""
-    cached = vars(ctx).get("_pokja_aggregation")
-    if cached is None or cached[0] is not ctx.corpus:
-        cached = (ctx.corpus, aggregate_corpus(ctx.corpus))
-        vars(ctx)["_pokja_aggregation"] = cached
-    return cached[1]
+    return _cached(ctx, "aggregation", lambda: aggregate_corpus(ctx.corpus))
 
 
 # --- number formatting (Indonesian on pages; exports keep machine numbers) -------------------------
@@ -472,25 +468,53 @@ def dashboard_pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
 # --- the province section --------------------------------------------------------------------------
 
 
+def _cached(ctx: BuildContext, key: str, make: Any) -> Any:
+    """A value computed once per build context and corpus."""
+    store = vars(ctx).setdefault("_pokja_dashboard", {})
+    cached = store.get(key)
+    if cached is None or cached[0] is not ctx.corpus:
+        cached = (ctx.corpus, make())
+        store[key] = cached
+    return cached[1]
+
+
+def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
+    """Documents of one type per province they are about (a programme also by its target rows)."""
+
+    def make() -> dict[str, list[Document]]:
+        regions = ctx.corpus.refdata.regions
+        out: dict[str, list[Document]] = {}
+        for doc in ctx.corpus.of_type(doc_type):
+            codes = set(doc.regions) | {str(t.get("region")) for t in doc.meta.get("targets") or []}
+            provinces = {regions[c].province_code for c in codes if c in regions}
+            for province in provinces - {None}:
+                out.setdefault(str(province), []).append(doc)
+        return out
+
+    return _cached(ctx, f"by-province-{doc_type}", make)
+
+
 def _programmes_in(ctx: BuildContext, province: str) -> list[Document]:
-    regions = ctx.corpus.refdata.regions
-    out = []
-    for doc in ctx.corpus.of_type("program"):
-        codes = set(doc.regions) | {str(t.get("region")) for t in doc.meta.get("targets") or []}
-        if any(c in regions and regions[c].province_code == province for c in codes):
-            out.append(doc)
-    return sorted(out, key=lambda d: (d.title.casefold(), d.slug))
+    return sorted(_by_province(ctx, "program").get(province, []), key=lambda d: (d.title.casefold(), d.slug))
 
 
 def _profiles_in(ctx: BuildContext, province: str) -> list[Document]:
-    regions = ctx.corpus.refdata.regions
-    docs = [
-        d
-        for d in ctx.corpus.of_type("profil")
-        if any(c in regions and regions[c].province_code == province for c in d.regions)
-    ]
+    docs = _by_province(ctx, "profil").get(province, [])
     # the province's own Pokja first, then its districts'
-    return sorted(docs, key=lambda d: (d.meta.get("level") != "provinsi", d.title.casefold()))
+    return sorted(docs, key=lambda d: (d.meta.get("level") != "provinsi", d.title.casefold(), d.slug))
+
+
+def _left_out(ctx: BuildContext) -> dict[tuple[str, str], list[Any]]:
+    """District rows left out of their province's figure, by (indicator, province)."""
+
+    def make() -> dict[tuple[str, str], list[Any]]:
+        out: dict[tuple[str, str], list[Any]] = {}
+        for r in aggregation_of(ctx).rows:
+            if r.level == "kabkota" and r.not_counted:
+                out.setdefault((r.indicator, r.province or ""), []).append(r)
+        return out
+
+    return _cached(ctx, "left-out", make)
 
 
 def _district_table(ctx: BuildContext, indicator: Indicator, province: Region, table_id: str) -> str:
@@ -498,9 +522,8 @@ def _district_table(ctx: BuildContext, indicator: Indicator, province: Region, t
     agg = aggregation_of(ctx)
     regions = ctx.corpus.refdata.regions
     reasons: dict[tuple[str, int], set[str]] = {}
-    for r in agg.rows:
-        if r.indicator == indicator.id and r.province == province.code and r.level == "kabkota" and r.not_counted:
-            reasons.setdefault((r.region, r.year), set()).add(r.not_counted)
+    for r in _left_out(ctx).get((indicator.id, province.code), []):
+        reasons.setdefault((r.region, r.year), set()).add(r.not_counted)
     cells = [a for a in agg.at("kabkota", indicator.id) if regions[a.region].province == province.code]
     if not cells:
         return ""
