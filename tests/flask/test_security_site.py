@@ -46,11 +46,6 @@ def test_every_inline_script_of_the_built_site_is_allowed_by_hash(built_site):
     assert refused == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='site_builder/theme/pokja/table.html has onsubmit="return false", which the CSP blocks; '
-    "remove this marker once the site area moves it into pokja.js",
-)
 def test_built_site_has_no_inline_event_handlers_or_styles(built_site):
     offenders = [
         str(page.relative_to(built_site))
