@@ -330,9 +330,13 @@ def field_names(fields: Iterable[FormField]) -> set[str]:
 # --- posted values -> front-matter ---------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(value: str) -> str:
-    # Browsers send CRLF; the files in content/ use LF.
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # Browsers send CRLF; the files in content/ use LF. Control characters (a NUL makes the loader
+    # take the file for binary) have no place in a document.
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _number(raw: str, kind: str) -> Any:

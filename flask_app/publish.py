@@ -192,10 +192,16 @@ def git_commit(
     return True
 
 
-def update_index(index_dir: Path, doc: Document) -> None:
-    """Add or replace the document in the search index."""
-    from search.index import update_documents
+def update_index(index_dir: Path, doc: Document, content_dir: Path) -> None:
+    """Add or replace the document in the search index (building the whole index when there is none)."""
+    from search.index import exists, rebuild, update_documents
 
+    if not exists(index_dir):
+        # An index holding only this document would hide every other one from search.
+        from site_builder.content import load
+
+        rebuild(load(content_dir), index_dir)
+        return
     update_documents(index_dir, [doc])
 
 
@@ -336,7 +342,7 @@ def _run_steps(
     files = [path] + [folder / a["file"] for a in attachments]
     result.committed = git_commit(content_dir, files, author=author, committer=committer, message=message)
     result.step = "indeks"
-    update_index(Path(config["INDEX_DIR"]), doc)
+    update_index(Path(config["INDEX_DIR"]), doc, content_dir)
     result.step = "situs"
     result.pages = rebuild_pages(path, config)
     result.step = None

@@ -162,3 +162,10 @@ def test_front_matter_is_serialised_by_yaml_so_values_cannot_inject_keys(meta):
     assert errors == {}
     assert doc.meta["summary"] == "a\n---\nexample: true\ntitle: lain"
     assert "example" not in doc.meta and doc.meta["title"] == "Pelajaran dari bedah rumah"
+
+
+def test_control_characters_are_dropped_so_the_file_stays_text(meta):
+    _data, (doc, errors) = check(meta, lesson_values(title="Judul\x00 dengan\x1b NUL", body="Isi\x00.\r\n"))
+    assert errors == {}
+    assert doc.meta["title"] == "Judul dengan NUL"
+    assert "\x00" not in doc.body

@@ -150,6 +150,8 @@ def test_publish_writes_the_document_indexes_it_and_builds_its_page(pub_app, peo
 
     with open_index(pub_app.config["INDEX_DIR"]).searcher() as searcher:
         assert searcher.document(slug="pelajaran-dari-bedah-rumah-swadaya") is not None
+        # There was no index yet: it was built whole, not left holding this one document.
+        assert searcher.document(slug="pengertian-pokja-pkp") is not None
     sub = state(pub_app, sid)
     assert sub.status == "diterbitkan" and sub.published_path == result.path and sub.publish_error is None
     assert [e.action for e in sub.events] == ["kirim", "setujui", "terbit"]
