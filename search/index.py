@@ -30,6 +30,8 @@ from .messages import msg
 
 INDEX_NAME = "MAIN"
 LOCK_NAME = "WRITELOCK"
+# How long a full rebuild waits for another writer (a publisher's update takes well under a second).
+REBUILD_TIMEOUT = 10.0
 # Fields searched by words, with their weight at query time (the title counts most).
 TEXT_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0, "extra": 1.5}
 # Facet name -> index field: values come from the content schemas and reference data.
@@ -189,7 +191,7 @@ def _writer(ix: Any) -> Any:
 def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], Iterable] | None = None) -> int:
     """Index every document of ``corpus`` afresh; readers keep the old generation until the commit."""
     documents = list(corpus.documents)
-    with write_lock(index_dir, timeout=10.0) as storage:
+    with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
         ix = _index_for_writing(storage, build_schema())
         writer = _writer(ix)
         try:
