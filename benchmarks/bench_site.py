@@ -192,8 +192,12 @@ def write_configs(base: Path, content: Path) -> tuple[Path, Path]:
     ours = base / "mkdocs-pokja.yml"
     ours.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     plain = dict(config, plugins=[])
-    # The same Markdown, a sections-only nav: one entry per type (its first document), like ours.
-    plain["nav"] = [{t: f"{t}/{sorted(p.name for p in (content / t).glob('*.md'))[0]}"} for t in TYPES]
+    # The same Markdown and a sections-only nav of the same length as the plugin's (home, six types,
+    # regions, tags, open decisions, guidelines to review: 11 entries), pointing at documents since
+    # plain MkDocs has no section pages. MkDocs renders the nav into every page, so its length counts.
+    firsts = {t: sorted(p.name for p in (content / t).glob("*.md"))[:2] for t in TYPES}
+    entries = [f"{t}/{names[0]}" for t, names in firsts.items()] + [f"{t}/{names[1]}" for t, names in firsts.items()]
+    plain["nav"] = [{f"Bagian {i + 1}": uri} for i, uri in enumerate(entries[:11])]
     plain_path = base / "mkdocs-plain.yml"
     plain_path.write_text(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return ours, plain_path

@@ -180,7 +180,11 @@ def publish_documents(
         _run(config, dirty=False)
         return sorted(set(plugin.written))
     corpus, dirty = result
-    plugin.incremental = Incremental(corpus=corpus, dirty=dirty, fingerprints=state["fingerprints"], stats=stats)
+    # Table rows of documents whose pages change are built again; every other row is reused.
+    rows = {key: row for key, row in state.get("rows", {}).items() if key[0] not in dirty}
+    plugin.incremental = Incremental(
+        corpus=corpus, dirty=dirty, fingerprints=state["fingerprints"], stats=stats, rows=rows
+    )
     try:
         _run(config, dirty=True)
     finally:

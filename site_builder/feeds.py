@@ -10,7 +10,7 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from .content import Document
-from .pages import BuildContext, ui
+from .pages import BuildContext, doc_url, ui
 
 FEED_SIZE = 50
 SITE_TITLE = "Rumah Pengetahuan Pokja PKP"
@@ -38,7 +38,7 @@ def rss(ctx: BuildContext) -> bytes:
     docs = feed_documents(ctx)
     items = []
     for doc in docs:
-        link = absolute(ctx, doc.url)
+        link = absolute(ctx, doc_url(doc))
         category = escape(ctx.corpus.schemas[doc.type].label_in(lang))
         items.append(
             "  <item>\n"
@@ -70,7 +70,7 @@ def json_feed(ctx: BuildContext) -> bytes:
     items = [
         {
             "id": doc.rel_path,
-            "url": absolute(ctx, doc.url),
+            "url": absolute(ctx, doc_url(doc)),
             "title": doc.title,
             "summary": doc.summary,
             "content_text": doc.summary,

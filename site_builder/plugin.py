@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import html
 import os
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,13 +27,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
 from . import feeds
-from .content import Corpus, Document, iter_markdown, load
+from .content import Corpus, Document, load
 from .pages import (
     GENERATORS,
     HTML_SLOT,
     THEME_DIR,
     BuildContext,
     GeneratedPage,
+    doc_url,
     document_footer,
     document_panel,
     ui,
@@ -62,6 +65,7 @@ class Incremental:
     corpus: Corpus
     dirty: set[str]
     fingerprints: dict[str, str]
+    rows: dict[Any, Any] = field(default_factory=dict)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     removed_pages: set[str] = field(default_factory=set)
 
@@ -78,14 +82,28 @@ def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
 
 
 def tree_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime_ns, size) of every Markdown file, schema and reference-data file of a content tree."""
+    """(mtime_ns, size) of every Markdown file, schema and reference-data file of a content tree.
+
+    The same files as content.iter_markdown (``_``- and dot-folders skipped), walked with scandir:
+    this runs on every publish, over every file of a national corpus.
+    """
     stats: dict[str, tuple[int, int]] = {}
-    paths = list(iter_markdown(root))
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith(("_", ".")):
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.endswith(".md"):
+                    st = entry.stat()
+                    stats[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
+
+    walk(str(root), "")
     for folder in ("_schemas", "_data"):
-        paths += sorted((root / folder).glob("*.yml"))
-    for path in paths:
-        st = path.stat()
-        stats[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
+        for path in sorted((root / folder).glob("*.yml")):
+            st = path.stat()
+            stats[f"{folder}/{path.name}"] = (st.st_mtime_ns, st.st_size)
     return stats
 
 
@@ -128,8 +146,13 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.generated: dict[str, GeneratedPage] = {}
         self.docs_by_src: dict[str, Document] = {}
         self.stats: dict[str, tuple[int, int]] = {}
+        self.command = "build"
 
     # --- configuration and corpus ---------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command: ``mkdocs serve`` builds into a temporary folder, nothing to keep."""
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and validate the corpus (failing the build on any error), run the generators."""
@@ -152,11 +175,16 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             raise PluginError("\n".join(problem_lines(corpus, config.docs_dir)))
         lang = config.theme.get("language") or "id"
         self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
+        if self.incremental is not None:
+            self.ctx.row_cache = self.incremental.rows
         self.generated = {}
         for generator in GENERATORS:
             for page in generator(self.ctx):
                 self.generated[page.src_uri] = page
         self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
+        # The corpus and generated pages live until the end of the build: keep the cyclic garbage
+        # collector from walking them again and again while 10,000 pages are rendered.
+        gc.freeze()
         if self.incremental is not None:
             gone = set(self.incremental.fingerprints) - set(self.generated)
             self.incremental.removed_pages = {GeneratedPage(uri, "", "").url for uri in gone}
@@ -207,8 +235,15 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 modified = fingerprints.get(uri) != self.generated[uri].fingerprint()
             else:
                 modified = uri in dirty
-            modified = modified or not os.path.isfile(file.abs_dest_path)
             file.is_modified = (lambda value: lambda: value)(modified)  # type: ignore[method-assign]
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep compiled theme templates between builds (a publish would compile them again)."""
+        if self.command != "serve" and env.bytecode_cache is None:
+            folder = cache_path(config, self.config).parent / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A document's body comes from the loaded corpus: no second read or front-matter parse."""
@@ -246,11 +281,16 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
 
     # --- after the pages ------------------------------------------------------------------------
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """Hand the frozen objects back to the garbage collector."""
+        gc.unfreeze()
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds, the full sitemap, generators' extra files; then the state for incremental publish."""
+        gc.unfreeze()
         assert self.ctx is not None
         ctx = self.ctx
-        urls = [doc.url for doc in ctx.corpus.documents] + [p.url for p in self.generated.values()]
+        urls = [doc_url(doc) for doc in ctx.corpus.documents] + [p.url for p in self.generated.values()]
         if (Path(config.docs_dir) / "index.md").exists():
             urls.append("")
         out = {**ctx.extra_files, **feeds.feed_files(ctx), **feeds.sitemap(ctx, urls)}
@@ -264,7 +304,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             for url in sorted(self.incremental.removed_pages):
                 remove_page(config.site_dir, url)
                 self.written.append(url)
-        self.save_state(config)
+        if self.command != "serve":
+            self.save_state(config)
 
     def save_state(self, config: MkDocsConfig) -> None:
         """Keep the corpus and page fingerprints so one changed document can be published alone."""
@@ -276,6 +317,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             "stats": self.stats,
             "fingerprints": {uri: page.fingerprint() for uri, page in self.generated.items()},
             "today": self.ctx.today,
+            "rows": self.ctx.row_cache,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
