@@ -147,6 +147,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.docs_by_src: dict[str, Document] = {}
         self.stats: dict[str, tuple[int, int]] = {}
         self.command = "build"
+        self.gc_threshold: tuple[int, ...] | None = None
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -183,7 +184,10 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 self.generated[page.src_uri] = page
         self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
         # The corpus and generated pages live until the end of the build: keep the cyclic garbage
-        # collector from walking them again and again while 10,000 pages are rendered.
+        # collector from walking them again and again while 10,000 pages are rendered (measured: a
+        # fifth of the build's CPU time at 1,000 documents went to collections). Restored afterwards.
+        self.gc_threshold = gc.get_threshold()
+        gc.set_threshold(50_000, 20, 100)
         gc.freeze()
         if self.incremental is not None:
             gone = set(self.incremental.fingerprints) - set(self.generated)
@@ -213,12 +217,11 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         for file in list(files):
             if file.src_uri.startswith(PRIVATE_PREFIXES):
                 files.remove(file)
+        # One set up front: Files forgets its lookup table on every append (O(N) per lookup).
+        existing = {file.src_uri for file in files}
         for src_uri, page in self.generated.items():
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None:
-                if src_uri in self.docs_by_src or src_uri != "index.md":
-                    raise PluginError(f"{src_uri}: {ui('generated_clash', 'id')}")
-                continue
+            if src_uri in existing:
+                raise PluginError(f"{src_uri}: {ui('generated_clash', 'id')}")
             files.append(File.generated(config, src_uri, content=page.markdown))
         if self.incremental is not None:
             self._mark_dirty(files)
@@ -281,13 +284,20 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
 
     # --- after the pages ------------------------------------------------------------------------
 
+    def restore_gc(self) -> None:
+        """Give the garbage collector back its objects and thresholds."""
+        gc.unfreeze()
+        if self.gc_threshold is not None:
+            gc.set_threshold(*self.gc_threshold)
+            self.gc_threshold = None
+
     def on_build_error(self, *, error: Exception) -> None:
         """Hand the frozen objects back to the garbage collector."""
-        gc.unfreeze()
+        self.restore_gc()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds, the full sitemap, generators' extra files; then the state for incremental publish."""
-        gc.unfreeze()
+        self.restore_gc()
         assert self.ctx is not None
         ctx = self.ctx
         urls = [doc_url(doc) for doc in ctx.corpus.documents] + [p.url for p in self.generated.values()]
