@@ -36,6 +36,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Isi tulisan terlalu panjang ({length} karakter; paling banyak {limit}).",
         "en": "The text is too long ({length} characters; at most {limit}).",
     },
+    "body_bad_markup": {
+        "id": "Isi tulisan memuat penanda HTML yang tidak dapat dibaca (di dekat '{near}'). "
+        "HTML tidak diizinkan; hapus penanda itu.",
+        "en": "The text contains HTML markup that cannot be read (near '{near}'). HTML is not allowed; remove it.",
+    },
     "form_has_errors": {
         "id": "Kiriman belum dapat diterima; perbaiki kolom yang ditandai di bawah.",
         "en": "The contribution cannot be accepted yet; correct the marked fields below.",
@@ -455,6 +460,27 @@ def front_matter_text(meta: Mapping[str, Any], body: str) -> str:
     return f"---\n{front}---\n\n{body}"
 
 
+_NEAR = re.compile(r"at '(.*)'$", re.S)
+
+
+def markup_problem(body: str) -> str | None:
+    """The text near markup that MkDocs' HTML scan of a page cannot tokenise, else None.
+
+    MkDocs feeds every page's Markdown source to an HTML parser to find anchors; some broken markup
+    (``<![>``) makes it raise, which would stop the whole site build. Such a body is refused here.
+    """
+    from markdown.htmlparser import htmlparser
+
+    parser = htmlparser.HTMLParser()
+    try:
+        parser.feed(body)
+        parser.close()
+    except Exception as exc:  # the parser signals broken markup with AssertionError and others
+        match = _NEAR.search(str(exc))
+        return (match.group(1) if match else str(exc))[:40]
+    return None
+
+
 def _label_of(dotted: str, schema: Schema, lang: str) -> str:
     spec: Field | None = None
     fields = schema.fields
@@ -498,6 +524,8 @@ def validate(
         errors.setdefault(BODY, []).append(msg("body_required", lang))
     elif len(body) > MAX_BODY_CHARS:
         errors.setdefault(BODY, []).append(msg("body_too_long", lang, length=len(body), limit=MAX_BODY_CHARS))
+    elif (near := markup_problem(body)) is not None:
+        errors.setdefault(BODY, []).append(msg("body_bad_markup", lang, near=near))
     rel = f"{schema.type}/kiriman.md"  # a placeholder slug: the publisher chooses the real one
     doc, problems, _ = parse_document(front_matter_text(meta, body), rel, dict(schemas), refdata, today)
     for problem in problems:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from flask_app.auth import User
 from flask_app.cli_content import slugify
 from flask_app.db import audit, get_session
-from flask_app.forms import front_matter_text, msg
+from flask_app.forms import front_matter_text, markup_problem, msg
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
 from site_builder.content import SLUG_RE, Document, parse_document
 from site_builder.schemas import load_refdata, load_schemas
@@ -266,6 +266,10 @@ def build_document_text(
         contribution["approved_by"] = _person(db, sub.reviewer_id)[0]
     meta["contribution"] = contribution
     rel = f"{sub.type}/{sub.slug}.md"
+    near = markup_problem(sub.body)
+    if near is not None:
+        # Never write a file that would stop the site build.
+        raise PublishStepError("validasi", msg("publish_invalid", detail=msg("body_bad_markup", near=near)))
     doc, problems, _ = parse_document(front_matter_text(meta, sub.body), rel, schemas, refdata)
     if doc is None:
         detail = "; ".join(p.format() for p in problems if p.severity == "error")

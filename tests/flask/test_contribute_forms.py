@@ -169,3 +169,12 @@ def test_control_characters_are_dropped_so_the_file_stays_text(meta):
     assert errors == {}
     assert doc.meta["title"] == "Judul dengan NUL"
     assert "\x00" not in doc.body
+
+
+def test_markup_the_site_build_cannot_read_is_refused_in_the_body(meta):
+    _data, (doc, errors) = check(meta, lesson_values(body="Teks <![><img src=x> lagi"))
+    assert doc is None
+    assert errors["body"] == [
+        "Isi tulisan memuat penanda HTML yang tidak dapat dibaca (di dekat '<![><img src=x> lagi'). "
+        "HTML tidak diizinkan; hapus penanda itu."
+    ]
