@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import html
+import logging
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -56,6 +59,8 @@ class PokjaConfig(base.Config):
     today = c.Optional(c.Type(str))
     # Generate the sections-only navigation when mkdocs.yml has no ``nav``.
     section_nav = c.Type(bool, default=True)
+    # Render every page with one reused Markdown converter instead of one new converter per page.
+    reuse_markdown = c.Type(bool, default=True)
 
 
 @dataclass
@@ -148,6 +153,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.stats: dict[str, tuple[int, int]] = {}
         self.command = "build"
         self.gc_threshold: tuple[int, ...] | None = None
+        self.converter: markdown.Markdown | None = None
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -158,6 +164,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and validate the corpus (failing the build on any error), run the generators."""
         self.written = []
+        self.converter = None
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
@@ -247,6 +254,45 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         return env
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        """Render with the build's one Markdown converter (MkDocs builds a new one for each page)."""
+        if self.config.reuse_markdown:
+            page.render = functools.partial(self.render_page, page)  # type: ignore[method-assign]
+        return page
+
+    def render_page(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """MkDocs 1.6's Page.render, with the converter reset between pages instead of rebuilt.
+
+        Building a converter (loading every extension) cost as much as converting a page; Python-Markdown
+        supports reuse through ``reset()``. The tests build a site both ways and compare every file.
+        """
+        from mkdocs.structure import pages as mkpages
+        from mkdocs.structure.toc import get_toc
+
+        if page.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        md = self.converter
+        if md is None:
+            md = self.converter = markdown.Markdown(
+                extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
+            )
+        md.reset()
+        # Each register() replaces the previous page's processor of the same name.
+        raw_html = mkpages._RawHTMLPreprocessor()
+        raw_html._register(md)
+        anchors = mkpages._ExtractAnchorsTreeprocessor(page.file, files, config)
+        anchors._register(md)
+        relative = mkpages._RelativePathTreeprocessor(page.file, files, config)
+        relative._register(md)
+        title = mkpages._ExtractTitleTreeprocessor()
+        title._register(md)
+        page.content = md.convert(page.markdown)
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        page._title_from_render = title.title
+        page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+        if mkpages.log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = relative.links_to_anchors
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A document's body comes from the loaded corpus: no second read or front-matter parse."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import SiteBuildError, build_site, publish_documents
-from tests.conftest import base_meta, write_doc
+from tests.conftest import CONTENT, base_meta, write_doc
 
 from .conftest import SITE_DOCS, make_site_tree, write_config
 
@@ -128,3 +128,26 @@ def test_publish_without_previous_build_does_a_full_build(tmp_path: Path) -> Non
     )
     assert "wilayah/33/index.html" in written and (tmp_path / "cache").is_dir()
     shutil.rmtree(tmp_path / "site")
+
+
+def test_reused_markdown_converter_gives_the_same_site(tmp_path: Path) -> None:
+    """The plugin's one reused converter renders exactly what MkDocs' converter-per-page does."""
+    content = make_site_tree(tmp_path / "content")
+    for path in CONTENT.glob("*/*.md"):  # the starter content: richer Markdown (tables, links, lists)
+        target = content / path.relative_to(CONTENT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    for folder in CONTENT.glob("*/lampiran"):
+        shutil.copytree(folder, content / folder.relative_to(CONTENT), dirs_exist_ok=True)
+    write_doc(
+        content,
+        "pedoman",
+        "catatan-kaki",
+        base_meta("Catatan Kaki", issuer="X", status="berlaku"),
+        "Teks[^1] dan tabel.\n\n[^1]: Catatan.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n!!! note\n    Isi.\n",
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    build_site(write_config(tmp_path / "a"), content_dir=content, site_dir=tmp_path / "reused")
+    build_site(write_config(tmp_path / "b", reuse_markdown=False), content_dir=content, site_dir=tmp_path / "fresh")
+    assert_same_site(tmp_path / "reused", tmp_path / "fresh")
