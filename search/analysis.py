@@ -8,12 +8,13 @@ dictionary-based Sastrawi stemmer (cached per word), and the field's spelling va
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Token, Tokenizer
 
 # Words with letters or digits; "/" "." "-" inside a token split it (14/2016 -> 14, 2016), so a
 # reference is findable however the number is punctuated. Underscores are not word characters here.
@@ -100,28 +101,68 @@ def stem_word(word: str) -> str:
     return VARIANTS.get(root, root)
 
 
-class IndonesianStemFilter(Filter):
-    """Folds spelling variants and removes Indonesian affixes (a morphological filter)."""
+class IndonesianAnalyzer(Tokenizer):
+    """Tokenize, lowercase, drop stop words and stem in one pass (the chain, fused for speed).
+
+    Equivalent to ``RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(STOP_WORDS,
+    minsize=1) | <variants and Sastrawi>``, but one generator instead of four: indexing and
+    highlighting run it over every token, so the stages' overhead counted.
+    """
 
     is_morph = True
 
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
-        """Replace each token's text by its root."""
-        for token in tokens:
-            if not token.stopped:
-                token.text = stem_word(token.text)
+    def __init__(self) -> None:
+        self.pattern = re.compile(TOKEN_PATTERN)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        no_morph: bool = False,
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        """Yield the tokens of ``value`` (one reused Token object, as Whoosh's tokenizers do)."""
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = self.pattern.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
+        pos = start_pos
+        for match in matches:
+            if match is None:
+                continue
+            original = match.group()
+            word = original.lower()
+            stop = word in STOP_WORDS
+            if stop and removestops:
+                continue  # positions close up over stop words, as StopFilter's renumber does
+            token.stopped = stop
+            token.text = word if (stop or no_morph) else stem_word(word)
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = original
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
             yield token
 
 
 def indonesian_analyzer() -> Any:
     """The analyzer used by every text field, at index and at query time."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        # minsize=1 keeps one-digit numbers ("UU No. 1") and one-letter reference parts ("M").
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | IndonesianStemFilter()
-    )
+    return IndonesianAnalyzer()
 
 
 def analyze(text: str) -> list[str]:

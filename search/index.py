@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,15 +33,17 @@ INDEX_NAME = "MAIN"
 LOCK_NAME = "WRITELOCK"
 # How long a full rebuild waits for another writer (a publisher's update takes well under a second).
 REBUILD_TIMEOUT = 10.0
+# Rebuilds of this many documents or more use this many processes (the service runs on 2 cores).
+PARALLEL_FROM = 2000
+PROCS = 2
 # Fields searched by words, with their weight at query time (the title counts most).
-TEXT_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0, "extra": 1.5}
+TEXT_FIELDS = {"title": 3.0, "content": 1.0}
 # Facet name -> index field: values come from the content schemas and reference data.
 FACET_FIELDS = {"type": "type", "region": "region", "year": "year", "tag": "tags", "status": "status"}
-# Stored fields feed the result card, so a hit never opens its file.
-CARD_FIELDS = ("slug", "type", "title", "summary", "url", "date", "regions", "tags", "status", "contributed")
 
 # Extra front-matter worth finding by words (legal basis, issuer, contributor, ...), flattened.
 _EXTRA_SKIP = {"title", "summary", "date", "updated", "tags", "region", "related", "attachments", "lang", "example"}
+_SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKERS = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+|[*_`|]+|^[ \t]*[-=:|]{3,}[ \t]*$", re.M)
 
@@ -54,19 +57,20 @@ class IndexBusy(Exception):
 
 
 def build_schema() -> Schema:
-    """The Whoosh schema: text fields with the Indonesian analyzer, facets as keywords."""
+    """The Whoosh schema: two text fields with the Indonesian analyzer, facets as keywords.
+
+    Summary, body and the searchable front-matter share one field ("content"): a query word then
+    reads two posting lists (title, content) instead of four, and indexing writes fewer terms.
+    """
     analyzer = indonesian_analyzer()
-
-    def text(stored: bool = False) -> TEXT:
-        return TEXT(analyzer=analyzer, stored=stored, spelling=True, multitoken_query="phrase")
-
     return Schema(
         slug=ID(stored=True, unique=True),
         type=ID(stored=True),
-        title=text(stored=True),
-        summary=text(stored=True),
-        body=text(stored=True),
-        extra=text(),
+        title=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        content=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        summary=STORED(),
+        # Unstemmed words: the dictionary "Maksud Anda" suggests from (see document_fields).
+        vocab=KEYWORD(lowercase=True),
         tags=KEYWORD(stored=True, commas=True),
         region=KEYWORD(commas=True),  # with each district's province, so a province filter finds its districts
         regions=STORED(),
@@ -117,8 +121,14 @@ def _regions_with_provinces(codes: Iterable[str]) -> list[str]:
     return out
 
 
-def document_fields(doc: Document) -> dict[str, Any]:
-    """The index fields of one document."""
+def document_fields(doc: Document, seen_words: set[str] | None = None) -> dict[str, Any]:
+    """The index fields of one document; ``seen_words`` (a rebuild's) keeps the spelling words new only."""
+    words = dict.fromkeys(_SPELL_WORD.findall(f"{doc.title} {doc.summary} {doc.body}".lower()))
+    if seen_words is not None:
+        # The spelling dictionary needs each word once, not once per document: a rebuild gives a
+        # word to the first document that has it, which keeps this field nearly free to index.
+        words = {w: None for w in words if w not in seen_words}
+        seen_words.update(words)
     extra = " ".join(s for key, value in doc.meta.items() if key not in _EXTRA_SKIP for s in _strings(value))
     # Tag ids are words too ("swadaya", "permukiman-kumuh"), so a tag is findable by typing it.
     extra = " ".join([extra, *doc.tags])
@@ -127,9 +137,9 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "slug": doc.slug,
         "type": doc.type,
         "title": doc.title,
+        "content": f"{doc.summary}\n\n{plain_text(doc.body)}\n\n{extra}",
         "summary": doc.summary,
-        "body": plain_text(doc.body),
-        "extra": extra,
+        "vocab": " ".join(words),
         "tags": ",".join(doc.tags),
         "region": ",".join(_regions_with_provinces(doc.regions)),
         "regions": doc.regions,
@@ -183,8 +193,17 @@ def _index_for_writing(storage: FileStorage, schema: Schema) -> Any:
     return storage.create_index(schema, indexname=INDEX_NAME)
 
 
-def _writer(ix: Any) -> Any:
-    # The lock is already ours (write_lock); the writer must not take a second one.
+def _writer(ix: Any, documents: int = 1) -> Any:
+    """A writer for ``documents`` new documents; the lock is already ours (write_lock)."""
+    procs = min(PROCS, os.cpu_count() or 1)
+    if documents >= PARALLEL_FROM and procs > 1:
+        # Analysis is pure Python: large rebuilds index in sub-processes, each writing its own
+        # segment (no merge at commit). Forked children inherit the warm stemmer.
+        from whoosh.multiproc import MpWriter
+
+        return MpWriter(
+            ix, procs=procs, batchsize=250, subargs={"limitmb": 128}, multisegment=True, _lk=False, limitmb=128
+        )
     return ix.writer(_lk=False, limitmb=256)
 
 
@@ -193,10 +212,11 @@ def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], It
     documents = list(corpus.documents)
     with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
         ix = _index_for_writing(storage, build_schema())
-        writer = _writer(ix)
+        writer = _writer(ix, len(documents))
         try:
+            seen_words: set[str] = set()
             for doc in documents if progress is None else progress(documents):
-                writer.add_document(**document_fields(doc))
+                writer.add_document(**document_fields(doc, seen_words))
         except BaseException:
             writer.cancel()
             raise

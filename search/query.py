@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-import operator
 import re
 import unicodedata
 import weakref
@@ -13,20 +12,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
 from whoosh.query import And, Every, NullQuery, Or, Term
-from whoosh.spelling import MultiCorrector
 
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
-from .analysis import analyze
+from .analysis import STOP_WORDS, TOKEN_PATTERN, analyze, stem_word
 from .index import FACET_FIELDS, TEXT_FIELDS
 from .messages import msg
 
 MAX_QUERY_LENGTH = 500
 MAX_FILTERS = 30
 PER_PAGE = 10
+_TOKEN = re.compile(TOKEN_PATTERN)
 SORTS = ("relevansi", "tanggal")
 # Query syntax a member would not mean: field:value, wildcards, ranges, boosts, operators, groups.
 _REMOVED_PLUGINS = (
@@ -233,11 +231,62 @@ class SearchResult:
         }
 
 
-class MarkFormatter(highlight.HtmlFormatter):
-    """Escapes the document's text first, then wraps matches in <mark>: our tags are the only markup."""
+def make_snippet(text: str, terms: set[str], fragments: int = 2, surround: int = 70) -> str:
+    """Passages of ``text`` around words whose stem is in ``terms``: escaped, matches in <mark>.
 
-    def __init__(self) -> None:
-        super().__init__(tagname="mark", between=" … ", classname="hl", termclass="t")
+    The text is escaped piece by piece and only the <mark> tags are added as markup, so a
+    contributed document's "<script>" stays text. The scan stops once ``fragments`` passages are
+    found (Whoosh's highlighter analyses the whole text of every hit).
+    """
+    groups: list[list[tuple[int, int]]] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group().lower()
+        if word in STOP_WORDS or stem_word(word) not in terms:
+            continue
+        span = (match.start(), match.end())
+        if groups and span[0] - groups[-1][-1][1] <= surround:
+            groups[-1].append(span)
+        elif len(groups) < fragments:
+            groups.append([span])
+        else:
+            break
+    parts = []
+    for group in groups:
+        start = _cut_left(text, max(0, group[0][0] - surround))
+        end = _cut_right(text, min(len(text), group[-1][1] + surround))
+        out, at = [], start
+        for s, e in group:
+            out.append(f"{html.escape(text[at:s], quote=False)}<mark>{html.escape(text[s:e], quote=False)}</mark>")
+            at = e
+        out.append(html.escape(text[at:end], quote=False))
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if end < len(text) else ""
+        parts.append(prefix + " ".join("".join(out).split()) + suffix)
+    return " ".join(parts)
+
+
+def _cut_left(text: str, at: int) -> int:
+    """Move a passage start forward to the next word boundary."""
+    if at == 0:
+        return 0
+    space = text.find(" ", at)
+    return space + 1 if 0 <= space < at + 20 else at
+
+
+def _cut_right(text: str, at: int) -> int:
+    """Move a passage end back to the previous word boundary."""
+    if at >= len(text):
+        return len(text)
+    space = text.rfind(" ", at - 20, at)
+    return space if space > 0 else at
+
+
+def _query_terms(query: Any) -> set[str]:
+    """The analysed words of a parsed query (what snippets mark)."""
+    try:
+        return {text for field, text in query.iter_all_terms() if field in TEXT_FIELDS and isinstance(text, str)}
+    except AttributeError:
+        return set()
 
 
 _parsers: dict[tuple[int, str], MultifieldParser] = {}
@@ -284,7 +333,7 @@ def _suggest(searcher: Any, q: str) -> str | None:
         if not terms or any(reader.doc_frequency(f, terms[0]) for f in TEXT_FIELDS):
             continue
         if corrector is None:
-            corrector = MultiCorrector([searcher.corrector(f) for f in ("title", "body")], operator.add)
+            corrector = searcher.corrector("vocab")
         found = corrector.suggest(word.lower(), limit=1, maxdist=2)
         if found:
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1)
@@ -295,27 +344,26 @@ def _suggest(searcher: Any, q: str) -> str | None:
 def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: str = "id") -> SearchResult:
     """Run ``request`` against an open searcher; raise QueryError for a page beyond the end."""
     filter_q = _filter_query(request.filters)
+    sort = {"sortedby": "date", "reverse": True} if request.sort == "tanggal" else {}
     matched_any = False
     query = _parser(searcher.schema, "and").parse(request.q) if request.q else Every()
-    matched = _matching(searcher, query, filter_q)
-    if not matched and request.q:
+    results = _run(searcher, query, filter_q, sort)
+    if results is None and request.q:
         any_query = _parser(searcher.schema, "or").parse(request.q)
         if any_query != query:
-            matched = _matching(searcher, any_query, filter_q)
-            if matched:
-                query, matched_any = any_query, True
+            results = _run(searcher, any_query, filter_q, sort)
+            matched_any = results is not None
+    # One scored pass gives both the order and every matching document (for the facet counts).
+    matched: set[int] = set(results.docs()) if results is not None else set()
     total = len(matched)
     pages = max(1, math.ceil(total / request.per_page))
     if request.page > pages:
         raise QueryError("page_out_of_range", page=request.page, pages=pages)
     hits: list[Hit] = []
-    if total:
-        sort = {"sortedby": "date", "reverse": True} if request.sort == "tanggal" else {}
-        results = searcher.search(query, filter=matched, limit=request.page * request.per_page, **sort)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = MarkFormatter()
+    if results is not None:
+        terms = _query_terms(results.q)
         start = (request.page - 1) * request.per_page
-        hits = [_hit(hit, vocabulary, lang) for hit in results[start : start + request.per_page]]
+        hits = [_hit(hit, terms, vocabulary, lang) for hit in results[start : start + request.per_page]]
     return SearchResult(
         request=request,
         total=total,
@@ -327,18 +375,17 @@ def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: 
     )
 
 
-def _matching(searcher: Any, query: Any, filter_q: Any) -> set[int]:
+def _run(searcher: Any, query: Any, filter_q: Any, sort: dict[str, Any]) -> Any:
+    """Every match of ``query`` within the filters, scored and sorted; None when nothing matches."""
     if query is None or query is NullQuery:
-        return set()
-    matched = set(searcher.docs_for_query(query))
-    if filter_q is not None and matched:
-        matched &= set(searcher.docs_for_query(filter_q))
-    return matched
+        return None
+    results = searcher.search(query, filter=filter_q, limit=None, **sort)
+    return results if len(results) else None
 
 
-def _hit(hit: Any, vocabulary: Vocabulary, lang: str) -> Hit:
+def _hit(hit: Any, terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
     fields = hit.fields()
-    snippet = hit.highlights("body", top=2) or hit.highlights("summary", top=1)
+    snippet = make_snippet(fields.get("content", ""), terms) if terms else ""
     if not snippet:
         snippet = html.escape(fields.get("summary", ""), quote=False)
     date = fields.get("date")

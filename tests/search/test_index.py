@@ -30,7 +30,7 @@ def count_hits(index_dir: Path, word: str) -> int:
 
     ix = index.open_index(index_dir)
     with ix.searcher() as searcher:
-        return len(searcher.search(QueryParser("body", ix.schema).parse(word), limit=None))
+        return len(searcher.search(QueryParser("content", ix.schema).parse(word), limit=None))
 
 
 def test_rebuild_indexes_every_document(search_tree: Path, index_dir: Path) -> None:
@@ -131,11 +131,11 @@ def test_searches_keep_working_during_a_write(search_tree: Path, index_dir: Path
         writer = storage.open_index(index.INDEX_NAME).writer(_lk=False)
         writer.delete_by_term("slug", "program-bedah-rumah")
         # Uncommitted: readers, old and new, see the last generation.
-        assert count_hits(index_dir, "swadaya") == 1
+        assert count_hits(index_dir, "rendah") == 1
         with ix.searcher() as searcher:
             assert searcher.doc_count() == 5
         writer.commit()
-    assert count_hits(index_dir, "swadaya") == 0
+    assert count_hits(index_dir, "rendah") == 0
 
 
 def test_check_repairs_a_stale_index(search_tree: Path, index_dir: Path) -> None:
@@ -187,7 +187,7 @@ def test_a_writer_killed_mid_write_leaves_a_searchable_index(search_tree: Path, 
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, timeout=60, check=False)
     assert proc.returncode == -signal.SIGKILL
     # The last committed generation is still there and searchable; the lock died with the process.
-    assert count_hits(index_dir, "swadaya") == 1
+    assert count_hits(index_dir, "rendah") == 1
     assert count_hits(index_dir, "lele") == 0
     report = index.check(load(search_tree), index_dir, repair=True)
     assert report.missing == ["pedoman-baru"] and report.repaired

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from search import index
-from search.query import QueryError, SearchRequest, Vocabulary, parse_request, search
+from search.query import QueryError, SearchRequest, Vocabulary, make_snippet, parse_request, search
 from site_builder.content import load
 from tests.conftest import CONTENT
 from tests.search.conftest import write_search_docs
@@ -142,7 +142,20 @@ def test_sort_by_date_or_relevance(run) -> None:
 
 def test_snippets_are_highlighted(run) -> None:
     hit = run({"q": "triwulan"}).hits[0]
-    assert '<mark class="hl t0">triwulan</mark>' in hit.snippet
+    assert "diselenggarakan setiap <mark>triwulan</mark> oleh sekretariat." in hit.snippet
+    # Another form of the word is marked as it is written.
+    bedah = next(h for h in run({"q": "membangun"}).hits if h.slug == "program-bedah-rumah")
+    assert "<mark>Pembangunan</mark> rumah swadaya" in bedah.snippet
+
+
+def test_snippet_escapes_text_and_keeps_two_passages() -> None:
+    text = "awal " + "isi " * 40 + "<b>rumah</b> tengah " + "isi " * 40 + "rumah & kota " + "isi " * 40 + "rumah akhir"
+    snippet = make_snippet(text, {"rumah"})
+    assert snippet.count("<mark>") == 2
+    assert "&lt;b&gt;<mark>rumah</mark>&lt;/b&gt;" in snippet
+    assert "<mark>rumah</mark> &amp; kota" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert make_snippet("tidak ada", {"rumah"}) == ""
 
 
 def test_suggestion_for_a_misspelt_word(run) -> None:

@@ -1,0 +1,284 @@
+"""Search benchmark: Whoosh (in-process and through /api/search) against SQLite FTS5, one run.
+
+    .venv/bin/python benchmarks/bench_search.py [--sizes 1000 10000] [--runs 3]
+
+For each corpus size: full indexing (documents/s), a one-document update, query latency p50/p95 of
+50 fixed queries through the bare searcher (top 10), through search.query.search (what the service
+runs: facets, snippets, suggestion), and over HTTP through /api/search; the same corpus and queries
+in SQLite FTS5 (Python's sqlite3, bm25, top 10) as the reference. Prints figures and ratios, and the
+relevance set's recall@10 on the starter content. Everything lives in a temporary folder.
+
+The synthetic corpus draws words from a Zipf distribution over Indonesian roots with their affixed
+forms, so stemming, posting lists and query selectivity look like real text rather than a 50-word
+vocabulary in which every query matches every document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from search import analysis, index  # noqa: E402
+from search.query import SearchRequest, Vocabulary, parse_request, search  # noqa: E402
+from search.relevance import judge, load_set, mean_recall  # noqa: E402
+from site_builder.content import Corpus, Document, load  # noqa: E402
+from site_builder.schemas import load_refdata, load_schemas  # noqa: E402
+
+CONTENT = REPO / "content"
+ROOTS = (
+    "rumah bangun mukim huni tata ruang kumuh sehat layak bantu biaya rencana kelola data atur tangan "
+    "kuat mampu ajar latih capai ukur nilai kembang usaha modal tanah hak milik sewa beli jual bina "
+    "awas pantau laku kerja sama lapor tugas putus rapat bahas sepakat tetap susun usul dana kredit "
+    "bank bayar angsur subsidi hasil daya guna manfaat libat peran serta wakil anggota pimpin urus "
+    "kota desa jalan air limbah sampah drainase sanitasi listrik lingkung aman bencana gempa banjir "
+    "pindah relokasi tata letak izin ubah baru pugar perbaiki dinding atap lantai jamban sumur"
+).split()
+PREFIXES = ("", "", "", "pe", "pem", "per", "mem", "me", "ber", "di", "ke", "ter")
+SUFFIXES = ("", "", "", "an", "kan", "nya", "i")
+TYPES = ("pedoman", "pembelajaran", "modul", "program", "keputusan", "profil")
+TAGS = ("koordinasi", "perencanaan", "rtlh", "permukiman-kumuh", "pembiayaan", "mbr", "swadaya", "regulasi")
+REFERENCES = ("PP No. 14 Tahun 2016", "UU No. 1 Tahun 2011", "Permen PUPR 29/PRT/M/2018", "UU No. 23 Tahun 2014")
+STATUS = {"pedoman": "berlaku", "program": "berjalan"}
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    """Affixed forms of real roots first (frequent), then invented words (the long tail)."""
+    words = list(dict.fromkeys(p + r + s for r in ROOTS for p in PREFIXES for s in SUFFIXES))
+    rng.shuffle(words)
+    syllables = [c + v for c in "bcdfghjklmnprstw" for v in "aiueo"]
+    while len(words) < size:
+        words.append("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return words[:size]
+
+
+def make_corpus(n: int, seed: int = 7) -> tuple[Corpus, list[str]]:
+    """``n`` in-memory documents (no files: indexing is measured, not YAML parsing)."""
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(words))]
+    schemas, refdata = load_schemas(CONTENT), load_refdata(CONTENT)
+    regions = [c for c in refdata.regions if c != "00"]
+
+    def text(k: int) -> str:
+        return " ".join(rng.choices(words, weights, k=k))
+
+    documents = []
+    for i in range(n):
+        doc_type = TYPES[i % len(TYPES)]
+        body = "\n\n".join(f"## Bagian {s}\n\n{text(90).capitalize()}." for s in range(1, 4))
+        if i % 7 == 0:
+            body += f"\n\nDasar hukum: {rng.choice(REFERENCES)}."
+        meta = {
+            "title": text(6).capitalize(),
+            "summary": text(20).capitalize() + ".",
+            "date": dt.date(2015 + i % 11, 1 + i % 12, 1 + i % 28),
+            "tags": rng.sample(TAGS, 2),
+            "region": [rng.choice(regions)],
+        }
+        if doc_type in STATUS:
+            meta["status"] = STATUS[doc_type]
+        slug = f"dokumen-{doc_type}-{i:05d}"
+        rel = f"{doc_type}/{slug}.md"
+        documents.append(Document(doc_type, slug, rel, CONTENT / rel, meta, body))
+    return Corpus(CONTENT, schemas, refdata, documents, []), words
+
+
+def fixed_queries(words: list[str]) -> list[str]:
+    """50 queries: single words, pairs, triples, phrases and references, from frequent to rare."""
+    rng = random.Random(50)
+    head, mid = words[10:200], words[200:2000]
+    queries = [rng.choice(head) for _ in range(10)] + [rng.choice(mid) for _ in range(10)]
+    queries += [f"{rng.choice(head)} {rng.choice(mid)}" for _ in range(10)]
+    queries += [f"{rng.choice(head)} {rng.choice(head)}" for _ in range(5)]
+    queries += [f"{rng.choice(head)} {rng.choice(mid)} {rng.choice(mid)}" for _ in range(5)]
+    queries += [f'"{rng.choice(head)} {rng.choice(head)}"' for _ in range(5)]
+    queries += ["PP 14/2016", "UU No. 1 Tahun 2011", '"Permen PUPR 29/PRT/M/2018"', "UU 23/2014", "pemukiman"]
+    return queries
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def time_queries(run, queries: list[str], runs: int) -> tuple[float, float]:
+    """Warm up once, then time every query ``runs`` times."""
+    for q in queries:
+        run(q)
+    samples = []
+    for _ in range(runs):
+        for q in queries:
+            started = time.perf_counter()
+            run(q)
+            samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
+def fts5_terms(q: str) -> str:
+    """The FTS5 form of a query: phrases kept, bare words quoted (all required, like Whoosh's default)."""
+    parts, rest = [], q
+    while '"' in rest:
+        before, _, after = rest.partition('"')
+        phrase, _, rest = after.partition('"')
+        parts += [*before.split(), f'"{phrase}"']
+    parts += rest.split()
+    out = []
+    for part in parts:
+        if part.startswith('"'):
+            out.append(part)
+        else:
+            cleaned = "".join(c if c.isalnum() else " " for c in part).split()
+            out += [f'"{w}"' for w in cleaned]
+    return " ".join(out)
+
+
+def bench_fts5(corpus: Corpus, folder: Path, queries: list[str], runs: int) -> dict[str, float]:
+    """SQLite FTS5 on the same corpus and queries: bm25, top 10."""
+    db = sqlite3.connect(folder / "fts.db")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(slug UNINDEXED, title, summary, body, extra,"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    rows = [
+        (d.slug, d.title, d.summary, d.body, " ".join(str(v) for v in d.meta.get("legal_basis", [])))
+        for d in corpus.documents
+    ]
+    started = time.perf_counter()
+    with db:
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
+    index_s = time.perf_counter() - started
+    sql = "SELECT slug FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 4, 2, 1, 1.5) LIMIT 10"
+    started = time.perf_counter()
+    with db:
+        db.execute("UPDATE docs SET body = body || ' diperbarui' WHERE slug = ?", (corpus.documents[0].slug,))
+    update_s = time.perf_counter() - started
+    p50, p95 = time_queries(lambda q: db.execute(sql, (fts5_terms(q),)).fetchall(), queries, runs)
+    db.close()
+    return {"index_s": index_s, "update_ms": update_s * 1000, "p50": p50, "p95": p95}
+
+
+def serve(app) -> tuple[str, callable]:
+    """The app on a free local port; returns its address and a stop function."""
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def bench_size(n: int, runs: int, folder: Path) -> None:
+    """Every figure for one corpus size."""
+    corpus, words = make_corpus(n)
+    queries = fixed_queries(words)
+    index_dir = folder / f"index-{n}"
+    analysis.stem_word.cache_clear()  # each size pays for its own stemming
+    started = time.perf_counter()
+    index.rebuild(corpus, index_dir)
+    index_s = time.perf_counter() - started
+    updates = []
+    for i in range(5):
+        doc = corpus.documents[i * 3]
+        doc.body += f"\n\nPerubahan {i}."
+        started = time.perf_counter()
+        index.update_documents(index_dir, [doc])
+        updates.append(time.perf_counter() - started)
+    vocabulary = Vocabulary.from_content(CONTENT)
+    ix = index.open_index(index_dir)
+    from whoosh.qparser import MultifieldParser
+
+    with ix.searcher() as searcher:
+        parser = MultifieldParser(list(index.TEXT_FIELDS), ix.schema, fieldboosts=index.TEXT_FIELDS)
+        bare = time_queries(lambda q: list(searcher.search(parser.parse(q), limit=10)), queries, runs)
+        full = time_queries(lambda q: search(searcher, parse_request({"q": q}, vocabulary), vocabulary), queries, runs)
+        hits = [search(searcher, SearchRequest(q=q), vocabulary).total for q in queries]
+    from flask_app import create_app
+
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "CONTENT_DIR": str(CONTENT),
+            "INDEX_DIR": str(index_dir),
+            "SITE_DIR": str(folder / "site"),
+            "INSTANCE_DIR": str(folder / "instance"),
+        }
+    )
+    base, stop = serve(app)
+    try:
+
+        def http(q: str) -> None:
+            with urllib.request.urlopen(f"{base}/api/search?{urllib.parse.urlencode({'q': q})}") as response:
+                response.read()
+
+        api = time_queries(http, queries, runs)
+    finally:
+        stop()
+        app.extensions["pokja_search"].close()
+    fts = bench_fts5(corpus, folder, queries, runs)
+    print(f"\n== {n:,} documents ({len(queries)} queries x {runs} runs; median hits {statistics.median(hits):.0f})")
+    print(f"Whoosh full index      {index_s:7.1f} s   {n / index_s:8.0f} docs/s")
+    print(f"FTS5 full index        {fts['index_s']:7.2f} s   {n / fts['index_s']:8.0f} docs/s")
+    print(
+        f"Whoosh 1-doc update    {statistics.median(updates) * 1000:7.0f} ms median, {max(updates) * 1000:.0f} ms max"
+    )
+    print(f"FTS5 1-doc update      {fts['update_ms']:7.1f} ms")
+    print(f"{'query latency (ms)':30} {'p50':>8} {'p95':>8}")
+    print(f"{'Whoosh searcher, top 10':30} {bare[0]:8.1f} {bare[1]:8.1f}")
+    print(f"{'Whoosh search() + facets':30} {full[0]:8.1f} {full[1]:8.1f}")
+    print(f"{'HTTP /api/search':30} {api[0]:8.1f} {api[1]:8.1f}")
+    print(f"{'SQLite FTS5, top 10':30} {fts['p50']:8.1f} {fts['p95']:8.1f}")
+    print(
+        f"ratios to FTS5 p95: searcher {bare[1] / fts['p95']:.1f}x, search() {full[1] / fts['p95']:.1f}x, "
+        f"/api/search {api[1] / fts['p95']:.1f}x; indexing {index_s / fts['index_s']:.1f}x slower"
+    )
+
+
+def relevance(folder: Path) -> None:
+    """recall@10 of the relevance set on the starter content."""
+    index.rebuild(load(CONTENT), folder / "index-relevance")
+    with index.open_index(folder / "index-relevance").searcher() as searcher:
+        judgements = judge(searcher, Vocabulary.from_content(CONTENT), load_set(REPO / "tests/search/relevance.yml"))
+    print(f"\nrelevance set: {len(judgements)} queries, recall@10 = {mean_recall(judgements):.3f}")
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        relevance(folder)
+        for n in args.sizes:
+            bench_size(n, args.runs, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
