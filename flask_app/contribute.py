@@ -91,7 +91,7 @@ def _pending() -> dict[str, dict[str, Any]]:
 
 
 def _collect_attachments(
-    values: MultiDict, known: dict[str, dict[str, Any]], errors: dict[str, list[str]]
+    values: MultiDict, known: dict[str, dict[str, Any]], errors: dict[str, list[str]], *, accept_new: bool = True
 ) -> list[dict[str, Any]]:
     """Kept attachments (by generated name) plus newly uploaded files; refused files become errors."""
     kept: list[dict[str, Any]] = []
@@ -105,7 +105,7 @@ def _collect_attachments(
         )
     pending = _pending()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    for i in range(NEW_UPLOAD_SLOTS):
+    for i in range(NEW_UPLOAD_SLOTS if accept_new else 0):
         file = request.files.get(f"att_file_{i}")
         if file is None or not file.filename:
             continue
@@ -170,7 +170,8 @@ def _handle_post(schema: Schema, schemas: dict[str, Schema], refdata: RefData, u
         known.update(
             {a.stored_name: {"original_name": a.original_name, "mime": a.mime, "size": a.size} for a in sub.attachments}
         )
-    attachments = _collect_attachments(values, known, errors)
+    # A request whose CSRF check failed is re-shown, but its new files are not stored.
+    attachments = _collect_attachments(values, known, errors, accept_new=csrf_failure() is None)
     # The re-shown form carries every attachment as kept, under fresh indices.
     for key in [k for k in values if k.startswith(("att_stored_", "att_title_", "att_remove_", "att_new_title_"))]:
         values.poplist(key)

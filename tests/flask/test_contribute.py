@@ -180,12 +180,17 @@ def test_another_members_upload_cannot_be_claimed(app, logged_in):
 def test_expired_csrf_token_reshows_the_form_with_what_was_typed(app, logged_in):
     app.config["CSRF_TIME_LIMIT"] = -1  # every token is already expired
     member = logged_in("anggota")
-    response = post_form(member, summary="Ringkasan yang panjang sekali.")
+    response = post_form(
+        member, files={"att_file_0": (small_pdf(), "lap.pdf")}, summary="Ringkasan yang panjang sekali."
+    )
     assert response.status_code == 400
     page = text(response)
     assert "Sesi formulir sudah kedaluwarsa. Isian Anda masih ada di bawah; periksa lalu kirim ulang." in page
     assert "Ringkasan yang panjang sekali.</textarea>" in page
     assert count(app) == 0
+    # Files of a request that failed the CSRF check are not stored.
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
 
 
 def test_missing_csrf_token_is_refused_and_nothing_stored(app, logged_in):
