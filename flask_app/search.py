@@ -1,8 +1,31 @@
-"""/cari (the search page) and /api/search (JSON), over one searcher kept open across requests."""
+"""/cari (the search page) and /api/search (JSON), over one searcher kept open across requests.
+
+Both take the same GET parameters: ``q`` (words; "quoted phrases"; all words required, any word
+when no document has all), filters ``type``, ``region``, ``year``, ``tag``, ``status`` (each may
+repeat; values from content/_schemas and content/_data), ``urut`` (``relevansi`` or ``tanggal``)
+and ``hal`` (page, from 1). /api/search answers::
+
+    {"ok": true, "query": "...", "filters": {"tag": ["rtlh"]}, "sort": "relevansi", "total": 12,
+     "matched_any_word": false, "suggestion": "pembangunan" | null,
+     "paging": {"page": 1, "pages": 2, "per_page": 10, "total": 12},
+     "hits": [{"slug", "type", "type_label", "title", "url", "date", "summary",
+               "snippet" (HTML: escaped text with <mark> around matches; every other field is plain
+               text), "regions": [{"code", "name"}], "tags": [{"id", "label"}], "status",
+               "contributed"}],
+     "facets": {"type" | "region" | "year" | "tag" | "status": [{"value", "label", "count", "selected"}]}}
+
+and every error in one shape, with the HTTP status repeated::
+
+    {"ok": false, "error": "<pesan dalam bahasa Indonesia>", "status": 400}
+
+400 for a bad request (unbalanced quotes, text over 500 characters, control characters, an
+unknown filter value, a bad or too large page number), 503 when the index is missing or busy.
+"""
 
 from __future__ import annotations
 
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +33,7 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template, reque
 
 from search import index as search_index
 from search.messages import msg
-from search.query import QueryError, SearchRequest, SearchResult, Vocabulary, parse_request, search
+from search.query import MAX_QUERY_LENGTH, QueryError, SearchRequest, SearchResult, Vocabulary, parse_request, search
 
 bp = Blueprint("search", __name__)
 
@@ -108,7 +131,8 @@ def api_search():
 def search_page():
     """The search page: works without JavaScript; facets are links; the query stays in the box."""
     lang = _lang()
-    q = request.args.get("q", "")
+    # The box shows back what was typed, without control characters and within the length limit.
+    q = "".join(c for c in request.args.get("q", "") if unicodedata.category(c) != "Cc")[:MAX_QUERY_LENGTH]
     context: dict[str, Any] = {"msg": msg, "lang": lang, "query": q, "facet_titles": FACET_TITLES}
     try:
         search_request = parse_request(request.args, service().vocabulary)

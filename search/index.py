@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -196,9 +197,11 @@ def _index_for_writing(storage: FileStorage, schema: Schema) -> Any:
 def _writer(ix: Any, documents: int = 1) -> Any:
     """A writer for ``documents`` new documents; the lock is already ours (write_lock)."""
     procs = min(PROCS, os.cpu_count() or 1)
-    if documents >= PARALLEL_FROM and procs > 1:
+    single_threaded = threading.active_count() == 1
+    if documents >= PARALLEL_FROM and procs > 1 and single_threaded:
         # Analysis is pure Python: large rebuilds index in sub-processes, each writing its own
-        # segment (no merge at commit). Forked children inherit the warm stemmer.
+        # segment (no merge at commit). Forked children inherit the warm stemmer. Only from a
+        # single-threaded process (pokja index): forking a threaded server can copy held locks.
         from whoosh.multiproc import MpWriter
 
         return MpWriter(

@@ -143,3 +143,9 @@ def test_missing_index_is_built_on_first_search(tmp_path, search_tree) -> None:
     )
     assert app.test_client().get("/api/search?q=rumah").get_json()["total"] == 2
     app.extensions["pokja_search"].close()
+
+
+def test_cari_error_page_shows_the_query_without_control_characters(client) -> None:
+    page = client.get("/cari", query_string={"q": "rumah\x00layak"}).get_data(as_text=True)
+    assert 'name="q" value="rumahlayak"' in page
+    assert "\x00" not in page
