@@ -6,6 +6,7 @@ Registered through the ``mkdocs.plugins`` entry point and configured in mkdocs.y
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -45,7 +46,7 @@ from .pages import (
 from .render import sanitize_html
 from .schemas import SchemaError
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # Folders of content/ that hold schemas and reference data, not pages.
 PRIVATE_PREFIXES = ("_schemas/", "_data/")
 
@@ -367,9 +368,20 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         """Keep the corpus and page fingerprints so one changed document can be published alone."""
         assert self.ctx is not None
         path = cache_path(config, self.config)
+        corpus = self.ctx.corpus
+        # Field line numbers only serve validation messages, and a publish validates afresh: leave them
+        # out of the state (a third of its size).
+        slim = Corpus(
+            corpus.root,
+            corpus.schemas,
+            corpus.refdata,
+            [dataclasses.replace(doc, lines={}) for doc in corpus.documents],
+            corpus.problems,
+            corpus.files_checked,
+        )
         state = {
             "version": CACHE_VERSION,
-            "corpus": self.ctx.corpus,
+            "corpus": slim,
             "stats": self.stats,
             "fingerprints": {uri: page.fingerprint() for uri, page in self.generated.items()},
             "today": self.ctx.today,

@@ -232,3 +232,8 @@ def test_starter_content_builds_strict(tmp_path: Path) -> None:
         assert len(rows(page(site, doc_type))) == len(corpus.of_type(doc_type)) or not corpus.of_type(doc_type)
     feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
     assert len(feed["items"]) == min(50, len(corpus.documents))
+
+
+def test_404_page_is_indonesian(small_site: Path) -> None:
+    html = (small_site / "404.html").read_text(encoding="utf-8")
+    assert "<h1>404 - Halaman tidak ditemukan</h1>" in html and "Not found" not in html
