@@ -151,7 +151,7 @@ def fts5_terms(q: str) -> str:
 
 def bench_fts5(corpus: Corpus, folder: Path, queries: list[str], runs: int) -> dict[str, float]:
     """SQLite FTS5 on the same corpus and queries: bm25, top 10."""
-    db = sqlite3.connect(folder / "fts.db")
+    db = sqlite3.connect(folder / f"fts-{len(corpus.documents)}.db")
     db.execute(
         "CREATE VIRTUAL TABLE docs USING fts5(slug UNINDEXED, title, summary, body, extra,"
         " tokenize='unicode61 remove_diacritics 2')"
@@ -209,10 +209,10 @@ def bench_size(n: int, runs: int, folder: Path) -> None:
         updates.append(time.perf_counter() - started)
     vocabulary = Vocabulary.from_content(CONTENT)
     ix = index.open_index(index_dir)
-    from whoosh.qparser import MultifieldParser
+    from whoosh.qparser import QueryParser
 
     with ix.searcher() as searcher:
-        parser = MultifieldParser(list(index.TEXT_FIELDS), ix.schema, fieldboosts=index.TEXT_FIELDS)
+        parser = QueryParser(index.TEXT_FIELD, ix.schema)
         bare = time_queries(lambda q: list(searcher.search(parser.parse(q), limit=10)), queries, runs)
         full = time_queries(lambda q: search(searcher, parse_request({"q": q}, vocabulary), vocabulary), queries, runs)
         hits = [search(searcher, SearchRequest(q=q), vocabulary).total for q in queries]

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
+from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 from whoosh.query import And, Every, NullQuery, Or, Term
 
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 from .analysis import STOP_WORDS, TOKEN_PATTERN, analyze, stem_word
-from .index import FACET_FIELDS, TEXT_FIELDS
+from .index import FACET_FIELDS, TEXT_FIELD
 from .messages import msg
 
 MAX_QUERY_LENGTH = 500
@@ -284,21 +284,19 @@ def _cut_right(text: str, at: int) -> int:
 def _query_terms(query: Any) -> set[str]:
     """The analysed words of a parsed query (what snippets mark)."""
     try:
-        return {text for field, text in query.iter_all_terms() if field in TEXT_FIELDS and isinstance(text, str)}
+        return {text for field, text in query.iter_all_terms() if field == TEXT_FIELD and isinstance(text, str)}
     except AttributeError:
         return set()
 
 
-_parsers: dict[tuple[int, str], MultifieldParser] = {}
+_parsers: dict[tuple[int, str], QueryParser] = {}
 _facet_postings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _parser(schema: Any, group: str) -> MultifieldParser:
+def _parser(schema: Any, group: str) -> QueryParser:
     key = (id(schema), group)
     if key not in _parsers:
-        parser = MultifieldParser(
-            list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=AndGroup if group == "and" else OrGroup
-        )
+        parser = QueryParser(TEXT_FIELD, schema, group=AndGroup if group == "and" else OrGroup)
         for plugin in _REMOVED_PLUGINS:
             parser.remove_plugin_class(plugin)
         if len(_parsers) > 8:  # a few schemas at most (tests open several indexes)
@@ -330,7 +328,7 @@ def _suggest(searcher: Any, q: str) -> str | None:
     suggestion, changed = q, False
     for word in dict.fromkeys(_WORD.findall(q)):
         terms = analyze(word)
-        if not terms or any(reader.doc_frequency(f, terms[0]) for f in TEXT_FIELDS):
+        if not terms or reader.doc_frequency(TEXT_FIELD, terms[0]):
             continue
         if corrector is None:
             corrector = searcher.corrector("vocab")
@@ -385,7 +383,7 @@ def _run(searcher: Any, query: Any, filter_q: Any, sort: dict[str, Any]) -> Any:
 
 def _hit(hit: Any, terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
     fields = hit.fields()
-    snippet = make_snippet(fields.get("content", ""), terms) if terms else ""
+    snippet = make_snippet(fields.get("passage", ""), terms) if terms else ""
     if not snippet:
         snippet = html.escape(fields.get("summary", ""), quote=False)
     date = fields.get("date")
