@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from flask_app import create_app  # noqa: E402
-from flask_app.auth import User  # noqa: E402
+from flask_app.auth import User, hash_password  # noqa: E402
 from flask_app.db import session_scope, utcnow  # noqa: E402
 from flask_app.publish import publish  # noqa: E402
 from flask_app.submissions import APPROVED, Submission, create_submission, record  # noqa: E402
@@ -60,6 +60,8 @@ def main() -> None:
         with app.app_context(), session_scope() as db:
             member = User(email="a@contoh.id", name="Anggota", role="anggota", active=True, created_at=utcnow())
             moderator = User(email="m@contoh.id", name="Moderator", role="moderator", active=True, created_at=utcnow())
+            for user in (member, moderator):
+                user.password_hash = hash_password(secrets.token_hex(8))  # a session needs a password set
             db.add_all([member, moderator])
             db.flush()
             member_id, moderator_id = member.id, moderator.id
