@@ -63,7 +63,7 @@ class SearchService:
 
     def _current_searcher(self) -> Any:
         if self._searcher is None:
-            if not search_index.exists(self.index_dir):
+            if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir):
                 if not self.auto_build:
                     raise IndexUnavailable(msg("index_missing"))
                 from site_builder.content import load

@@ -177,6 +177,11 @@ def open_index(index_dir: Path | str) -> Any:
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
+def is_outdated(index_dir: Path | str) -> bool:
+    """Whether the index at ``index_dir`` has other fields than this version builds."""
+    return sorted(open_index(index_dir).schema.names()) != sorted(build_schema().names())
+
+
 @contextmanager
 def write_lock(index_dir: Path | str, timeout: float) -> Iterator[FileStorage]:
     """Hold the index's single write lock, waiting at most ``timeout`` seconds (no endless retries)."""
@@ -192,12 +197,25 @@ def write_lock(index_dir: Path | str, timeout: float) -> Iterator[FileStorage]:
         lock.release()
 
 
-def _index_for_writing(storage: FileStorage, schema: Schema) -> Any:
-    """The existing index when its fields match, else a new empty one (the schema changed)."""
+class IndexOutdated(Exception):
+    """The index was built with other fields (an older version): only a full rebuild fits it."""
+
+    def __init__(self) -> None:
+        super().__init__(msg("index_outdated"))
+
+
+def _index_for_writing(storage: FileStorage, schema: Schema, *, replace_outdated: bool) -> Any:
+    """The existing index when its fields match; a new empty one when there is none.
+
+    An index with other fields is replaced only by a full rebuild: adding one document to a fresh
+    index would leave an index of one document.
+    """
     if storage.index_exists(INDEX_NAME):
         ix = storage.open_index(INDEX_NAME)
         if sorted(ix.schema.names()) == sorted(schema.names()):
             return ix
+        if not replace_outdated:
+            raise IndexOutdated()
     return storage.create_index(schema, indexname=INDEX_NAME)
 
 
@@ -221,7 +239,7 @@ def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], It
     """Index every document of ``corpus`` afresh; readers keep the old generation until the commit."""
     documents = list(corpus.documents)
     with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
-        ix = _index_for_writing(storage, build_schema())
+        ix = _index_for_writing(storage, build_schema(), replace_outdated=True)
         writer = _writer(ix, len(documents))
         try:
             seen_words: set[str] = set()
@@ -241,9 +259,13 @@ def update_documents(
     deleted_slugs: Iterable[str] = (),
     timeout: float = 10.0,
 ) -> None:
-    """Add or replace ``documents`` and remove ``deleted_slugs`` in one commit (one writer at a time)."""
+    """Add or replace ``documents`` and remove ``deleted_slugs`` in one commit (one writer at a time).
+
+    Raises IndexBusy after ``timeout`` seconds of another writer, IndexOutdated when the index has
+    other fields than this version's (``pokja index`` or ``check(repair=True)`` rebuilds it).
+    """
     with write_lock(index_dir, timeout=timeout) as storage:
-        ix = _index_for_writing(storage, build_schema())
+        ix = _index_for_writing(storage, build_schema(), replace_outdated=False)
         writer = _writer(ix)
         try:
             for slug in deleted_slugs:
@@ -297,8 +319,7 @@ def check(corpus: Corpus, index_dir: Path | str, repair: bool = False) -> CheckR
         stale=sorted(s for s, d in wanted.items() if s in indexed and indexed[s] != digest(d)),
         orphaned=sorted(s for s in indexed if s not in wanted),
     )
-    needs_schema = exists(index_dir) and sorted(open_index(index_dir).schema.names()) != sorted(build_schema().names())
-    if repair and (needs_schema or not exists(index_dir)):
+    if repair and (not exists(index_dir) or is_outdated(index_dir)):
         rebuild(corpus, index_dir)
         report.repaired = True
     elif repair and not report.ok:

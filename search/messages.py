@@ -13,6 +13,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Indeks pencarian belum dibangun. Jalankan 'pokja index'.",
         "en": "The search index has not been built. Run 'pokja index'.",
     },
+    "index_outdated": {
+        "id": "Indeks pencarian dibuat oleh versi lain dan harus dibangun ulang: jalankan 'pokja index'.",
+        "en": "The search index was made by another version and must be rebuilt: run 'pokja index'.",
+    },
     "check_missing": {"id": "belum diindeks: {slug}", "en": "not indexed: {slug}"},
     "check_stale": {"id": "indeks usang: {slug}", "en": "stale in the index: {slug}"},
     "check_orphaned": {"id": "tidak ada di konten: {slug}", "en": "not in the content: {slug}"},

@@ -217,3 +217,21 @@ def test_pokja_index_reports_a_busy_index(search_tree: Path, index_dir: Path, ca
         assert main(["index", "--content", str(search_tree), "--index", str(index_dir)]) == 3
     assert capsys.readouterr().err.strip() == BUSY.format("0.2")
     assert os.path.isdir(index_dir)
+
+
+def test_an_index_of_another_version_is_only_replaced_by_a_rebuild(search_tree: Path, tmp_path: Path) -> None:
+    from whoosh.fields import ID, Schema
+
+    old = tmp_path / "old-index"
+    old.mkdir()
+    from whoosh import index as whoosh_index
+
+    whoosh_index.create_in(str(old), Schema(slug=ID(stored=True)), indexname=index.INDEX_NAME)
+    corpus = load(search_tree)
+    with pytest.raises(index.IndexOutdated) as info:
+        index.update_documents(old, corpus.documents[:1])
+    assert str(info.value) == (
+        "Indeks pencarian dibuat oleh versi lain dan harus dibangun ulang: jalankan 'pokja index'."
+    )
+    report = index.check(corpus, old, repair=True)
+    assert report.repaired and len(indexed_slugs(old)) == 5

@@ -149,3 +149,25 @@ def test_cari_error_page_shows_the_query_without_control_characters(client) -> N
     page = client.get("/cari", query_string={"q": "rumah\x00layak"}).get_data(as_text=True)
     assert 'name="q" value="rumahlayak"' in page
     assert "\x00" not in page
+
+
+def test_an_index_of_another_version_is_rebuilt_on_first_search(tmp_path, search_tree) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    from flask_app import create_app
+
+    old = tmp_path / "old-index"
+    old.mkdir()
+    whoosh_index.create_in(str(old), Schema(slug=ID(stored=True)), indexname=index.INDEX_NAME)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "CONTENT_DIR": str(search_tree),
+            "INDEX_DIR": str(old),
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+        }
+    )
+    assert app.test_client().get("/api/search?q=rumah").get_json()["total"] == 2
+    app.extensions["pokja_search"].close()
