@@ -59,8 +59,13 @@ def test_queue_and_preview_drawn_like_the_published_page(app, logged_in, make_us
 
 
 def test_approve_publishes_and_says_where(app, logged_in, make_user):
-    sid = submit(app, make_user("anggota"))
+    sid = submit(
+        app, make_user("anggota"), body="## Latar belakang\n\nIsi *penting*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
     moderator = logged_in("moderator")
+    preview = moderator.get(f"/moderasi/{sid}").get_data(as_text=True)
+    body = preview.split("</aside>", 1)[1].split("</article>", 1)[0].strip()
+    assert body.startswith('<h2 id="latar-belakang">Latar belakang</h2>')
     response = act(moderator, sid, "setujui")
     assert response.status_code == 303
     assert f"Kiriman #{sid} disetujui dan diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in flashes(
@@ -68,6 +73,9 @@ def test_approve_publishes_and_says_where(app, logged_in, make_user):
     )
     sub = state(app, sid)
     assert sub.status == "diterbitkan" and sub.reviewer_id == moderator.user.id
+    # The preview drew the body exactly as the published page has it.
+    page = Path(app.config["SITE_DIR"], "pembelajaran/pelajaran-dari-bedah-rumah-swadaya/index.html")
+    assert body in page.read_text(encoding="utf-8")
     assert audit_actions(app, sid) == ["submission.setujui", "submission.publish"]
     # Approving again is refused with the current status, and nothing changes.
     again = act(moderator, sid, "setujui")
