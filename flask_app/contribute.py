@@ -101,7 +101,7 @@ def _collect_attachments(
         if not is_stored_name(stored) or stored not in known or values.get(f"att_remove_{index}"):
             continue  # a name this session never uploaded (or one to remove) is dropped
         kept.append(
-            {**known[stored], "stored_name": stored, "title": forms._text(values.get(f"att_title_{index}", ""))}
+            {**known[stored], "stored_name": stored, "title": forms.clean_text(values.get(f"att_title_{index}", ""))}
         )
     pending = _pending()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
@@ -119,7 +119,7 @@ def _collect_attachments(
             continue
         info = {"original_name": stored.original_name, "mime": stored.mime, "size": stored.size}
         pending[stored.stored_name] = info
-        title = forms._text(values.get(f"att_new_title_{i}", "")) or stored.original_name
+        title = forms.clean_text(values.get(f"att_new_title_{i}", "")) or stored.original_name
         kept.append({**info, "stored_name": stored.stored_name, "title": title})
     session[PENDING_KEY] = pending
     return kept

@@ -338,7 +338,8 @@ def field_names(fields: Iterable[FormField]) -> set[str]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _text(value: str) -> str:
+def clean_text(value: str) -> str:
+    """A typed value with LF line ends, without control characters or surrounding blanks."""
     # Browsers send CRLF; the files in content/ use LF. Control characters (a NUL makes the loader
     # take the file for binary) have no place in a document.
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
@@ -373,7 +374,7 @@ def _parse(spec: Field, name: str, form: MultiDict) -> Any:
             return [r for r in rows if r] or None
         if item.type in ("ref", "enum"):
             return [v.strip() for v in form.getlist(name) if v.strip()] or None
-        lines = [line.strip() for line in _text(form.get(name, "")).split("\n")]
+        lines = [line.strip() for line in clean_text(form.get(name, "")).split("\n")]
         parsed = [_number(line, item.type) if item.type in ("integer", "number", "year") else line for line in lines]
         return [v for v in parsed if v not in (None, "")] or None
     if kind in ("integer", "number", "year"):
@@ -383,7 +384,7 @@ def _parse(spec: Field, name: str, form: MultiDict) -> Any:
     value = form.get(name)
     if value is None:
         return None
-    return _text(value) or None
+    return clean_text(value) or None
 
 
 def parse_form(schema: Schema, form: MultiDict) -> dict[str, Any]:
@@ -400,7 +401,7 @@ def parse_form(schema: Schema, form: MultiDict) -> dict[str, Any]:
 
 def parse_body(form: MultiDict) -> str:
     """The Markdown body of a posted form, with LF line ends."""
-    return _text(form.get(BODY, "")) + "\n"
+    return clean_text(form.get(BODY, "")) + "\n"
 
 
 def _flatten(spec: Field, name: str, value: Any, out: MultiDict) -> None:

@@ -107,7 +107,7 @@ def _act(submission_id: int, to_status: str, action: str, note_field: str | None
     assert user is not None
     db = get_session()
     sub = _get(submission_id)
-    note = forms._text(request.form.get(note_field, "")) if note_field else ""
+    note = forms.clean_text(request.form.get(note_field, "")) if note_field else ""
     if note_field and not note:
         flash(forms.msg(note_key), "error")
         return redirect(url_for("moderate.review", submission_id=submission_id), code=303)

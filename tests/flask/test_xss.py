@@ -193,7 +193,7 @@ def test_no_payload_runs_script_anywhere(pub_app, make_user, logged_in, monkeypa
                     {
                         "stored_name": stored.stored_name,
                         "original_name": stored.original_name,
-                        "title": forms._text(attachment_title),
+                        "title": forms.clean_text(attachment_title),
                         "mime": stored.mime,
                         "size": stored.size,
                     }
