@@ -148,3 +148,49 @@ def test_failed_publication_shows_the_error_and_a_retry_button(app, logged_in, m
         "submission.publish",
     ]
     assert Path(app.config["CONTENT_DIR"], "pembelajaran", "pelajaran-dari-bedah-rumah-swadaya.md").is_file()
+
+
+def test_trainer_publishes_a_module_with_its_session_plan(app, logged_in):
+    trainer = logged_in("pelatih")
+    page = trainer.get("/kontribusi/modul/baru").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form_token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    data = {
+        "csrf_token": token,
+        "form_token": form_token,
+        "title": "Modul dasar penyusunan program kerja Pokja",
+        "summary": "Langkah menyusun program kerja tahunan.",
+        "date": "2024-06-01",
+        "tags": ["perencanaan"],
+        "region": ["00"],
+        "objectives": "Memahami tugas Pokja\r\nMenyusun program kerja",
+        "audience": "Sekretariat Pokja PKP",
+        "level": "dasar",
+        "duration_minutes": "120",
+        "sessions.0.title": "Pembukaan",
+        "sessions.0.minutes": "30",
+        "sessions.0.method": "ceramah",
+        "sessions.1.title": "Latihan",
+        "sessions.1.minutes": "90",
+        "trainer": "Tim Pelatih",
+        "body": "## Tujuan\n\nIsi modul.",
+        "action": "submit",
+    }
+    response = trainer.post("/kontribusi/modul/baru", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+    sid = int(re.search(r"/terkirim/(\d+)", response.headers["Location"]).group(1))
+    moderator = logged_in("moderator")
+    assert "disetujui dan diterbitkan: modul/modul-dasar-penyusunan-program-kerja-pokja.md" in flashes(
+        moderator, act(moderator, sid, "setujui")
+    )
+    from site_builder.content import load
+
+    doc = load(Path(app.config["CONTENT_DIR"])).by_slug["modul-dasar-penyusunan-program-kerja-pokja"]
+    assert doc.meta["sessions"] == [
+        {"title": "Pembukaan", "minutes": 30, "method": "ceramah"},
+        {"title": "Latihan", "minutes": 90},
+    ]
+    assert doc.meta["objectives"] == ["Memahami tugas Pokja", "Menyusun program kerja"]
+    assert doc.meta["contribution"]["contributor"] == "Uji pelatih"
+    site_page = Path(app.config["SITE_DIR"], "modul/modul-dasar-penyusunan-program-kerja-pokja/index.html")
+    assert "Pembukaan" in site_page.read_text(encoding="utf-8")
