@@ -142,6 +142,13 @@ def load_state(path: Path) -> dict[str, Any] | None:
     return state if isinstance(state, dict) and state.get("version") == CACHE_VERSION else None
 
 
+def _sanitize_toc(items: Any) -> None:
+    """Sanitise every table-of-contents title (HTML taken from member-typed headings)."""
+    for item in items or ():
+        item.title = sanitize_html(item.title)
+        _sanitize_toc(item.children)
+
+
 class PokjaPlugin(BasePlugin[PokjaConfig]):
     """Loads the corpus once, renders metadata panels, adds generated pages, feeds and the sitemap."""
 
@@ -316,6 +323,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if doc is not None:
             if doc.contributed:
                 content = sanitize_html(content)
+                # Material prints the table of contents from the headings as HTML: sanitise them too.
+                _sanitize_toc(page.toc)
             return document_panel(self.ctx, doc, page.url) + content + document_footer(self.ctx, doc, page.url)
         generated = self.generated.get(uri)
         if generated is not None and generated.html:

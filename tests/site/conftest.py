@@ -112,6 +112,10 @@ SITE_DOCS: dict[tuple[str, str], dict[str, Any]] = {
     ),
 }
 CONTRIBUTED_BODY = (
+    '## Judul <img src="y.png" onerror="alert(3)"><script>alert(4)</script>\n\nPengantar.\n\n'
+    # Unquoted attributes reached Material's table of contents until the plugin sanitised it too.
+    "## Sorotan <img src=1 alt=al lang=ert onerror=top[alt+lang](0)>\n\nTeks.\n\n"
+    "## Kutipan &lt;img src=x onerror=alert(5)&gt;\n\nTeks.\n\n"
     "## Latar belakang\n\nTeks <script>alert('x')</script> lalu "
     '<img src="x.png" onerror="alert(1)"> dan <a href="javascript:alert(2)">tautan</a>.\n'
 )
