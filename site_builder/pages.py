@@ -66,6 +66,7 @@ UI: dict[str, dict[str, str]] = {
     "filter_year": {"id": "Semua tahun", "en": "All years"},
     "filter_shown": {"id": "dokumen ditampilkan", "en": "documents shown"},
     "open_decisions": {"id": "Keputusan terbuka", "en": "Open decisions"},
+    "dashboard": {"id": "Dasbor capaian", "en": "Results dashboard"},
     "open_intro": {
         "id": "Keputusan rapat berstatus terbuka, menurut tenggat ({count} keputusan).",
         "en": "Meeting decisions still open, by due date ({count} decisions).",

@@ -215,7 +215,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         """Sections only: MkDocs renders the whole nav into every page (all 10,000 of them)."""
         lang = self.ctx.lang if self.ctx else "id"
         home = "index.md"
-        nav: list[Any] = [{ui("home", lang): home}]
+        nav: list[Any] = [{ui("home", lang): home}, {ui("dashboard", lang): "dasbor/index.md"}]
         nav += [{s.plural_in(lang): f"{s.type}/index.md"} for s in corpus.schemas.values()]
         nav += [
             {ui("regions", lang): "wilayah/index.md"},

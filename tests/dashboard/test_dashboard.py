@@ -301,3 +301,8 @@ def test_ranking_chart_marks_one_hundred_percent() -> None:
 def test_indonesian_number_format(value: float | None, figure: str, pct: str) -> None:
     assert fmt_figure(value) == figure
     assert fmt_pct(value) == pct
+
+
+def test_dashboard_is_in_the_section_navigation(starter_site: BuiltSite) -> None:
+    home = (starter_site.site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="dasbor/"[^>]*>\s*(<span[^>]*>\s*)?Dasbor capaian', home), "no Dasbor link in the nav"
