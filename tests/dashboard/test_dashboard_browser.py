@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import chromium, serve_directory
+
 from .conftest import BuiltSite
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def served(starter_site: BuiltSite) -> Iterator[str]:
     """The built starter site on 127.0.0.1 (a free port), stopped after the test."""
-    handler = functools.partial(_QuietHandler, directory=str(starter_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_directory(starter_site.site) as base:
+        yield base
 
 
 def check_charts(page: Any, minimum: int) -> None:
@@ -55,36 +39,30 @@ def check_charts(page: Any, minimum: int) -> None:
 
 @pytest.mark.browser
 def test_dashboard_and_province_page_in_a_browser(served: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
     hosts: list[str] = []
     failed: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            for width in (1280, 360):  # desktop and phone
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.on("request", lambda req: hosts.append(urlsplit(req.url).hostname or req.url))
-                page.on("requestfailed", lambda req: failed.append(req.url))
-                response = page.goto(served + "/dasbor/", wait_until="networkidle")
-                assert response is not None and response.status == 200
-                check_charts(page, minimum=4)
-                # the charts fit the screen: nothing wider than the viewport
-                widest = page.evaluate(
-                    "Math.max(...[...document.querySelectorAll('svg[role=img]')]"
-                    ".map(e => e.getBoundingClientRect().right))"
-                )
-                assert widest <= width
-                # the open-data links lead to files that load
-                csv_link = page.locator('a[href$="agregat-provinsi.csv"]')
-                assert csv_link.count() == 1
-                loaded = page.request.get(served + "/data/agregat-provinsi.csv")
-                assert loaded.ok and loaded.text().startswith("indicator,indicator_name,")
-                response = page.goto(served + "/wilayah/33/", wait_until="networkidle")
-                assert response is not None and response.status == 200
-                check_charts(page, minimum=2)
-                assert page.locator("h2#program").count() == 1
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for width in (1280, 360):  # desktop and phone
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("request", lambda req: hosts.append(urlsplit(req.url).hostname or req.url))
+            page.on("requestfailed", lambda req: failed.append(req.url))
+            response = page.goto(served + "/dasbor/", wait_until="networkidle")
+            assert response is not None and response.status == 200
+            check_charts(page, minimum=4)
+            # the charts fit the screen: nothing wider than the viewport
+            widest = page.evaluate(
+                "Math.max(...[...document.querySelectorAll('svg[role=img]')].map(e => e.getBoundingClientRect().right))"
+            )
+            assert widest <= width
+            # the open-data links lead to files that load
+            csv_link = page.locator('a[href$="agregat-provinsi.csv"]')
+            assert csv_link.count() == 1
+            loaded = page.request.get(served + "/data/agregat-provinsi.csv")
+            assert loaded.ok and loaded.text().startswith("indicator,indicator_name,")
+            response = page.goto(served + "/wilayah/33/", wait_until="networkidle")
+            assert response is not None and response.status == 200
+            check_charts(page, minimum=2)
+            assert page.locator("h2#program").count() == 1
+            page.close()
     assert hosts and set(hosts) == {"127.0.0.1"}, sorted(set(hosts))
     assert [u for u in failed if "/cari" not in u] == []

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import chromium, serve_app
 from tests.flask.conftest import DEFAULT_PASSWORD
 from tests.flask.test_publish import pub_app  # noqa: F401 - shared fixture
 from tests.flask.test_uploads import small_pdf
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -36,18 +33,8 @@ def app(built_app):
 
 def serve(app) -> Iterator[str]:
     """The app on a free port of 127.0.0.1, stopped afterwards."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        search = app.extensions.get("pokja_search")
-        if search is not None:
-            search.close()
+    with serve_app(app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -57,13 +44,8 @@ def served(app) -> Iterator[str]:
 
 @pytest.fixture
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def log_in(page, base: str, email: str) -> None:

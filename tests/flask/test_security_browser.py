@@ -2,55 +2,40 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import chromium, serve_app
 from tests.flask.test_security import material_site  # noqa: F401 - the shared module-scoped fixture
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
 def served(make_app, material_site) -> Iterator[str]:  # noqa: F811
     """The app on the built Material site, on a free port of 127.0.0.1, stopped afterwards."""
     app = make_app(SITE_DIR=str(material_site))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serve_app(app) as base:
+        yield base
 
 
 @pytest.fixture
 def browser_page():
     """A phone-sized Chromium page that records CSP violations and script errors."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 375, "height": 740})
-            page.problems = []  # type: ignore[attr-defined]
-            page.on(
-                "console",
-                lambda msg: (
-                    page.problems.append(msg.text)  # type: ignore[attr-defined]
-                    if msg.type == "error" or "Content Security Policy" in msg.text
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda exc: page.problems.append(str(exc)))  # type: ignore[attr-defined]
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 740})
+        page.problems = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda msg: (
+                page.problems.append(msg.text)  # type: ignore[attr-defined]
+                if msg.type == "error" or "Content Security Policy" in msg.text
+                else None
+            ),
+        )
+        page.on("pageerror", lambda exc: page.problems.append(str(exc)))  # type: ignore[attr-defined]
+        yield page
 
 
 def test_material_pages_run_under_the_csp(served, browser_page):

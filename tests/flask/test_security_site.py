@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from flask_app import security
+from site_builder.build import build_site
+from tests.browser import chromium, serve_app
 from tests.conftest import CONTENT, REPO
 from tests.flask.test_security import _sha
 
@@ -21,11 +23,10 @@ _STYLE_RE = re.compile(r"<style|<[^>]+\sstyle\s*=", re.I)
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """content/ built once into tmp_path with the project's mkdocs.yml."""
-    build = pytest.importorskip("site_builder.build")
     root = tmp_path_factory.mktemp("real-site")
     shutil.copytree(CONTENT, root / "content")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    build.build_site(REPO / "mkdocs.yml", content_dir=root / "content", site_dir=root / "site")
+    build_site(REPO / "mkdocs.yml", content_dir=root / "content", site_dir=root / "site")
     return root / "site"
 
 
@@ -57,34 +58,15 @@ def test_built_site_has_no_inline_event_handlers_or_styles(built_site):
 
 @pytest.mark.browser
 def test_home_and_a_document_page_run_under_the_csp(built_site, make_app):
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from flask_app.db import dispose
-    from tests.flask.test_security_browser import CHROMIUM_ARGS
-
-    sync_api = pytest.importorskip("playwright.sync_api")
     document = next(p for p in sorted((built_site / "pedoman").iterdir()) if (p / "index.html").is_file())
     app = make_app(SITE_DIR=str(built_site))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     problems: list[str] = []
-    try:
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            for path in ["/", f"/pedoman/{document.name}/"]:
-                response = page.goto(f"http://127.0.0.1:{server.server_port}{path}")
-                assert response is not None and response.status == 200, path
-                assert page.evaluate("typeof __md_get") == "function", path
-            browser.close()
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        dispose(app)
+    with serve_app(app) as base, chromium() as browser:
+        page = browser.new_page()
+        page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        for path in ["/", f"/pedoman/{document.name}/"]:
+            response = page.goto(f"{base}{path}")
+            assert response is not None and response.status == 200, path
+            assert page.evaluate("typeof __md_get") == "function", path
     assert problems == []

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from werkzeug.datastructures import MultiDict
-from werkzeug.serving import make_server
 
 from flask_app import forms
 from flask_app import publish as publisher
@@ -26,6 +24,7 @@ from flask_app.db import session_scope
 from flask_app.submissions import APPROVED, Submission, create_submission, record
 from flask_app.uploads import store_upload
 from site_builder.schemas import load_refdata, load_schemas
+from tests.browser import chromium, serve_app
 from tests.conftest import SHARED
 from tests.flask.conftest import DEFAULT_PASSWORD
 from tests.flask.test_contribute import post_form
@@ -34,7 +33,6 @@ from tests.flask.test_uploads import small_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PAYLOAD_DIR = SHARED / "security" / "xss"
 SAMPLE_EVERY = 20
 SLOTS = ("title", "summary", "contributor.name", "contributor.institution", "attachment")
@@ -242,50 +240,33 @@ def test_no_payload_runs_script_anywhere(pub_app, make_user, logged_in, monkeypa
     member_pages = ["/kontribusi/saya"] + [f"/kontribusi/{sid}" for sid in ids[:: SAMPLE_EVERY // 4]]
 
     # 4. Headless Chromium, one context per account, the probe in every page.
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
     dialogs: list[str] = []
     fired: dict[str, list[str]] = {}
     visited = 0
-    try:
-        with playwright_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            try:
-                for account, pages in ((moderator, urls + moderation), (member, member_pages)):
-                    context = browser.new_context()
-                    context.add_init_script(PROBE)
-                    # Images and media are refused by the browser itself: an onerror handler would still
-                    # fire, and the test server is spared connections the browser drops mid-file.
-                    context.route(
-                        "**/*",
-                        lambda route: (
-                            route.abort()
-                            if route.request.resource_type in ("image", "media", "font")
-                            else route.continue_()
-                        ),
-                    )
-                    page = context.new_page()
-                    page.on("dialog", lambda d: (dialogs.append(f"{d.type}:{d.message}"), d.dismiss()))
-                    _log_in(page, base, account.email)
-                    for url in pages:
-                        response = page.goto(base + url, wait_until="load")
-                        assert response is not None and response.status == 200, url
-                        page.wait_for_timeout(10)
-                        found: Any = page.evaluate("window.__xss") + page.evaluate(DOM_SCAN)
-                        if found:
-                            fired[url] = found
-                        visited += 1
-                    context.close()
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        app.extensions["pokja_search"].close()
+    with serve_app(app) as base, chromium() as browser:
+        for account, pages in ((moderator, urls + moderation), (member, member_pages)):
+            context = browser.new_context()
+            context.add_init_script(PROBE)
+            # Images and media are refused by the browser itself: an onerror handler would still
+            # fire, and the test server is spared connections the browser drops mid-file.
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.abort() if route.request.resource_type in ("image", "media", "font") else route.continue_()
+                ),
+            )
+            page = context.new_page()
+            page.on("dialog", lambda d: (dialogs.append(f"{d.type}:{d.message}"), d.dismiss()))
+            _log_in(page, base, account.email)
+            for url in pages:
+                response = page.goto(base + url, wait_until="load")
+                assert response is not None and response.status == 200, url
+                page.wait_for_timeout(10)
+                found: Any = page.evaluate("window.__xss") + page.evaluate(DOM_SCAN)
+                if found:
+                    fired[url] = found
+                visited += 1
+            context.close()
     assert visited > 2 * len(ids)
     # No script ran anywhere: no dialog, no probe call.
     assert dialogs == []

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import chromium, serve_app
 from tests.conftest import CONTENT, REPO
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -37,41 +34,28 @@ def served(tmp_path: Path) -> Iterator[str]:
             "INSTANCE_DIR": str(tmp_path / "instance"),
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        app.extensions["pokja_search"].close()
+    with serve_app(app) as base:
+        yield base
 
 
 def test_header_search_facet_and_result(served: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(served + "/", wait_until="load")
-            page.fill("#pokja-q", "pemukiman kumuh")
-            page.press("#pokja-q", "Enter")
-            page.wait_for_url("**/cari?q=pemukiman+kumuh")
-            assert page.input_value("#srch-q") == "pemukiman kumuh"
-            assert page.locator(".srch-hit").count() >= 4
-            # Narrow by a facet link: the programme type.
-            page.locator('[data-facet="type"] a', has_text="Program").first.click()
-            page.wait_for_url("**/cari?q=pemukiman+kumuh&type=program")
-            types = page.locator(".srch-type").all_inner_texts()
-            assert types and set(types) == {"Program"}
-            assert page.locator('[data-facet="type"] a.selected').count() == 1
-            # Open the first result: the built site's page of that document.
-            first = page.locator(".srch-hit h3 a").first
-            title = first.inner_text()
-            first.click()
-            page.wait_for_url("**/program/**")
-            assert title in page.locator("h1").first.inner_text()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(served + "/", wait_until="load")
+        page.fill("#pokja-q", "pemukiman kumuh")
+        page.press("#pokja-q", "Enter")
+        page.wait_for_url("**/cari?q=pemukiman+kumuh")
+        assert page.input_value("#srch-q") == "pemukiman kumuh"
+        assert page.locator(".srch-hit").count() >= 4
+        # Narrow by a facet link: the programme type.
+        page.locator('[data-facet="type"] a', has_text="Program").first.click()
+        page.wait_for_url("**/cari?q=pemukiman+kumuh&type=program")
+        types = page.locator(".srch-type").all_inner_texts()
+        assert types and set(types) == {"Program"}
+        assert page.locator('[data-facet="type"] a.selected').count() == 1
+        # Open the first result: the built site's page of that document.
+        first = page.locator(".srch-hit h3 a").first
+        title = first.inner_text()
+        first.click()
+        page.wait_for_url("**/program/**")
+        assert title in page.locator("h1").first.inner_text()
