@@ -4,8 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# mkdocs-material 9.8 prints an advertisement for its successor on every build; it is not a problem of ours.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system-deps run build index test lint bench clean
+.PHONY: install system-deps run build index test lint clean
 
 $(BIN)/pokja: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +25,14 @@ system-deps:
 
 build: install
 	$(BIN)/pokja check content
-	$(BIN)/mkdocs build --quiet
+	$(BIN)/pokja build
 
-run: build
+index: install
+	$(BIN)/pokja index
+
+# pokja serve builds the site and the search index when they are missing or older than content/.
+run: install
+	$(BIN)/pokja check content
 	$(BIN)/pokja serve --host $(HOST) --port $(PORT)
 
 test: install system-deps

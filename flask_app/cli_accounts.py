@@ -141,10 +141,8 @@ def ensure_site(app: Flask) -> str:
     content_dir, site_dir = Path(app.config["CONTENT_DIR"]), Path(app.config["SITE_DIR"])
     if not site_is_stale(content_dir, site_dir):
         return _("cli_site_fresh", site=site_dir)
-    try:
-        from site_builder.build import SiteBuildError, build_site  # the site area's module, imported when needed
-    except ImportError:
-        return _("cli_site_no_builder", site=site_dir)
+    from site_builder.build import SiteBuildError, build_site  # imported only when a build is needed
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file = Path(app.config["ROOT_DIR"]) / "mkdocs.yml"
     try:
@@ -155,17 +153,17 @@ def ensure_site(app: Flask) -> str:
 
 
 def ensure_index(app: Flask) -> str:
-    """Build the search index when it does not exist yet; returns what was done."""
+    """Build the search index when it does not exist, else bring it in line with content/ (git pulls)."""
+    from search import index as search_index  # imported only when serving
+    from site_builder.content import load
+
     index_dir = Path(app.config["INDEX_DIR"])
-    try:
-        from search import index as search_index  # written by the search area; imported only when needed
-        from site_builder.content import load
-    except ImportError:
-        return _("cli_index_missing_module")
-    if search_index.exists(index_dir):
-        return _("cli_index_exists", index=index_dir)
-    count = search_index.rebuild(load(Path(app.config["CONTENT_DIR"])), index_dir)
-    return _("cli_index_built", count=count, index=index_dir)
+    corpus = load(Path(app.config["CONTENT_DIR"]))
+    if not search_index.exists(index_dir):
+        count = search_index.rebuild(corpus, index_dir)
+        return _("cli_index_built", count=count, index=index_dir)
+    report = search_index.check(corpus, index_dir, repair=True)
+    return "\n".join(report.lines())
 
 
 def prepare(app: Flask, out: Any = None) -> None:

@@ -159,10 +159,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Accounts exist; no new admin created.",
     },
     "cli_site_fresh": {"id": "Situs {site} sudah terbaru.", "en": "Site {site} is up to date."},
-    "cli_site_no_builder": {
-        "id": "Situs {site} belum dibangun dan site_builder.build tidak tersedia; jalankan 'make build'.",
-        "en": "Site {site} is not built and site_builder.build is missing; run 'make build'.",
-    },
     "cli_site_failed": {
         "id": "Pembangunan situs gagal, halaman layanan tetap dilayani: {details}",
         "en": "The site build failed; the service pages are served anyway: {details}",
@@ -171,11 +167,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Situs dibangun dari {content} ke {site}.",
         "en": "Site built from {content} into {site}.",
     },
-    "cli_index_missing_module": {
-        "id": "Modul pencarian tidak tersedia; indeks dilewati.",
-        "en": "The search module is missing; index skipped.",
-    },
-    "cli_index_exists": {"id": "Indeks pencarian {index} sudah ada.", "en": "Search index {index} exists."},
     "cli_index_built": {
         "id": "Indeks pencarian dibangun: {count} dokumen di {index}.",
         "en": "Search index built: {count} documents in {index}.",

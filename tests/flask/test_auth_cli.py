@@ -137,3 +137,23 @@ def test_every_pokja_variable_read_in_the_code_is_documented():
     documented = set(re.findall(r"``(POKJA_[A-Z_]+)``", flask_app.__doc__ or ""))
     assert {"POKJA_DATABASE_URL", "POKJA_SECRET_KEY"} <= used
     assert sorted(used - documented) == [], "document these in the table of flask_app/__init__.py's docstring"
+
+
+def test_serve_builds_a_missing_index_and_repairs_a_stale_one(env):
+    from search import index as search_index
+
+    app = flask_app.create_app()
+    try:
+        first = cli_accounts.ensure_index(app)
+        count = len(list((env / "content").rglob("*.md"))) - 1  # the home page is not a document
+        assert first == f"Indeks pencarian dibangun: {count} dokumen di {env / 'index'}."
+        # A document removed from content/ behind the service's back (a git pull) leaves the index.
+        gone = next((env / "content" / "pedoman").glob("*.md"))
+        gone.unlink()
+        second = cli_accounts.ensure_index(app).splitlines()
+        assert any(gone.stem in line for line in second)
+        assert gone.stem not in search_index.indexed_digests(env / "index")
+        third = cli_accounts.ensure_index(app).splitlines()
+        assert len(third) == 1
+    finally:
+        dispose(app)
