@@ -92,6 +92,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "facet_status": {"id": "Status", "en": "Status"},
     "clear_filters": {"id": "Hapus semua saringan", "en": "Clear all filters"},
     "remove_filter": {"id": "hapus saringan", "en": "remove filter"},
+    "filter_results": {"id": "Saring hasil", "en": "Filter results"},
     "previous": {"id": "Sebelumnya", "en": "Previous"},
     "next": {"id": "Berikutnya", "en": "Next"},
     "page_of": {"id": "Halaman {page} dari {pages}", "en": "Page {page} of {pages}"},
