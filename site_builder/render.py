@@ -44,10 +44,3 @@ def render_markdown(text: str, *, untrusted: bool) -> str:
     extensions = UNTRUSTED_EXTENSIONS if untrusted else TRUSTED_EXTENSIONS
     html = markdown.markdown(text, extensions=extensions, output_format="html")
     return sanitize_html(html) if untrusted else html
-
-
-def render_inline(text: str) -> str:
-    """A one-line untrusted value (a title, a summary) as sanitised inline HTML."""
-    return sanitize_html(
-        markdown.markdown(text, extensions=[], output_format="html").removeprefix("<p>").removesuffix("</p>")
-    )

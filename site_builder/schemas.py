@@ -230,10 +230,6 @@ class RefData:
         """Provinces in code order."""
         return [r for r in self.regions.values() if r.level == "provinsi"]
 
-    def districts_of(self, province_code: str) -> list[Region]:
-        """Districts of one province in code order."""
-        return [r for r in self.regions.values() if r.province == province_code]
-
     def values_for(self, ref: str) -> dict[str, Any]:
         """The known ids of one reference kind (not documents)."""
         return {
