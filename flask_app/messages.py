@@ -198,14 +198,13 @@ def current_lang() -> str:
     return stored if stored in LANGS else DEFAULT_LANG
 
 
+_service = i18n.Catalogue(CATALOGUE)
+
+
 def _(key: str, lang: str | None = None, **params: object) -> str:
     """The message ``key`` in the request's language (service catalogue first, then the content catalogue)."""
     lang = lang or current_lang()
-    entry = CATALOGUE.get(key)
-    if entry is None:
-        return i18n.t(key, lang, **params)
-    template = entry.get(lang) or entry[DEFAULT_LANG]
-    return template.format(**params) if params else template
+    return (_service if key in CATALOGUE else i18n.t)(key, lang, **params)
 
 
 def init_app(app: Flask) -> None:

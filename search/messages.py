@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-DEFAULT_LANG = "id"
+from site_builder.i18n import Catalogue
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "index_busy": {
@@ -101,7 +101,4 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-def msg(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """The message ``key`` in ``lang`` (Indonesian when missing), formatted with ``params``."""
-    entry = CATALOGUE[key]
-    return (entry.get(lang) or entry[DEFAULT_LANG]).format(**params)
+msg = Catalogue(CATALOGUE)

@@ -24,6 +24,7 @@ from .charts import (
     year_bar_chart,
 )
 from .content import Document
+from .i18n import Catalogue
 from .pages import (
     GENERATORS,
     PROVINCE_SECTIONS,
@@ -188,10 +189,7 @@ DASHBOARD_UI: dict[str, dict[str, str]] = {
 }
 
 
-def dui(key: str, lang: str = "id", **params: Any) -> str:
-    """A dashboard UI string in ``lang``."""
-    entry = DASHBOARD_UI[key]
-    return (entry.get(lang) or entry["id"]).format(**params)
+dui = Catalogue(DASHBOARD_UI)
 
 
 def aggregation_of(ctx: BuildContext) -> Aggregation:

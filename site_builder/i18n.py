@@ -180,8 +180,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """The message ``key`` in ``lang`` (Indonesian when missing), formatted with ``params``."""
-    entry = CATALOGUE[key]
-    template = entry.get(lang) or entry[DEFAULT_LANG]
-    return template.format(**params)
+class Catalogue:
+    """Messages by key, in Indonesian and English; each area keeps its own, all are read the same way."""
+
+    def __init__(self, messages: dict[str, dict[str, str]]) -> None:
+        self.messages = messages
+
+    def __call__(self, key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+        """The message ``key`` in ``lang`` (Indonesian when missing), formatted with ``params``."""
+        entry = self.messages[key]
+        template = entry.get(lang) or entry[DEFAULT_LANG]
+        return template.format(**params) if params else template
+
+
+t = Catalogue(CATALOGUE)

@@ -18,6 +18,7 @@ import jinja2
 import markupsafe
 
 from .content import Corpus, Document
+from .i18n import Catalogue
 from .schemas import Field, Region, Schema
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -117,10 +118,7 @@ COMMON_SHOWN = ("date", "updated", "region", "tags")
 COMMON_HIDDEN = {"title", "summary", "related", "lang", "example", "contribution", "attachments"}
 
 
-def ui(key: str, lang: str = "id", **params: Any) -> str:
-    """A UI string of the site in ``lang``."""
-    entry = UI[key]
-    return (entry.get(lang) or entry["id"]).format(**params)
+ui = Catalogue(UI)
 
 
 @dataclass
