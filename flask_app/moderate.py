@@ -15,7 +15,7 @@ from flask_app.auth import User, current_user, fresh_login_required, roles_requi
 from flask_app.db import audit, get_session
 from flask_app.publish import mkdocs_config, publish
 from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
-from site_builder.content import Corpus, Document, load
+from site_builder.content import Corpus, CorpusCache, Document
 from site_builder.pages import BuildContext, document_panel
 from site_builder.render import render_markdown, sanitize_html
 
@@ -71,7 +71,10 @@ def render_body_like_site(body: str) -> str:
 
 def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
     """(title, HTML) of the page as the site will draw it: the site's metadata panel and the sanitised body."""
-    corpus = load(Path(current_app.config["CONTENT_DIR"]))
+    cache = current_app.extensions.get("pokja_corpus")
+    if cache is None:  # one per app: previews parse the tree again only after it changed
+        cache = current_app.extensions["pokja_corpus"] = CorpusCache(current_app.config["CONTENT_DIR"])
+    corpus = cache.get()
     doc, errors = preview_document(sub, corpus)
     if doc is None:
         return sub.title, render_markdown(sub.body, untrusted=True), errors

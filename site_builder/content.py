@@ -590,3 +590,32 @@ def load_one(corpus: Corpus, path: Path, *, today: dt.date | None = None) -> tup
     if any(p.severity == "error" for p in problems):
         return None, problems
     return doc, problems
+
+
+class CorpusCache:
+    """The corpus of one content tree, loaded again only when a file in it changed (for request handlers)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self._fingerprint: tuple[int, int, int] | None = None
+        self._corpus: Corpus | None = None
+
+    def fingerprint(self) -> tuple[int, int, int]:
+        """(files, newest modification, total size) of every Markdown, schema and reference file."""
+        count = newest = size = 0
+        for path in self.root.rglob("*"):
+            if path.suffix not in (".md", ".yml"):
+                continue
+            try:
+                st = path.stat()
+            except OSError:  # removed while we walked: the next call sees the new state
+                continue
+            count, newest, size = count + 1, max(newest, st.st_mtime_ns), size + st.st_size
+        return count, newest, size
+
+    def get(self) -> Corpus:
+        """The current corpus: a stat of each file when nothing changed, a full load otherwise."""
+        fingerprint = self.fingerprint()
+        if self._corpus is None or fingerprint != self._fingerprint:
+            self._corpus, self._fingerprint = load(self.root), fingerprint
+        return self._corpus

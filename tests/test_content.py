@@ -243,3 +243,19 @@ def test_keys_are_taken_as_written_so_decision_no_works(make_doc, empty_tree: Pa
     corpus = load(empty_tree)
     assert corpus.problems == []
     assert corpus.documents[0].meta["decisions"][0]["no"] == 1
+
+
+def test_corpus_cache_reloads_only_after_a_change(content_tree: Path) -> None:
+    from site_builder.content import CorpusCache
+
+    cache = CorpusCache(content_tree)
+    first = cache.get()
+    assert cache.get() is first  # nothing changed: the same objects, no parsing
+    write_doc(content_tree, "pedoman", "baru", base_meta("Baru", issuer="X", status="berlaku"))
+    second = cache.get()
+    assert second is not first and "baru" in second.by_slug
+    (content_tree / "pedoman" / "baru.md").unlink()
+    assert "baru" not in cache.get().by_slug
+    tags = content_tree / "_data" / "tags.yml"
+    tags.write_text(tags.read_text(encoding="utf-8").replace("koordinasi", "koordinasi-lama"), encoding="utf-8")
+    assert "pedoman-koordinasi" not in cache.get().by_slug  # its tag is no longer in the vocabulary
