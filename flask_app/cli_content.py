@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -12,16 +11,9 @@ from typing import Any
 
 import yaml
 
-from site_builder.content import SLUG_RE, load
+from site_builder.content import SLUG_RE, content_root, load
 from site_builder.i18n import LANGS, t
 from site_builder.schemas import Field, SchemaError, load_schemas
-
-DEFAULT_CONTENT = "content"
-
-
-def content_root(value: str | None) -> Path:
-    """The content tree: the argument, else $POKJA_CONTENT, else ./content."""
-    return Path(value or os.environ.get("POKJA_CONTENT") or DEFAULT_CONTENT)
 
 
 def progress_bar(label: str):

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from site_builder.content import load
+from site_builder.content import content_root, load
 from site_builder.schemas import SchemaError
 
 from . import index
@@ -37,7 +37,7 @@ def _progress(label: str):
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Rebuild the index, or with --check compare it with content and repair the difference."""
-    root = Path(args.content or os.environ.get("POKJA_CONTENT") or "content")
+    root = content_root(args.content)
     target = index_dir(args.index)
     if not root.is_dir():
         print(msg("no_content", path=root), file=sys.stderr)
