@@ -20,9 +20,10 @@ from typing import Any
 from benchmarks.corpus import generate
 from site_builder.aggregate import aggregate_corpus
 from site_builder.content import load
-from site_builder.dashboard import dashboard_pages, province_section
+from site_builder.context import BuildContext
 from site_builder.exports import export_files
-from site_builder.pages import BuildContext
+from site_builder.generators import dashboard
+from site_builder.generators.province_section import province_section
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -39,7 +40,7 @@ def run(n: int, workdir: Path) -> None:
     agg_s, agg = timed(lambda: aggregate_corpus(corpus))
     export_s, files = timed(lambda: export_files(agg, corpus.refdata))
     ctx = BuildContext(corpus=corpus)
-    pages_s, _pages = timed(lambda: list(dashboard_pages(ctx)))
+    pages_s, _pages = timed(lambda: list(dashboard.pages(ctx)))
     provinces = corpus.refdata.provinces()
     sections_s, _ = timed(lambda: [province_section(ctx, p) for p in provinces])
     size_kb = sum(len(b) for b in files.values()) / 1024

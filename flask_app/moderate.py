@@ -16,7 +16,8 @@ from flask_app.db import audit, get_session
 from flask_app.publish import mkdocs_config, publish
 from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
 from site_builder.content import Corpus, CorpusCache, Document
-from site_builder.pages import BuildContext, document_panel
+from site_builder.context import BuildContext
+from site_builder.panel import document_panel
 from site_builder.render import render_markdown, sanitize_html
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderasi")

@@ -177,7 +177,12 @@ def publish_documents(
             result = plan(state["corpus"], root, changed_rels, set(deleted) | gone)
     if result is None:
         plugin.incremental = None
-        _run(config, dirty=False)
+        # A full build leaves bad documents out; the ones being published must be valid, as below.
+        plugin.must_be_valid = changed_rels
+        try:
+            _run(config, dirty=False)
+        finally:
+            plugin.must_be_valid = set()
         return sorted(set(plugin.written))
     corpus, dirty = result
     # Table rows of documents whose pages change are built again; every other row is reused.

@@ -10,7 +10,9 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from .content import Document
-from .pages import BuildContext, doc_url, ui
+from .context import BuildContext
+from .formatting import doc_url
+from .site_ui import ui
 
 FEED_SIZE = 50
 SITE_TITLE = "Rumah Pengetahuan Pokja PKP"

@@ -32,23 +32,21 @@ from mkdocs.utils import write_file
 
 from . import feeds
 from .content import Corpus, Document, load
-from .pages import (
-    GENERATORS,
-    HTML_SLOT,
-    THEME_DIR,
-    BuildContext,
-    GeneratedPage,
-    doc_url,
-    document_footer,
-    document_panel,
-    ui,
-)
+from .context import HTML_SLOT, THEME_DIR, BuildContext, GeneratedPage
+from .formatting import doc_url
+from .generators import Generator, dashboard, decisions, home, listings, regions, review, tags
+from .panel import document_footer, document_panel
 from .render import sanitize_html
 from .schemas import SchemaError
+from .site_ui import ui
 
 CACHE_VERSION = 2
 # Folders of content/ that hold schemas and reference data, not pages.
 PRIVATE_PREFIXES = ("_schemas/", "_data/")
+# The generated page families, in the order of the sections-only navigation.
+GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review)
+
+log = logging.getLogger("mkdocs.plugins.pokja")
 
 
 class PokjaConfig(base.Config):
@@ -162,6 +160,10 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.command = "build"
         self.gc_threshold: tuple[int, ...] | None = None
         self.converter: markdown.Markdown | None = None
+        # Content files with errors: reported in on_config, not part of the site.
+        self.left_out: set[str] = set()
+        # Content files whose errors fail the build (the documents a publish was asked for).
+        self.must_be_valid: set[str] = set()
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -187,15 +189,22 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 corpus = load(config.docs_dir, today=today)
             except SchemaError as exc:
                 raise PluginError(str(exc)) from exc
-        if corpus.errors:
-            raise PluginError("\n".join(problem_lines(corpus, config.docs_dir)))
+        # A bad document is reported and left out (see on_files); --strict fails on it, as pokja check does,
+        # and so does a publish of that very document.
+        problems = problem_lines(corpus, config.docs_dir)
+        refused = [line for p, line in zip(corpus.errors, problems, strict=True) if p.path in self.must_be_valid]
+        if refused or (problems and config.strict):
+            raise PluginError("\n".join(refused or problems))
+        for line in problems:
+            log.warning(line)
+        self.left_out = {p.path for p in corpus.errors}
         lang = config.theme.get("language") or "id"
         self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
         self.generated = {}
         for generator in GENERATORS:
-            for page in generator(self.ctx):
+            for page in generator.pages(self.ctx):
                 self.generated[page.src_uri] = page
         self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
         # The corpus and generated pages live until the end of the build: keep the cyclic garbage
@@ -208,29 +217,20 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             gone = set(self.incremental.fingerprints) - set(self.generated)
             self.incremental.removed_pages = {GeneratedPage(uri, "", "").url for uri in gone}
         if config.nav is None and self.config.section_nav:
-            config.nav = self.section_nav(corpus)
+            config.nav = self.section_nav(self.ctx)
         return config
 
-    def section_nav(self, corpus: Corpus) -> list[Any]:
+    def section_nav(self, ctx: BuildContext) -> list[Any]:
         """Sections only: MkDocs renders the whole nav into every page (all 10,000 of them)."""
-        lang = self.ctx.lang if self.ctx else "id"
-        home = "index.md"
-        nav: list[Any] = [{ui("home", lang): home}, {ui("dashboard", lang): "dasbor/index.md"}]
-        nav += [{s.plural_in(lang): f"{s.type}/index.md"} for s in corpus.schemas.values()]
-        nav += [
-            {ui("regions", lang): "wilayah/index.md"},
-            {ui("tags", lang): "tag/index.md"},
-            {ui("open_decisions", lang): "keputusan-terbuka/index.md"},
-            {ui("review_title", lang): "pedoman-tinjau-ulang/index.md"},
-        ]
-        return nav
+        return [entry for generator in GENERATORS for entry in generator.nav(ctx)]
 
     # --- files and pages ------------------------------------------------------------------------
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Drop schemas and reference data from the site, add the generated pages."""
+        """Drop schemas, reference data and invalid documents from the site, add the generated pages."""
         for file in list(files):
-            if file.src_uri.startswith(PRIVATE_PREFIXES):
+            # An invalid document would otherwise be rendered with its raw front-matter as its text.
+            if file.src_uri.startswith(PRIVATE_PREFIXES) or file.src_uri in self.left_out:
                 files.remove(file)
         # One set up front: Files forgets its lookup table on every append (O(N) per lookup).
         existing = {file.src_uri for file in files}

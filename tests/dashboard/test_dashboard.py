@@ -16,9 +16,13 @@ import pytest
 from site_builder.aggregate import aggregate_corpus
 from site_builder.charts import YearBars, ranking_chart, year_bar_chart
 from site_builder.content import load
-from site_builder.dashboard import dashboard_page, fmt_figure, fmt_pct, matrix_page, province_section
+from site_builder.context import BuildContext
 from site_builder.exports import DATA_DICTIONARY
-from site_builder.pages import GENERATORS, PROVINCE_SECTIONS, BuildContext
+from site_builder.generators import dashboard, regions
+from site_builder.generators.dashboard import dashboard_page, matrix_page
+from site_builder.generators.dashboard_blocks import fmt_figure, fmt_pct
+from site_builder.generators.province_section import province_section
+from site_builder.plugin import GENERATORS
 from tests.conftest import base_meta
 
 from .conftest import BuiltSite
@@ -220,10 +224,8 @@ def test_starter_alignment_matrix(starter_site: BuiltSite) -> None:
 
 
 def test_registered_with_the_site() -> None:
-    from site_builder import dashboard
-
-    assert GENERATORS.count(dashboard.dashboard_pages) == 1
-    assert PROVINCE_SECTIONS.count(dashboard.province_section) == 1
+    assert GENERATORS.count(dashboard) == 1
+    assert (province_section,) == regions.PROVINCE_SECTIONS
 
 
 def test_dashboard_without_programmes(empty_tree: Path) -> None:

@@ -120,6 +120,34 @@ def test_publish_invalid_document_fails_with_the_check_message(built: tuple[Path
     assert not (site / "pedoman/rusak").exists()
 
 
+def test_publish_invalid_document_without_previous_build_is_refused(tmp_path: Path) -> None:
+    """The full build a publish falls back on leaves other bad documents out, never the one published."""
+    content = make_site_tree(tmp_path / "content")
+    config = write_config(tmp_path, cache_dir=str(tmp_path / "cache"))
+    bad = write_doc(content, "pedoman", "rusak", base_meta("Rusak", issuer="X", status="usang"))
+    with pytest.raises(SiteBuildError) as err:
+        publish_documents([bad], config_file=config, content_dir=content, site_dir=tmp_path / "site")
+    assert err.value.messages == [
+        f"{content.as_posix()}/pedoman/rusak.md:10: status: 'usang' tidak termasuk pilihan: draf, berlaku, dicabut"
+    ]
+    assert not (tmp_path / "site" / "pedoman").exists()
+
+
+def test_full_build_with_a_bad_document_then_publish_equals_full_build(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, content, site = built
+    write_doc(content, "pedoman", "rusak", base_meta("Rusak", issuer="X", status="usang"))
+    build_site(config, content_dir=content, site_dir=site)  # the bad document is left out
+    changed = write_doc(content, "modul", "modul-dasar", dict(SITE_DOCS[("modul", "modul-dasar")], trainer="Tim B"))
+    written = publish_documents([changed], config_file=config, content_dir=content, site_dir=site)
+    assert "modul/modul-dasar/index.html" in written
+    assert not (site / "pedoman" / "rusak").exists()
+    fresh = tmp_path / "fresh"
+    build_site(config, content_dir=content, site_dir=fresh)
+    assert_same_site(site, fresh)
+
+
 def test_publish_without_previous_build_does_a_full_build(tmp_path: Path) -> None:
     content = make_site_tree(tmp_path / "content")
     config = write_config(tmp_path, cache_dir=str(tmp_path / "cache"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import logging
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder import cli
 from site_builder.build import SiteBuildError, build_site
 from site_builder.content import load
 from tests.conftest import CONTENT, base_meta, write_doc
@@ -193,15 +196,52 @@ def test_metadata_values_are_escaped(tmp_path: Path) -> None:
     assert "&lt;b&gt;Eve&lt;/b&gt;" in html
 
 
-def test_validation_error_fails_the_build_with_the_check_message(tmp_path: Path) -> None:
+def _tree_with_a_bad_document(tmp_path: Path) -> tuple[Path, str]:
+    """The small tree plus one guideline with an invalid status; returns (content, its check line)."""
     content = make_site_tree(tmp_path / "content")
     write_doc(content, "pedoman", "rusak", base_meta("Rusak", issuer="X", status="usang"))
     problem = next(p for p in load(content).errors if p.path == "pedoman/rusak.md")
     assert problem.format() == "pedoman/rusak.md:10: status: 'usang' tidak termasuk pilihan: draf, berlaku, dicabut"
+    return content, problem.format()
+
+
+def test_bad_document_is_reported_and_left_out(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    content, line = _tree_with_a_bad_document(tmp_path)
+    site = tmp_path / "site"
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        build_site(write_config(tmp_path), content_dir=content, site_dir=site)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert [m for m in warnings if "rusak" in m] == [f"{content.as_posix()}/{line}"]
+    # the rest of the site is built; the bad document is nowhere in it
+    assert "Pedoman Koordinasi Pokja" in page(site, "pedoman/pedoman-koordinasi")
+    assert len(rows(page(site, "pedoman"))) == 2 and "Rusak" not in page(site, "pedoman")
+    assert not (site / "pedoman" / "rusak").exists()
+    assert "rusak" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "rusak" not in (site / "feed.json").read_text(encoding="utf-8")
+
+
+def test_strict_build_fails_on_a_bad_document_with_the_check_message(tmp_path: Path) -> None:
+    content, line = _tree_with_a_bad_document(tmp_path)
     with pytest.raises(SiteBuildError) as err:
-        build_site(write_config(tmp_path), content_dir=content, site_dir=tmp_path / "site")
-    assert any(m.endswith("/" + problem.format()) for m in err.value.messages), err.value.messages
+        build_site(write_config(tmp_path), content_dir=content, site_dir=tmp_path / "site", strict=True)
+    assert err.value.messages == [f"{content.as_posix()}/{line}"]
     assert not (tmp_path / "site" / "pedoman").exists()
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_pokja_build_strict_fails_on_a_bad_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], strict: bool
+) -> None:
+    content, line = _tree_with_a_bad_document(tmp_path)
+    config = write_config(tmp_path)  # its docs_dir, content, is the tree beside it
+    args = argparse.Namespace(config=str(config), site_dir=str(tmp_path / "site"), strict=strict, lang="id")
+    code = cli.cmd_build(args)
+    err = capsys.readouterr().err
+    if strict:
+        assert code == 1
+        assert err.splitlines() == ["Pembangunan situs gagal:", f"{content.as_posix()}/{line}"]
+    else:
+        assert code == 0 and (tmp_path / "site" / "pedoman" / "pedoman-koordinasi" / "index.html").is_file()
 
 
 def test_strict_fails_on_a_link_to_a_missing_document(tmp_path: Path) -> None:

@@ -1,0 +1,96 @@
+"""Formatting of the generated pages: dates and numbers in Indonesian, and the site's addresses.
+
+The addresses of the page families that other pages link to (type listings, tags, regions) are
+declared here once, for the generators that make those pages and for the panels and tables that link
+to them: a leaf module, so neither side imports the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import PurePosixPath
+
+from .content import Document
+from .schemas import Region
+
+MONTHS = {
+    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+# Source paths (as MkDocs knows them) of the generated pages that other pages link to.
+HOME_SRC = "index.md"
+REGIONS_SRC = "wilayah/index.md"
+TAGS_SRC = "tag/index.md"
+# The anchor of the national documents on the regions page.
+NATIONAL_ANCHOR = "nasional"
+
+
+def fmt_date(value: dt.date, lang: str = "id") -> str:
+    """``1 Maret 2024``."""
+    return f"{value.day} {MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
+
+
+def fmt_number(value: float, lang: str = "id", decimals: int | None = None) -> str:
+    """A number with Indonesian separators (``1.500.000``, ``90,5``)."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+    text = f"{value:,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def md_escape(text: str) -> str:
+    """Escape text for a Markdown paragraph or heading (no markup from titles)."""
+    escaped = html.escape(text, quote=False)
+    for ch in "\\`*_[]#!|":
+        escaped = escaped.replace(ch, "\\" + ch)
+    return escaped
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+
+def src_url(src_uri: str) -> str:
+    """The site URL of a source path (directory URLs: ``a/b.md`` and ``a/b/index.md`` are ``a/b/``)."""
+    path = PurePosixPath(src_uri)
+    if path.stem == "index":
+        return "" if str(path.parent) == "." else f"{path.parent}/"
+    return f"{path.with_suffix('')}/"
+
+
+def href(from_url: str, to_url: str) -> str:
+    """A relative link from one site URL to another (directory URLs, both relative to the site root)."""
+    # Up to the root, then down: no path arithmetic per link (hundreds of thousands at national scale).
+    return ("../" * from_url.count("/") + to_url) or "./"
+
+
+def doc_url(doc: Document) -> str:
+    """A document's site URL (as Document.url, without path objects: it is asked for very often)."""
+    return doc.rel_path.removesuffix(".md") + "/"
+
+
+def listing_src(doc_type: str) -> str:
+    """The source path of a type's listing page."""
+    return f"{doc_type}/index.md"
+
+
+def tag_src(tag_id: str) -> str:
+    """The source path of one tag's page."""
+    return f"tag/{tag_id}.md"
+
+
+def province_src(code: str) -> str:
+    """The source path of one province's page."""
+    return f"wilayah/{code}.md"
+
+
+def region_url(region: Region) -> str:
+    """The page listing a region's documents (a district's province page, at its anchor)."""
+    if region.level == "nasional":
+        return f"{src_url(REGIONS_SRC)}#{NATIONAL_ANCHOR}"
+    if region.level == "provinsi":
+        return src_url(province_src(region.code))
+    return src_url(province_src(str(region.province)))

@@ -1,0 +1,26 @@
+"""Generated pages: one small module per page family, each declaring its address once.
+
+Every module has ``pages(ctx) -> Iterable[GeneratedPage]`` and ``nav(ctx) -> list[dict[str, str]]``
+(its entries in the sections-only navigation, addressed by the module's own declarations). The MkDocs
+plugin (site_builder.plugin) holds the explicit, ordered tuple of these modules, ``GENERATORS``. A new
+page family is one new module here and one entry in that tuple.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from ..context import BuildContext, GeneratedPage
+
+
+class Generator(Protocol):
+    """What the plugin asks of a generator module."""
+
+    def pages(self, ctx: BuildContext) -> Iterable[GeneratedPage]:
+        """The pages of this family."""
+        ...
+
+    def nav(self, ctx: BuildContext) -> list[dict[str, str]]:
+        """Its entries in the sections-only navigation: ``{label: source path}``."""
+        ...

@@ -1,0 +1,145 @@
+"""``dasbor/``: national results by indicator and year, provinces ranked; ``dasbor/matriks-keselarasan/``.
+
+The open-data files (site_builder.exports) and the chart stylesheet are written with the site through
+``BuildContext.extra_files``. Each province page gets this family's section from
+generators.province_section (see generators.regions).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+from .. import exports
+from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
+from ..context import BuildContext, GeneratedPage
+from ..formatting import href, md_escape
+from ..site_ui import ui
+from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
+from .dashboard_ui import dui
+
+SRC_URI = "dasbor/index.md"
+MATRIX_SRC = "dasbor/matriks-keselarasan.md"
+
+
+def md_link(from_src: str, to_src: str) -> str:
+    """A Markdown link target from one source page to another (MkDocs resolves and checks it)."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def open_data_markdown(lang: str, page_url: str) -> str:
+    """The open-data section: file links and the data dictionary, from ``exports.DATA_DICTIONARY``."""
+    parts = [f"## {dui('open_data', lang)}\n\n<p>{esc(dui('open_data_intro', lang))}</p>\n\n"]
+    rows = []
+    for name, (title, _columns) in exports.DATA_DICTIONARY.items():
+        links = " · ".join(
+            f'<a href="{esc(href(page_url, f"{exports.DATA_DIR}/{name}.{ext}"))}" download>{ext.upper()}</a>'
+            for ext in ("csv", "json")
+        )
+        rows.append([f"<code>{esc(name)}</code>", esc(title), links])
+    parts.append(
+        data_table(
+            dui("open_data", lang), [dui("file", lang), dui("description", lang), "CSV / JSON"], rows, [False] * 3
+        )
+    )
+    parts.append(f"\n\n### {dui('dictionary', lang)}\n\n")
+    seen: set[int] = set()
+    for columns in (c for _title, c in exports.DATA_DICTIONARY.values()):
+        if id(columns) in seen:
+            continue
+        seen.add(id(columns))
+        users = [n for n, (_t, c) in exports.DATA_DICTIONARY.items() if c is columns]
+        caption = ", ".join(f"{n}.csv/.json" for n in users)
+        rows = [[f"<code>{esc(c.name)}</code>", esc(c.type), esc(c.description)] for c in columns]
+        parts.append(
+            data_table(caption, [dui("column", lang), dui("type", lang), dui("description", lang)], rows, [False] * 3)
+        )
+        parts.append("\n\n")
+    return "".join(parts)
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def dashboard_page(ctx: BuildContext) -> GeneratedPage:
+    """``dasbor/``: per indicator, national target vs realisation by year and provinces by achievement."""
+    lang = ctx.lang
+    agg = aggregation_of(ctx)
+    refdata = ctx.corpus.refdata
+    page = GeneratedPage(SRC_URI, dui("title", lang), "")
+    parts = [f"# {md_escape(page.title)}\n\n{stylesheet_link(page.url)}\n\n{md_escape(dui('intro', lang))}\n\n"]
+    if any(a.example for a in agg.aggregates):
+        parts.append(f'!!! note "{dui("example", lang).capitalize()}"\n\n    {md_escape(dui("examples", lang))}\n\n')
+    parts.append(dui("matrix_link", lang, url=md_link(SRC_URI, MATRIX_SRC)) + "\n\n")
+    indicators = agg.indicators_with_data()
+    if not indicators:
+        parts.append(f"{md_escape(dui('no_data', lang))}\n\n")
+    national = refdata.regions["00"]
+    for ind_id in indicators:
+        indicator = refdata.indicators[ind_id]
+        parts.append(f"## {md_escape(indicator.name_in(lang))}\n\n")
+        how = aggregation_text(indicator, lang)
+        parts.append(f"{md_escape(dui('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
+        parts.append(f"### {md_escape(dui('national_heading', lang))}\n\n")
+        parts.append(years_block(ctx, indicator, national, agg.at("nasional", ind_id), f"nasional-{ind_id}") + "\n\n")
+        year = agg.ranking_year(ind_id)
+        if year is None:
+            parts.append(f"{md_escape(dui('ranking_none', lang))}\n\n")
+        else:
+            parts.append(f"### {md_escape(dui('ranking_heading', lang, year=year))}\n\n")
+            parts.append(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}") + "\n\n")
+    parts.append(f"## {dui('rule_heading', lang)}\n\n{dui('rule', lang)}\n\n")
+    parts.append(open_data_markdown(lang, page.url))
+    page.markdown = "".join(parts)
+    return page
+
+
+def matrix_page(ctx: BuildContext) -> GeneratedPage:
+    """``dasbor/matriks-keselarasan/``: programmes × planning references (content/_data/rujukan.yml)."""
+    lang = ctx.lang
+    refs = ctx.corpus.refdata.references
+    indicators = ctx.corpus.refdata.indicators
+    page = GeneratedPage(MATRIX_SRC, dui("matrix_title", lang), "")
+    programmes = sorted(ctx.corpus.of_type("program"), key=lambda d: (d.title.casefold(), d.slug))
+    parts = [f"# {md_escape(page.title)}\n\n{md_escape(dui('matrix_intro', lang))}\n\n"]
+    if not programmes:
+        parts.append(f"{md_escape(dui('no_programmes', lang))}\n\n")
+    else:
+        headers = [dui("programme", lang)] + [r.label_in(lang) for r in refs.values()] + [dui("indicators", lang)]
+        rows = []
+        counts = dict.fromkeys(refs, 0)
+        aligned_cell = f'<span aria-hidden="true">✓</span> {esc(dui("aligned", lang))}'
+        for doc in programmes:
+            alignment = set(doc.meta.get("alignment") or [])
+            for ref_id in alignment & set(refs):
+                counts[ref_id] += 1
+            inds = dict.fromkeys(t.get("indicator") for t in doc.meta.get("targets") or [])
+            ind_names = ", ".join(indicators[i].name_in(lang) for i in inds if i in indicators)
+            link = f'<a href="{esc(href(page.url, doc.url))}">{esc(doc.title)}</a>'
+            rows.append([link] + [aligned_cell if r in alignment else "" for r in refs] + [esc(ind_names)])
+        rows.append([esc(dui("total", lang))] + [str(counts[r]) for r in refs] + [""])
+        numeric = [False] + [False] * len(refs) + [False]
+        parts.append(data_table(dui("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan") + "\n\n")
+    parts.append(f"## {dui('references', lang)}\n\n")
+    items = "".join(
+        f"<dt>{esc(r.label_in(lang))}</dt><dd>{esc(r.description.get(lang) or r.description.get('id') or '')}</dd>"
+        for r in refs.values()
+    )
+    parts.append(f"<dl>{items}</dl>\n\n")
+    parts.append(dui("back_to_dashboard", lang, url=md_link(MATRIX_SRC, SRC_URI)) + "\n")
+    page.markdown = "".join(parts)
+    return page
+
+
+def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
+    """The dashboard and the alignment matrix; puts the open-data files into the build."""
+    agg = aggregation_of(ctx)
+    ctx.extra_files.update(exports.export_files(agg, ctx.corpus.refdata))
+    ctx.extra_files[CHART_CSS_PATH] = CHART_CSS.encode("utf-8")
+    yield dashboard_page(ctx)
+    yield matrix_page(ctx)
+
+
+def nav(ctx: BuildContext) -> list[dict[str, str]]:
+    """The dashboard in the navigation."""
+    return [{ui("dashboard", ctx.lang): SRC_URI}]

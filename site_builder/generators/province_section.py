@@ -1,0 +1,174 @@
+"""The dashboard section of each province page: its indicators (charts and tables), programmes, Pokja profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..charts import data_table, esc, stylesheet_link
+from ..content import Document
+from ..context import BuildContext
+from ..formatting import fmt_date, href, md_escape, province_src, region_url
+from ..schemas import Indicator, Region
+from . import dashboard
+from .dashboard_blocks import (
+    aggregation_of,
+    aggregation_text,
+    cached,
+    fmt_figure,
+    fmt_pct,
+    note,
+    realization_cell,
+    reason_text,
+    years_block,
+)
+from .dashboard_ui import dui
+
+
+def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
+    """Documents of one type per province they are about (a programme also by its target rows)."""
+
+    def make() -> dict[str, list[Document]]:
+        regions = ctx.corpus.refdata.regions
+        out: dict[str, list[Document]] = {}
+        for doc in ctx.corpus.of_type(doc_type):
+            codes = set(doc.regions) | {str(t.get("region")) for t in doc.meta.get("targets") or []}
+            provinces = {regions[c].province_code for c in codes if c in regions}
+            for province in provinces - {None}:
+                out.setdefault(str(province), []).append(doc)
+        return out
+
+    return cached(ctx, f"by-province-{doc_type}", make)
+
+
+def _programmes_in(ctx: BuildContext, province: str) -> list[Document]:
+    return sorted(_by_province(ctx, "program").get(province, []), key=lambda d: (d.title.casefold(), d.slug))
+
+
+def _profiles_in(ctx: BuildContext, province: str) -> list[Document]:
+    docs = _by_province(ctx, "profil").get(province, [])
+    # the province's own Pokja first, then its districts'
+    return sorted(docs, key=lambda d: (d.meta.get("level") != "provinsi", d.title.casefold(), d.slug))
+
+
+def _left_out(ctx: BuildContext) -> dict[tuple[str, str], list[Any]]:
+    """District rows left out of their province's figure, by (indicator, province)."""
+
+    def make() -> dict[tuple[str, str], list[Any]]:
+        out: dict[tuple[str, str], list[Any]] = {}
+        for r in aggregation_of(ctx).rows:
+            if r.level == "kabkota" and r.not_counted:
+                out.setdefault((r.indicator, r.province or ""), []).append(r)
+        return out
+
+    return cached(ctx, "left-out", make)
+
+
+def _district_table(ctx: BuildContext, indicator: Indicator, province: Region, table_id: str) -> str:
+    lang = ctx.lang
+    agg = aggregation_of(ctx)
+    regions = ctx.corpus.refdata.regions
+    reasons: dict[tuple[str, int], set[str]] = {}
+    for r in _left_out(ctx).get((indicator.id, province.code), []):
+        reasons.setdefault((r.region, r.year), set()).add(r.not_counted)
+    cells = [a for a in agg.at("kabkota", indicator.id) if regions[a.region].province == province.code]
+    if not cells:
+        return ""
+    rows = []
+    for a in sorted(cells, key=lambda a: (a.region, a.year)):
+        notes = [reason_text(x, lang) for x in sorted(reasons.get((a.region, a.year), ()))]
+        text = "; ".join(filter(None, [note(a, lang), *notes]))
+        rows.append(
+            [
+                esc(regions[a.region].name),
+                str(a.year),
+                esc(fmt_figure(a.target, lang)),
+                realization_cell(a, lang),
+                esc(fmt_pct(a.achievement_pct, lang)),
+                esc(text),
+            ]
+        )
+    headers = [
+        dui("district", lang),
+        dui("year", lang),
+        f"{dui('target', lang)} ({indicator.unit})",
+        f"{dui('realization', lang)} ({indicator.unit})",
+        dui("achievement", lang),
+        dui("notes", lang),
+    ]
+    caption = dui("district_detail", lang, name=indicator.name_in(lang))
+    table = data_table(caption, headers, rows, [False, False, True, True, True, False], table_id)
+    return f'<div class="pokja-listing">{table}</div>'
+
+
+def province_section(ctx: BuildContext, region: Region) -> str:
+    """Markdown for a province page: its indicators (charts and tables), its programmes, its Pokja profile."""
+    lang = ctx.lang
+    agg = aggregation_of(ctx)
+    page_url = region_url(region)
+    refdata = ctx.corpus.refdata
+    parts = [f"## {md_escape(dui('province_results', lang))}\n\n{stylesheet_link(page_url)}\n\n"]
+    indicators = [i for i in refdata.indicators if agg.at("provinsi", i, region.code)]
+    if not indicators:
+        parts.append(f"{md_escape(dui('province_no_targets', lang))}\n\n")
+    for ind_id in indicators:
+        indicator = refdata.indicators[ind_id]
+        parts.append(f"### {md_escape(indicator.name_in(lang))}\n\n")
+        how = aggregation_text(indicator, lang)
+        parts.append(f"{md_escape(dui('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
+        cells = agg.at("provinsi", ind_id, region.code)
+        parts.append(years_block(ctx, indicator, region, cells, f"provinsi-{region.code}-{ind_id}") + "\n\n")
+        detail = _district_table(ctx, indicator, region, f"kabkota-{region.code}-{ind_id}")
+        if detail:
+            parts.append(detail + "\n\n")
+    # a link to the source file: MkDocs resolves and checks it
+    to_dashboard = dashboard.md_link(province_src(region.code), dashboard.SRC_URI)
+    parts.append(dui("see_dashboard", lang, url=to_dashboard) + "\n\n")
+
+    parts.append(f"## {md_escape(dui('province_programmes', lang))}\n\n")
+    programmes = _programmes_in(ctx, region.code)
+    if not programmes:
+        parts.append(f"{md_escape(dui('province_no_programmes', lang))}\n\n")
+    else:
+        rows = []
+        for doc in programmes:
+            period = doc.meta.get("period") or {}
+            inds = dict.fromkeys(t.get("indicator") for t in doc.meta.get("targets") or [])
+            rows.append(
+                [
+                    f'<a href="{esc(href(page_url, doc.url))}">{esc(doc.title)}</a>',
+                    esc(doc.meta.get("lead_agency") or ""),
+                    esc(f"{period.get('start', '')}–{period.get('end', '')}"),
+                    esc(doc.meta.get("status") or ""),
+                    esc(", ".join(refdata.indicators[i].name_in(lang) for i in inds if i in refdata.indicators)),
+                ]
+            )
+        headers = [dui(k, lang) for k in ("programme", "lead_agency", "period", "status", "indicators")]
+        table = data_table(dui("province_programmes", lang), headers, rows, [False] * 5)
+        parts.append(f'<div class="pokja-listing">{table}</div>\n\n')
+
+    parts.append(f"## {md_escape(dui('province_profile', lang))}\n\n")
+    profiles = _profiles_in(ctx, region.code)
+    if not profiles:
+        parts.append(f"{md_escape(dui('province_no_profile', lang))}\n\n")
+    items = []
+    for doc in profiles:
+        sk = doc.meta.get("sk") or {}
+        lines = [f'<a href="{esc(href(page_url, doc.url))}">{esc(doc.title)}</a>']
+        if sk:
+            date = fmt_date(sk["date"], lang) if sk.get("date") else "–"
+            lines.append(esc(dui("sk", lang, number=sk.get("number", "–"), date=date, issuer=sk.get("issuer", "–"))))
+        members = doc.meta.get("members") or []
+        if members:
+            counts: dict[str, int] = {}
+            for m in members:
+                counts[m.get("stakeholder_group", "")] = counts.get(m.get("stakeholder_group", ""), 0) + 1
+            groups = ", ".join(
+                f"{refdata.groups[g].label_in(lang) if g in refdata.groups else g} {n}" for g, n in counts.items()
+            )
+            lines.append(esc(dui("members", lang, count=len(members), groups=groups)))
+        if doc.example:
+            lines.append(esc(dui("example", lang)))
+        items.append(f"<li>{'<br>'.join(lines)}</li>")
+    if items:
+        parts.append(f"<ul>{''.join(items)}</ul>\n\n")
+    return "".join(parts)

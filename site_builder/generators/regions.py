@@ -1,0 +1,57 @@
+"""``wilayah/``: provinces with counts and national documents; ``wilayah/<code>/``: one province's page."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+
+from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
+from ..formatting import NATIONAL_ANCHOR, REGIONS_SRC, href, md_escape, province_src, src_url
+from ..listing import doc_table
+from ..schemas import Region
+from ..site_ui import ui
+from . import province_section
+
+SRC_URI = REGIONS_SRC
+
+# A section a province page shows after its documents: ``section(ctx, region) -> Markdown``.
+ProvinceSection = Callable[[BuildContext, Region], str]
+# The sections of every province page, in order (results, programmes and profile from the dashboard).
+PROVINCE_SECTIONS: tuple[ProvinceSection, ...] = (province_section.province_section,)
+
+
+def province_page(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> GeneratedPage:
+    """``wilayah/<code>/``: a province's documents, then ``sections``."""
+    lang = ctx.lang
+    docs = ctx.by_province.get(region.code, [])
+    page = GeneratedPage(province_src(region.code), ui("province_title", lang, name=region.name), "")
+    intro = ui("province_intro", lang, name=region.name, count=len(docs))
+    page.html = doc_table(ctx, docs, page.url)
+    page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
+    page.markdown += "".join(section(ctx, region) for section in sections)
+    return page
+
+
+def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECTIONS) -> Iterable[GeneratedPage]:
+    """The regions index and one page per province, each with ``sections``."""
+    lang = ctx.lang
+    index = GeneratedPage(SRC_URI, ui("regions", lang), "")
+    provinces = ctx.corpus.refdata.provinces()
+    rows = [
+        (href(index.url, src_url(province_src(p.code))), p.name, len(ctx.by_province.get(p.code, [])))
+        for p in provinces
+    ]
+    counts = (
+        templates().get_template("counts.html").render(rows=rows, headers=[ui("province", lang), ui("count", lang)])
+    )
+    national = doc_table(ctx, ctx.by_province.get("00", []), index.url)
+    index.markdown = f"# {md_escape(index.title)}\n\n{ui('regions_intro', lang)}\n\n{HTML_SLOT}\n"
+    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(ui("national_docs", lang))}</h2>{national}'
+    yield index
+    for province in provinces:
+        yield province_page(ctx, province, sections)
+
+
+def nav(ctx: BuildContext) -> list[dict[str, str]]:
+    """The regions index in the navigation."""
+    return [{ui("regions", ctx.lang): SRC_URI}]

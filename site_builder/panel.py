@@ -1,0 +1,323 @@
+"""The metadata panel of a document page, its related links, and the cells of panels and listings.
+
+``PanelBuilder.scalar`` is the one function that turns one scalar field value into a cell; the panel,
+its tables and the listing columns (``listing_cell``) all go through it.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import PurePosixPath
+from typing import Any
+
+import markupsafe
+
+from .content import Document
+from .context import BuildContext, region_names, sorted_docs, templates
+from .formatting import doc_url, fmt_date, fmt_number, href, listing_src, region_url, src_url, tag_src
+from .schemas import Field, Schema
+from .site_ui import ui
+
+# Fields every document has that the panel shows in its own header or not at all.
+COMMON_SHOWN = ("date", "updated", "region", "tags")
+COMMON_HIDDEN = {"title", "summary", "related", "lang", "example", "contribution", "attachments"}
+
+
+Cell = str | tuple[str, str]  # plain text, or (href, text)
+
+
+class PanelBuilder:
+    """Turns one document's front-matter into panel entries, guided by its schema."""
+
+    def __init__(self, ctx: BuildContext, doc: Document, page_url: str) -> None:
+        self.ctx, self.doc, self.page_url = ctx, doc, page_url
+        self.lang = ctx.lang
+        self.refdata = ctx.corpus.refdata
+
+    def link(self, url: str, text: str) -> tuple[str, str]:
+        return (href(self.page_url, url), text)
+
+    def scalar(self, spec: Field, value: Any) -> Cell:
+        """One value as text or a link."""
+        if value is None or value == "":
+            return ""
+        if spec.type == "date":
+            return fmt_date(value, self.lang)
+        if spec.type == "boolean":
+            return ui("yes" if value else "no", self.lang)
+        if spec.type in ("integer", "number"):
+            return fmt_number(value, self.lang)
+        if spec.type == "ref":
+            return self.ref(spec.ref or "", str(value))
+        return str(value)
+
+    def ref(self, kind: str, value: str) -> Cell:
+        if kind == "region" and value in self.refdata.regions:
+            region = self.refdata.regions[value]
+            return self.link(region_url(region), region.name)
+        if kind == "tag" and value in self.refdata.tags:
+            return self.link(src_url(tag_src(value)), self.refdata.tags[value].label_in(self.lang))
+        if kind == "document" and value in self.ctx.by_slug:
+            target = self.ctx.by_slug[value]
+            return self.link(doc_url(target), target.title)
+        if kind == "stakeholder_group" and value in self.refdata.groups:
+            return self.refdata.groups[value].label_in(self.lang)
+        if kind == "reference" and value in self.refdata.references:
+            return self.refdata.references[value].label_in(self.lang)
+        if kind == "indicator" and value in self.refdata.indicators:
+            return self.refdata.indicators[value].name_in(self.lang)
+        return value
+
+    def entry(self, spec: Field, value: Any) -> dict[str, Any] | None:
+        """The panel entry of one field, or None when it has no value."""
+        special = getattr(self, f"field_{self.doc.type}_{spec.name}", None) or getattr(self, f"field_{spec.name}", None)
+        if special is not None:
+            return special(spec, value)
+        label = spec.label_in(self.lang)
+        if spec.type == "list":
+            assert spec.items is not None
+            if spec.items.type == "object":
+                return {"label": label, "kind": "table", "value": self.table(spec.items, value)}
+            cells = [self.scalar(spec.items, v) for v in value]
+            kind = "inline" if spec.items.type == "ref" else "items"
+            return {"label": label, "kind": kind, "value": cells}
+        if spec.type == "object":
+            parts = [
+                f"{sub.label_in(self.lang)}: {self.text(self.scalar(sub, value[name]))}"
+                for name, sub in spec.fields.items()
+                if value.get(name) not in (None, "")
+            ]
+            return {"label": label, "kind": "text", "value": " · ".join(parts)}
+        return {"label": label, "kind": "cell", "value": self.scalar(spec, value)}
+
+    @staticmethod
+    def text(cell: Cell) -> str:
+        return cell[1] if isinstance(cell, tuple) else cell
+
+    def table(self, spec: Field, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        columns = [name for name in spec.fields if any(r.get(name) not in (None, "") for r in rows)]
+        return {
+            "columns": [spec.fields[c].label_in(self.lang) for c in columns],
+            "numeric": [spec.fields[c].type in ("integer", "number") for c in columns],
+            "rows": [[self.scalar(spec.fields[c], r.get(c)) for c in columns] for r in rows],
+        }
+
+    # Type-specific presentations the generic one cannot give.
+
+    def field_period(self, spec: Field, value: dict[str, Any]) -> dict[str, Any]:
+        end = value.get("end")
+        text = f"{value['start']}–{end}" if end and end != value["start"] else str(value["start"])
+        return {"label": spec.label_in(self.lang), "kind": "cell", "value": text}
+
+    def field_funding(self, spec: Field, value: list[dict[str, Any]]) -> dict[str, Any]:
+        assert spec.items is not None
+        fields = spec.items.fields
+        rows = [
+            [row["source"], f"Rp {fmt_number(row['amount_idr'], self.lang)}" if row.get("amount_idr") else ""]
+            for row in value
+        ]
+        total = sum(row.get("amount_idr") or 0 for row in value)
+        if len(value) > 1 and total:
+            rows.append(["Total", f"Rp {fmt_number(total, self.lang)}"])
+        table = {
+            "columns": [fields["source"].label_in(self.lang), fields["amount_idr"].label_in(self.lang)],
+            "numeric": [False, True],
+            "rows": rows,
+        }
+        return {"label": spec.label_in(self.lang), "kind": "table", "value": table}
+
+    def field_program_targets(self, spec: Field, value: list[dict[str, Any]]) -> dict[str, Any]:
+        assert spec.items is not None
+        f = spec.items.fields
+        lang = self.lang
+        rows = []
+        for row in value:
+            indicator = self.refdata.indicators.get(row["indicator"])
+            unit = row.get("unit") or (indicator.unit if indicator else "")
+            achievement = ""
+            if row.get("realization") is not None and row.get("target"):
+                achievement = fmt_number(100 * row["realization"] / row["target"], lang, decimals=1)
+
+            def num(key: str, row: dict[str, Any] = row) -> str:
+                return fmt_number(row[key], lang) if row.get(key) is not None else ""
+
+            rows.append(
+                [
+                    self.scalar(f["indicator"], row["indicator"]),
+                    self.scalar(f["region"], row["region"]),
+                    str(row["year"]),
+                    unit,
+                    num("baseline"),
+                    num("target"),
+                    num("realization"),
+                    achievement,
+                ]
+            )
+        columns = [
+            f["indicator"].label_in(lang),
+            f["region"].label_in(lang),
+            f["year"].label_in(lang),
+            f["unit"].label_in(lang),
+            f["baseline"].label_in(lang) if "baseline" in f else ui("baseline", lang),
+            f["target"].label_in(lang),
+            f["realization"].label_in(lang),
+            ui("achievement", lang),
+        ]
+        table = {"columns": columns, "numeric": [False, False, False, False, True, True, True, True], "rows": rows}
+        return {"label": spec.label_in(lang), "kind": "table", "value": table}
+
+    def field_profil_members(self, spec: Field, value: list[dict[str, Any]]) -> dict[str, Any]:
+        assert spec.items is not None
+        f = spec.items.fields
+        groups = []
+        for group_id, group in self.refdata.groups.items():
+            members = [m for m in value if m["stakeholder_group"] == group_id]
+            if members:
+                rows = [[m["role"], m["institution"]] for m in members]
+                table = {
+                    "columns": [f["role"].label_in(self.lang), f["institution"].label_in(self.lang)],
+                    "numeric": [False, False],
+                    "rows": rows,
+                }
+                groups.append({"label": group.label_in(self.lang), "table": table})
+        return {"label": spec.label_in(self.lang), "kind": "groups", "value": groups}
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Panel entries in schema order: the common header fields first, then the type's own."""
+        schema: Schema = self.ctx.corpus.schemas[self.doc.type]
+        meta = self.doc.meta
+        names = [n for n in COMMON_SHOWN if n in schema.fields] + [
+            n for n in schema.fields if n not in COMMON_SHOWN and n not in COMMON_HIDDEN
+        ]
+        if meta.get("attachments"):
+            names.append("attachments")
+        out = []
+        for name in names:
+            value = meta.get(name)
+            if value is None or value == "" or value == []:
+                continue
+            if name == "updated" and value == meta.get("date"):
+                continue
+            entry = self.entry(schema.fields[name], value)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def field_attachments(self, spec: Field, value: list[dict[str, Any]]) -> dict[str, Any]:
+        base = PurePosixPath(self.doc.rel_path).parent
+        cells = [self.link(str(base / a["file"]).removesuffix("/"), a["title"]) for a in value]
+        # Attachments are static files: link to the file itself, not a directory URL.
+        cells = [(h.rstrip("/"), text) for h, text in cells]
+        return {"label": spec.label_in(self.lang), "kind": "items", "value": cells}
+
+
+def doc_links(ctx: BuildContext, doc: Document, page_url: str) -> dict[str, list[tuple[str, str, str]]]:
+    """Related documents and backlinks as (href, title, type label)."""
+
+    def row(d: Document) -> tuple[str, str, str]:
+        return (href(page_url, doc_url(d)), d.title, ctx.corpus.schemas[d.type].label_in(ctx.lang))
+
+    related = [ctx.by_slug[s] for s in dict.fromkeys(doc.related) if s in ctx.by_slug]
+    program = doc.meta.get("program")
+    back = [d for d in ctx.backlinks.get(doc.slug, []) if d.slug != doc.slug]
+    return {
+        "related": [row(d) for d in related if d.slug != program],
+        "backlinks": [row(d) for d in sorted_docs(back)],
+    }
+
+
+def cell_html(cell: Cell) -> str:
+    """One cell as escaped HTML: text, or a link."""
+    # html.escape and f-strings, not Markup.format: thousands of panels per build.
+    if isinstance(cell, tuple):
+        return f'<a href="{html.escape(cell[0])}">{html.escape(cell[1])}</a>'
+    return html.escape(cell)
+
+
+def table_html(table: dict[str, Any]) -> str:
+    """A panel table (columns, numeric flags, rows of cells) as escaped HTML."""
+    attr = [' class="pokja-num"' if n else "" for n in table["numeric"]]
+    head = "".join(f"<th{attr[i]}>{html.escape(h)}</th>" for i, h in enumerate(table["columns"]))
+    body = "".join(
+        "<tr>" + "".join(f"<td{attr[i]}>{cell_html(c)}</td>" for i, c in enumerate(row)) + "</tr>\n"
+        for row in table["rows"]
+    )
+    return f'<table class="pokja-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
+
+
+def _entry_html(entry: dict[str, Any]) -> markupsafe.Markup:
+    """An entry's value as escaped HTML (every piece of text passes html.escape)."""
+    kind, value = entry["kind"], entry["value"]
+    if kind == "cell":
+        out = cell_html(value)
+    elif kind == "text":
+        out = html.escape(value)
+    elif kind == "inline":
+        out = ", ".join(cell_html(c) for c in value)
+    elif kind == "items":
+        out = "<ul>" + "".join(f"<li>{cell_html(c)}</li>" for c in value) + "</ul>"
+    elif kind == "table":
+        out = table_html(value)
+    else:
+        out = "".join(
+            f'<p class="pokja-group">{html.escape(group["label"])}</p>{table_html(group["table"])}' for group in value
+        )
+    return markupsafe.Markup(out)
+
+
+def document_panel(ctx: BuildContext, doc: Document, page_url: str) -> str:
+    """The metadata panel of one document page (HTML, every value escaped)."""
+    builder = PanelBuilder(ctx, doc, page_url)
+    contribution = doc.meta.get("contribution") or {}
+    entries = [dict(e, html=_entry_html(e)) for e in builder.entries()]
+    return (
+        templates()
+        .get_template("panel.html")
+        .render(
+            doc=doc,
+            summary=doc.summary,
+            type_label=ctx.corpus.schemas[doc.type].label_in(ctx.lang),
+            type_href=href(page_url, src_url(listing_src(doc.type))),
+            entries=entries,
+            contributed=ui("contributed", ctx.lang, name=contribution.get("contributor", "")) if contribution else "",
+            example=ui("example", ctx.lang) if doc.example else "",
+            heading=ui("metadata", ctx.lang),
+        )
+    )
+
+
+def document_footer(ctx: BuildContext, doc: Document, page_url: str) -> str:
+    """Related documents and "Dirujuk oleh" below the body."""
+    links = doc_links(ctx, doc, page_url)
+    if not links["related"] and not links["backlinks"]:
+        return ""
+    return (
+        templates()
+        .get_template("links.html")
+        .render(links=links, related_label=ui("related", ctx.lang), backlinks_label=ui("backlinks", ctx.lang))
+    )
+
+
+def listing_cell(ctx: BuildContext, doc: Document, column: str, page_url: str) -> Cell:
+    """A listing column's value for one document."""
+    meta = doc.meta
+    value = meta.get(column)
+    if column == "title":
+        return (href(page_url, doc_url(doc)), doc.title)
+    if value is None or value == "" or value == []:
+        return ""
+    if column == "region":
+        return region_names(ctx, value)
+    if column == "period":
+        end = value.get("end")
+        return f"{value['start']}–{end}" if end and end != value["start"] else str(value["start"])
+    if column == "meeting":
+        return " · ".join(str(v) for v in (value.get("kind"), value.get("place")) if v)
+    if column == "contributor":
+        return str(value.get("name", ""))
+    spec = ctx.corpus.schemas[doc.type].fields[column]
+    builder = PanelBuilder(ctx, doc, page_url)
+    if spec.type == "list":
+        assert spec.items is not None
+        return ", ".join(PanelBuilder.text(builder.scalar(spec.items, v)) for v in value)
+    return PanelBuilder.text(builder.scalar(spec, value))
