@@ -24,9 +24,15 @@ TEMPLATE_DIR = THEME_DIR / "pokja"
 HTML_SLOT = '<div class="pokja-slot"></div>'
 
 
-@functools.lru_cache(maxsize=4)
 def templates(folder: Path = TEMPLATE_DIR) -> jinja2.Environment:
     """The Jinja environment of the panel and listing templates in ``folder`` (autoescaped, made once)."""
+    return _environment(folder)
+
+
+# Cached by folder (a Path: immutable), not held in a module global; templates() passes the folder
+# explicitly so the default and the same folder named share one environment.
+@functools.lru_cache(maxsize=8)
+def _environment(folder: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,

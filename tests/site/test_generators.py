@@ -1,0 +1,86 @@
+"""The generator modules: addresses declared once, the plugin's ordered tuple, province sections by parameter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder import plugin
+from site_builder.content import load
+from site_builder.context import TEMPLATE_DIR, BuildContext, templates
+from site_builder.generators import dashboard, decisions, home, regions, review, tags
+from site_builder.generators.province_section import province_section
+
+from .conftest import make_site_tree
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> BuildContext:
+    """A build context over the small tree."""
+    return BuildContext(corpus=load(make_site_tree(tmp_path_factory.mktemp("gen") / "content")))
+
+
+def test_generators_are_an_ordered_tuple_of_modules() -> None:
+    assert isinstance(plugin.GENERATORS, tuple)
+    assert [g.__name__.rpartition(".")[2] for g in plugin.GENERATORS] == [
+        "home",
+        "dashboard",
+        "listings",
+        "regions",
+        "tags",
+        "decisions",
+        "review",
+    ]
+
+
+def test_section_nav_takes_each_address_from_its_generator(ctx: BuildContext) -> None:
+    nav = plugin.PokjaPlugin().section_nav(ctx)
+    addresses = [next(iter(entry.values())) for entry in nav]
+    schemas = list(ctx.corpus.schemas)
+    assert addresses == [
+        home.SRC_URI,
+        dashboard.SRC_URI,
+        *[f"{t}/index.md" for t in schemas],
+        regions.SRC_URI,
+        tags.SRC_URI,
+        decisions.SRC_URI,
+        review.SRC_URI,
+    ]
+    assert [next(iter(entry)) for entry in nav][:2] == ["Beranda", "Dasbor capaian"]
+    # every address in the navigation is a page some generator makes
+    generated = {page.src_uri for g in plugin.GENERATORS for page in g.pages(ctx)}
+    assert set(addresses) <= generated
+
+
+def test_province_pages_get_their_sections_by_parameter(ctx: BuildContext) -> None:
+    assert (province_section,) == regions.PROVINCE_SECTIONS
+    jateng = ctx.corpus.refdata.regions["33"]
+    plain = regions.province_page(ctx, jateng)
+    assert plain.src_uri == "wilayah/33.md" and "Capaian indikator" not in plain.markdown
+
+    def extra(ctx: BuildContext, region: object) -> str:
+        return "## Bagian uji\n"
+
+    pages = {p.src_uri: p for p in regions.pages(ctx, sections=(extra,))}
+    assert pages["wilayah/33.md"].markdown.endswith("## Bagian uji\n")
+    assert "Capaian indikator" not in pages["wilayah/33.md"].markdown
+    default = {p.src_uri: p for p in regions.pages(ctx)}
+    assert "## Capaian indikator" in default["wilayah/33.md"].markdown
+    # the province section links to the dashboard's declared source path, relative to the province page
+    assert "](../dasbor/index.md)" in default["wilayah/33.md"].markdown
+
+
+def test_dashboard_links_between_its_pages_from_its_declarations(ctx: BuildContext) -> None:
+    index, matrix = dashboard.pages(ctx)
+    assert (index.src_uri, matrix.src_uri) == (dashboard.SRC_URI, dashboard.MATRIX_SRC)
+    assert "](matriks-keselarasan.md)" in index.markdown
+    assert "](index.md)" in matrix.markdown
+
+
+def test_templates_are_made_once_per_folder(tmp_path: Path) -> None:
+    assert templates() is templates(TEMPLATE_DIR)
+    (tmp_path / "x.html").write_text("{{ a }}", encoding="utf-8")
+    other = templates(tmp_path)
+    assert other is not templates() and other is templates(tmp_path)
+    assert other.get_template("x.html").render(a="<b>") == "&lt;b&gt;"
