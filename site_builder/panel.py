@@ -35,6 +35,7 @@ class PanelBuilder:
         self.refdata = ctx.corpus.refdata
 
     def link(self, url: str, text: str) -> tuple[str, str]:
+        """A link cell to a site URL, relative to the panel's page."""
         return (href(self.page_url, url), text)
 
     def scalar(self, spec: Field, value: Any) -> Cell:
@@ -52,6 +53,7 @@ class PanelBuilder:
         return str(value)
 
     def ref(self, kind: str, value: str) -> Cell:
+        """A reference (region, tag, document, group, planning reference, indicator) by its label or link."""
         if kind == "region" and value in self.refdata.regions:
             region = self.refdata.regions[value]
             return self.link(region_url(region), region.name)
@@ -92,9 +94,11 @@ class PanelBuilder:
 
     @staticmethod
     def text(cell: Cell) -> str:
+        """A cell's text, without its link."""
         return cell[1] if isinstance(cell, tuple) else cell
 
     def table(self, spec: Field, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """A list of objects as a panel table: the columns that have a value in some row."""
         columns = [name for name in spec.fields if any(r.get(name) not in (None, "") for r in rows)]
         return {
             "columns": [spec.fields[c].label_in(self.lang) for c in columns],
