@@ -50,7 +50,7 @@ def test_queue_and_preview_drawn_like_the_published_page(app, logged_in, make_us
     queue = moderator.get("/moderasi/").get_data(as_text=True)
     assert f'href="/moderasi/{sid}"' in queue and "Pelajaran dari bedah rumah swadaya" in queue
     page = moderator.get(f"/moderasi/{sid}").get_data(as_text=True)
-    # The site's own metadata panel (site_builder.pages.document_panel) and the sanitised body.
+    # The site's own metadata panel (site_builder.panel.document_panel) and the sanitised body.
     assert '<aside class="pokja-panel" data-pokja-type="pembelajaran"' in page
     assert "Ringkasan &lt;i&gt;uji&lt;/i&gt;" in page
     assert "Jawa Tengah" in page and "Regulator" in page
