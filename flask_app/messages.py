@@ -42,7 +42,7 @@ def current_lang() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Set up Flask-Babel (locale from :func:`current_lang`), remember ``?lang=``, give templates ``_`` and ``lang``."""
+    """Flask-Babel (locale: :func:`current_lang`); remember ``?lang=``; templates get ``_``, ``lang``, ``langs``."""
     Babel(
         app,
         locale_selector=current_lang,
@@ -61,4 +61,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _lang_context() -> dict[str, object]:
-        return {"lang": current_lang()}
+        return {"lang": current_lang(), "langs": LANGS}

@@ -16,10 +16,18 @@ from typing import Any
 import jinja2
 from babel.support import Translations
 
-LANGS = ("id", "en")
 DEFAULT_LANG = "id"
 DOMAIN = "messages"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+# Every language with a catalogue, Indonesian first: a new language is a new <lang>/LC_MESSAGES/messages.po.
+LANGS = (
+    DEFAULT_LANG,
+    *sorted(
+        d.name
+        for d in TRANSLATIONS_DIR.iterdir()
+        if d.name != DEFAULT_LANG and (d / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    ),
+)
 
 
 def N_(key: str) -> str:
@@ -68,6 +76,10 @@ def translations(lang: str) -> Translations:
     if not isinstance(loaded, Translations):  # Babel returns NullTranslations when no .mo exists
         raise KeyError(f"no message catalogue for language {lang!r} in {TRANSLATIONS_DIR}")
     return loaded
+
+
+# ``_catalog`` is gettext.GNUTranslations' dict of the compiled messages: read directly so that a missing
+# key is told apart from a text equal to its key (gettext() returns the msgid in both cases).
 
 
 def keys(lang: str = DEFAULT_LANG) -> frozenset[str]:
