@@ -7,7 +7,7 @@ PORT ?= 8000
 # mkdocs-material 9.8 prints an advertisement for its successor on every build; it is not a problem of ours.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system-deps run build index test lint clean
+.PHONY: install system-deps run build index test lint messages clean
 
 $(BIN)/pokja: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The message catalogues: find the keys the code uses (babel.cfg), add new ones to every language's .po
+# (then fill in their texts), compile the .mo files that are committed beside them.
+TRANSLATIONS := site_builder/translations
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages -w 120 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -D messages --statistics
+	rm -f $(TRANSLATIONS)/messages.pot
 
 clean:
 	rm -rf site instance .pytest_cache

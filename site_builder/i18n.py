@@ -1,196 +1,183 @@
-"""The translation catalogue: every message people read, in Indonesian and English."""
+"""The one message catalogue: gettext catalogues (Babel ``.po``/``.mo``) in Indonesian and English, one ``_()``.
+
+The catalogues are ``site_builder/translations/<lang>/LC_MESSAGES/messages.po`` (compiled to the
+``.mo`` beside them by ``make messages``). A msgid is the message's stable key, not a source text:
+call sites and tests name messages by key, so a text can change without touching either. Texts hold
+``str.format`` placeholders (``{name}``). A new language is one more ``.po`` file plus the schema labels.
+"""
 
 from __future__ import annotations
 
-LANGS = ("id", "en")
-DEFAULT_LANG = "id"
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
-# Keys are stable identifiers; tests and callers refer to them, people read the text.
-CATALOGUE: dict[str, dict[str, str]] = {
-    # content validation
-    "too_large": {
-        "id": "berkas terlalu besar ({size}); batasnya {limit}",
-        "en": "file too large ({size}); the limit is {limit}",
-    },
-    "empty_file": {"id": "berkas kosong", "en": "empty file"},
-    "binary_file": {
-        "id": "berkas biner, bukan teks Markdown",
-        "en": "binary file, not Markdown text",
-    },
-    "not_utf8": {
-        "id": "bukan teks UTF-8 (byte tidak sah di posisi {pos})",
-        "en": "not UTF-8 text (invalid byte at position {pos})",
-    },
-    "no_front_matter": {
-        "id": "tidak ada front-matter YAML (berkas harus diawali baris '---')",
-        "en": "no YAML front-matter (the file must start with a '---' line)",
-    },
-    "unclosed_front_matter": {
-        "id": "front-matter tidak ditutup dengan baris '---'",
-        "en": "front-matter is not closed by a '---' line",
-    },
-    "invalid_yaml": {"id": "YAML tidak sah: {detail}", "en": "invalid YAML: {detail}"},
-    "yaml_alias": {
-        "id": "alias/anchor YAML tidak diizinkan di front-matter",
-        "en": "YAML aliases/anchors are not allowed in front-matter",
-    },
-    "yaml_too_deep": {
-        "id": "front-matter bersarang terlalu dalam (lebih dari {limit} tingkat)",
-        "en": "front-matter nested too deeply (more than {limit} levels)",
-    },
-    "yaml_too_big": {
-        "id": "front-matter terlalu besar (lebih dari {limit} nilai)",
-        "en": "front-matter too big (more than {limit} values)",
-    },
-    "not_mapping": {
-        "id": "front-matter harus berupa pasangan kunci: nilai",
-        "en": "front-matter must be a mapping of key: value",
-    },
-    "unknown_type": {
-        "id": "jenis dokumen '{type}' tidak dikenal; yang dikenal: {known}",
-        "en": "unknown document type '{type}'; known types: {known}",
-    },
-    "type_mismatch": {
-        "id": "jenis '{found}' tidak cocok dengan folder '{folder}'",
-        "en": "type '{found}' does not match the folder '{folder}'",
-    },
-    "bad_slug": {
-        "id": "nama berkas '{slug}' bukan slug yang sah (huruf kecil ASCII, angka, tanda hubung)",
-        "en": "file name '{slug}' is not a valid slug (lowercase ASCII, digits, hyphens)",
-    },
-    "duplicate_slug": {
-        "id": "slug '{slug}' sudah dipakai oleh {other}",
-        "en": "slug '{slug}' is already used by {other}",
-    },
-    "unknown_field": {
-        "id": "kolom tidak dikenal dalam skema '{type}'",
-        "en": "field not in the '{type}' schema",
-    },
-    "required_field": {"id": "kolom '{name}' wajib diisi", "en": "field '{name}' is required"},
-    "expected_string": {"id": "harus berupa teks, ditemukan {found}", "en": "expected text, found {found}"},
-    "expected_list": {"id": "harus berupa daftar, ditemukan {found}", "en": "expected a list, found {found}"},
-    "expected_mapping": {
-        "id": "harus berupa pasangan kunci: nilai, ditemukan {found}",
-        "en": "expected a mapping, found {found}",
-    },
-    "expected_integer": {
-        "id": "harus berupa bilangan bulat, ditemukan {found}",
-        "en": "expected a whole number, found {found}",
-    },
-    "expected_number": {"id": "harus berupa angka, ditemukan {found}", "en": "expected a number, found {found}"},
-    "expected_boolean": {
-        "id": "harus true atau false, ditemukan {found}",
-        "en": "expected true or false, found {found}",
-    },
-    "expected_date": {
-        "id": "'{value}' bukan tanggal (format YYYY-MM-DD)",
-        "en": "'{value}' is not a date (format YYYY-MM-DD)",
-    },
-    "expected_year": {
-        "id": "'{value}' bukan tahun (1900-2100)",
-        "en": "'{value}' is not a year (1900-2100)",
-    },
-    "not_in_enum": {
-        "id": "'{value}' tidak termasuk pilihan: {allowed}",
-        "en": "expected one of: {allowed} but received: '{value}'",
-    },
-    "too_long": {
-        "id": "terlalu panjang ({length} karakter; paling banyak {limit})",
-        "en": "too long ({length} characters; at most {limit})",
-    },
-    "below_min": {"id": "tidak boleh kurang dari {limit}", "en": "must not be less than {limit}"},
-    "above_max": {"id": "tidak boleh lebih dari {limit}", "en": "must not be more than {limit}"},
-    "unknown_region": {
-        "id": "'{value}' bukan kode wilayah yang dikenal (lihat content/_data/wilayah.yml)",
-        "en": "'{value}' is not a known region code (see content/_data/wilayah.yml)",
-    },
-    "unknown_tag": {
-        "id": "'{value}' bukan tag yang dikenal (lihat content/_data/tags.yml)",
-        "en": "'{value}' is not a known tag (see content/_data/tags.yml)",
-    },
-    "unknown_stakeholder_group": {
-        "id": "'{value}' bukan kelompok pemangku kepentingan yang dikenal (lihat content/_data/kelompok.yml)",
-        "en": "'{value}' is not a known stakeholder group (see content/_data/kelompok.yml)",
-    },
-    "unknown_reference": {
-        "id": "'{value}' bukan rujukan perencanaan yang dikenal (lihat content/_data/rujukan.yml)",
-        "en": "'{value}' is not a known planning reference (see content/_data/rujukan.yml)",
-    },
-    "unknown_indicator": {
-        "id": "'{value}' bukan indikator yang dikenal (lihat content/_data/indikator.yml)",
-        "en": "'{value}' is not a known indicator (see content/_data/indikator.yml)",
-    },
-    "unknown_document": {
-        "id": "'{value}' tidak merujuk ke dokumen mana pun",
-        "en": "'{value}' does not point to any document",
-    },
-    "wrong_document_type": {
-        "id": "'{value}' adalah dokumen jenis '{found}', seharusnya '{expected}'",
-        "en": "'{value}' is a '{found}' document, expected '{expected}'",
-    },
-    "missing_attachment": {
-        "id": "berkas lampiran '{value}' tidak ditemukan",
-        "en": "attachment file '{value}' not found",
-    },
-    "unsafe_attachment": {
-        "id": "jalur lampiran '{value}' keluar dari folder content/",
-        "en": "attachment path '{value}' leaves the content/ folder",
-    },
-    "unit_mismatch": {
-        "id": "satuan '{value}' tidak cocok dengan katalog indikator '{indicator}' ({expected})",
-        "en": "unit '{value}' does not match the catalogue for indicator '{indicator}' ({expected})",
-    },
-    "region_not_in_province": {
-        "id": "wilayah '{value}' bukan kabupaten/kota dari provinsi dokumen ini ({provinces})",
-        "en": "region '{value}' is not a district of this document's provinces ({provinces})",
-    },
-    "year_outside_period": {
-        "id": "tahun {value} di luar periode program ({start}-{end})",
-        "en": "year {value} is outside the programme period ({start}-{end})",
-    },
-    "period_reversed": {
-        "id": "tahun selesai {end} sebelum tahun mulai {start}",
-        "en": "end year {end} is before start year {start}",
-    },
-    "missing_base": {
-        "id": "indikator persentase '{indicator}' membutuhkan 'base' (basis pembobot) bila realisasi diisi",
-        "en": "percentage indicator '{indicator}' needs 'base' (weighting base) when a realisation is given",
-    },
-    "review_overdue": {
-        "id": "pedoman melewati tanggal tinjau ulang ({value})",
-        "en": "guideline is past its review date ({value})",
-    },
-    "unreadable": {"id": "tidak dapat dibaca: {detail}", "en": "cannot be read: {detail}"},
-    # check command
-    "check_summary": {
-        "id": "{files} berkas diperiksa, {documents} dokumen sah: {errors} galat, {warnings} peringatan",
-        "en": "{files} files checked, {documents} valid documents: {errors} errors, {warnings} warnings",
-    },
-    "warning_prefix": {"id": "peringatan", "en": "warning"},
-    # new command
-    "new_written": {"id": "Dokumen baru ditulis: {path}", "en": "New document written: {path}"},
-    "new_exists": {
-        "id": "{path} sudah ada; pilih judul lain atau sunting berkas itu",
-        "en": "{path} already exists; choose another title or edit that file",
-    },
-    "new_bad_title": {
-        "id": "judul '{title}' tidak menghasilkan slug yang sah; gunakan huruf atau angka",
-        "en": "title '{title}' gives no valid slug; use letters or digits",
-    },
-}
+import jinja2
+from babel.support import Translations
+
+DEFAULT_LANG = "id"
+DOMAIN = "messages"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+# Every language with a catalogue, Indonesian first: a new language is a new <lang>/LC_MESSAGES/messages.po.
+LANGS = (
+    DEFAULT_LANG,
+    *sorted(
+        d.name
+        for d in TRANSLATIONS_DIR.iterdir()
+        if d.name != DEFAULT_LANG and (d / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    ),
+)
+
+
+def N_(key: str) -> str:
+    """Mark a key the code builds at run time (gettext's no-op marker), so extraction keeps it."""
+    return key
+
+
+# Keys the code builds at run time (an f-string, a loop over names, a key passed on in a variable):
+# Babel's extractor cannot see them at their call sites, so they are named here; `make messages`
+# would otherwise mark them obsolete. When a call site passes a literal key, drop it from this list.
+RUNTIME_KEYS = (
+    # site_builder/content.py: f"unknown_{spec.ref}", one per reference list a schema field can name
+    N_("unknown_region"),
+    N_("unknown_tag"),
+    N_("unknown_stakeholder_group"),
+    N_("unknown_reference"),
+    N_("unknown_indicator"),
+    # flask_app/contribute.py, moderate.py: forms.msg(f"status_{status}"), one per submission status
+    N_("contrib.status_diajukan"),
+    N_("contrib.status_perlu_revisi"),
+    N_("contrib.status_disetujui"),
+    N_("contrib.status_ditolak"),
+    N_("contrib.status_diterbitkan"),
+    # flask_app/templates (admin, account): _('role_' ~ role), one per role
+    N_("role_anggota"),
+    N_("role_pelatih"),
+    N_("role_moderator"),
+    N_("role_admin"),
+    # flask_app/search.py FACET_TITLES: f"facet_{name}", one per search facet
+    N_("facet_type"),
+    N_("facet_region"),
+    N_("facet_year"),
+    N_("facet_tag"),
+    N_("facet_status"),
+    # site_builder/dashboard.py _reason_text: the reasons site_builder.aggregate gives for a figure left out
+    N_("covered_by_province"),
+    N_("covered_by_nation"),
+    N_("no_base"),
+)
+
+
+@functools.cache
+def translations(lang: str) -> Translations:
+    """The compiled catalogue of ``lang``, loaded once per process; an unknown language is a ``KeyError``."""
+    loaded = Translations.load(str(TRANSLATIONS_DIR), [lang], DOMAIN)
+    if not isinstance(loaded, Translations):  # Babel returns NullTranslations when no .mo exists
+        raise KeyError(f"no message catalogue for language {lang!r} in {TRANSLATIONS_DIR}")
+    return loaded
+
+
+# ``_catalog`` is gettext.GNUTranslations' dict of the compiled messages: read directly so that a missing
+# key is told apart from a text equal to its key (gettext() returns the msgid in both cases).
+
+
+def keys(lang: str = DEFAULT_LANG) -> frozenset[str]:
+    """Every message key of ``lang``'s catalogue."""
+    return frozenset(k for k in translations(lang)._catalog if isinstance(k, str) and k)
+
+
+def has(key: str, lang: str = DEFAULT_LANG) -> bool:
+    """Whether the catalogue holds ``key``."""
+    return key in translations(lang)._catalog
+
+
+def request_lang() -> str:
+    """The current Flask request's language (Flask-Babel's ``get_locale``); Indonesian outside a request."""
+    try:
+        from flask import current_app, has_request_context
+    except ImportError:  # the site builder runs without the service's dependencies
+        return DEFAULT_LANG
+    if not has_request_context() or "babel" not in current_app.extensions:
+        return DEFAULT_LANG
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return str(locale) if locale is not None and str(locale) in LANGS else DEFAULT_LANG
+
+
+def _(key: str, lang: str | None = None, **params: Any) -> str:
+    """The message ``key`` in ``lang`` (None: the request's language), formatted with ``params``.
+
+    A key missing from the catalogue is a bug and raises ``KeyError``; a language that lacks the key
+    falls back to Indonesian, as an unknown language does.
+    """
+    lang = lang or request_lang()
+    catalogue = translations(lang if lang in LANGS else DEFAULT_LANG)._catalog
+    template = catalogue.get(key) or translations(DEFAULT_LANG)._catalog.get(key)
+    if not template:
+        raise KeyError(f"message key {key!r} is not in the catalogue ({TRANSLATIONS_DIR})")
+    return template.format(**params) if params else template
 
 
 class Catalogue:
-    """Messages by key, in Indonesian and English; each area keeps its own, all are read the same way."""
+    """Transitional adapter for the lookup functions of the merge (``t``, ``ui``, ``dui``, ``msg``).
 
-    def __init__(self, messages: dict[str, dict[str, str]]) -> None:
-        self.messages = messages
+    ``Catalogue()`` delegates to ``_``; ``prefix`` tries an area's key first (``Catalogue(prefix="dashboard.")``
+    finds ``dashboard.title``, then ``province``). ``Catalogue(messages)`` with a dict still reads that dict, for
+    the areas whose dicts are not yet deleted. ``default_lang=None`` means the request's language.
+    Once every call site uses ``_()``, this class goes.
+    """
 
-    def __call__(self, key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-        """The message ``key`` in ``lang`` (Indonesian when missing), formatted with ``params``."""
+    def __init__(
+        self,
+        messages: Mapping[str, Mapping[str, str]] | None = None,
+        *,
+        prefix: str = "",
+        default_lang: str | None = DEFAULT_LANG,
+    ) -> None:
+        self.messages, self.prefix, self.default_lang = messages, prefix, default_lang
+
+    def key(self, key: str) -> str:
+        """The catalogue key ``key`` stands for: the prefixed one when the catalogue has it."""
+        return self.prefix + key if self.prefix and has(self.prefix + key) else key
+
+    def __contains__(self, key: object) -> bool:
+        if self.messages is not None:
+            return key in self.messages
+        return isinstance(key, str) and has(self.key(key))
+
+    def __call__(self, key: str, lang: str | None = None, **params: Any) -> str:
+        """The message ``key`` in ``lang`` (the adapter's default language when None), formatted with ``params``."""
+        lang = lang or self.default_lang
+        if self.messages is None:
+            return _(self.key(key), lang, **params)
+        lang = lang or request_lang()
         entry = self.messages[key]
         template = entry.get(lang) or entry[DEFAULT_LANG]
         return template.format(**params) if params else template
 
 
-t = Catalogue(CATALOGUE)
+t = Catalogue()
+
+
+def install_jinja(env: jinja2.Environment, lang: str | None = None) -> None:
+    """Give ``env`` Jinja's i18n extension with our ``_``: ``{{ _('key', name=x) }}``, ``{% trans %}key{% endtrans %}``.
+
+    The language is ``lang``, else the template's ``lang`` variable, else the request's language.
+    """
+    env.add_extension("jinja2.ext.i18n")
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, key: str, in_lang: str | None = None, **params: Any) -> str:
+        return _(key, in_lang or lang or context.get("lang"), **params)
+
+    @jinja2.pass_context
+    def ngettext(
+        context: jinja2.runtime.Context, singular: str, plural: str, n: int, in_lang: str | None = None, **params: Any
+    ) -> str:
+        return _(singular if n == 1 else plural, in_lang or lang or context.get("lang"), **params)
+
+    # Set directly, not through install_gettext_callables: its newstyle wrapper formats with %, our texts use {}.
+    env.globals.update(gettext=gettext, ngettext=ngettext)
+    env.newstyle_gettext = True  # {% trans name=x %} passes name as a keyword, not through %
