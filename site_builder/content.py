@@ -43,6 +43,7 @@ class Document:
     body: str
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict, repr=False)
+    schema: Schema | None = field(default=None, repr=False, compare=False)  # its type's declaration
 
     @property
     def title(self) -> str:
@@ -288,7 +289,15 @@ def parse_document(
     if any(p.severity == "error" for p in problems):
         return None, problems, v
     doc = Document(
-        type=folder, slug=slug, rel_path=rel, path=Path(rel), meta=meta, body=body, body_line=body_line, lines=lines
+        type=folder,
+        slug=slug,
+        rel_path=rel,
+        path=Path(rel),
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        lines=lines,
+        schema=schema,
     )
     return doc, problems, v
 

@@ -31,7 +31,7 @@ from .choices import REF_KINDS, ChoiceType, EnumType, RefKind, RefType
 from .scalars import AttachmentType, BooleanType, DateType, IntegerType, NumberType, StringType, TextType, YearType
 
 if TYPE_CHECKING:
-    from ..schemas import Field
+    from ..schemas import Field, RefData
 
 __all__ = [
     "BLANK_ROWS",
@@ -112,6 +112,10 @@ class ListType(FieldType):
         """Every item's facet values, once each."""
         found = (f for x in value or [] for f in kind_of(spec.items).facet_values(spec.items, x))
         return list(dict.fromkeys(found))
+
+    def facet_labels(self, spec: Field, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """The items' facet labels."""
+        return kind_of(spec.items).facet_labels(spec.items, refdata)
 
     def dump(self, spec: Field, value: Any) -> Any:
         """Each item dumped."""

@@ -219,6 +219,10 @@ class FieldType:
         """The facet value(s) a document gets from this field."""
         return [str(value)] if value not in (None, "") else []
 
+    def facet_labels(self, spec: Field, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """The known facet values with their labels by language; None when any value may occur."""
+        return None
+
     def dump(self, spec: Field, value: Any) -> Any:
         """The value as written back into front-matter (plain YAML data)."""
         return value

@@ -63,6 +63,10 @@ class EnumType(ChoiceType):
         """The first declared value."""
         return spec.values[0]
 
+    def facet_labels(self, spec: Field, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """The declared values, capitalised."""
+        return {value: {"id": value.capitalize()} for value in spec.values}
+
 
 class RefKind:
     """One kind of reference (``ref:``): which ids exist, their labels, their display."""
@@ -91,6 +95,10 @@ class RefKind:
         """The id."""
         return [value]
 
+    def facet_labels(self, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """Every known id with its labels."""
+        return {key: dict(item.label) for key, item in self.known(refdata).items()}
+
 
 class RegionKind(RefKind):
     """A region code of content/_data/wilayah.yml; a district also counts for its province."""
@@ -112,6 +120,10 @@ class RegionKind(RefKind):
         else:
             url = f"wilayah/{region.code if region.level == 'provinsi' else region.province}/"
         return (url, region.name)
+
+    def facet_labels(self, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """Region names."""
+        return {code: {"id": r.name} for code, r in refdata.regions.items()}
 
     def facet_values(self, value: str) -> list[str]:
         """The code with its province's, so a province filter finds its districts."""
@@ -152,6 +164,10 @@ class IndicatorKind(RefKind):
         """The indicator's name."""
         return item.name_in(lang)
 
+    def facet_labels(self, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """Indicator names."""
+        return {key: dict(item.name) for key, item in refdata.indicators.items()}
+
 
 class DocumentKind(RefKind):
     """The slug of another document (checked once every document is loaded)."""
@@ -165,6 +181,10 @@ class DocumentKind(RefKind):
     def choices(self, spec: Field, ctx: FormContext) -> list[tuple[str, str]]:
         """The documents of the declared ``document_type``."""
         return list(ctx.documents.get(spec.document_type or "", []))
+
+    def facet_labels(self, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """Any slug (documents are not reference data)."""
+        return None
 
     def cell(self, value: str, ctx: CellContext) -> Cell:
         """A link to the document, by its title."""
@@ -217,6 +237,10 @@ class RefType(ChoiceType):
     def cell(self, spec: Field, value: Any, ctx: CellContext) -> Cell:
         """The kind's display."""
         return "" if value in (None, "") else self.kind(spec).cell(str(value), ctx)
+
+    def facet_labels(self, spec: Field, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """The kind's entries."""
+        return self.kind(spec).facet_labels(refdata)
 
     def facet_values(self, spec: Field, value: Any) -> list[str]:
         """The kind's facet values."""
