@@ -123,5 +123,9 @@ def dump_front_matter(meta: Mapping[str, Any], schema: Schema | None = None) -> 
 
 
 def document_text(meta: Mapping[str, Any], body: str, schema: Schema | None = None) -> str:
-    """A whole document's text: the front-matter between ``---`` lines, a blank line, the body."""
-    return f"---\n{dump_front_matter(meta, schema)}---\n\n{body}"
+    """A whole document's text: the front-matter between ``---`` lines, a blank line, the body.
+
+    A loaded body keeps the blank line after the front-matter, so it is not added twice.
+    """
+    gap = "" if body.startswith("\n") else "\n"
+    return f"---\n{dump_front_matter(meta, schema)}---\n{gap}{body}"
