@@ -122,6 +122,12 @@ class Corpus:
     problems: list[Problem]
     files_checked: int = 0
 
+    def __post_init__(self) -> None:
+        # Documents made elsewhere (tests, benchmarks) learn their schema here, as loaded ones have it.
+        for doc in self.documents:
+            if doc.schema is None:
+                doc.schema = self.schemas.get(doc.type)
+
     @property
     def by_slug(self) -> dict[str, Document]:
         """Documents by slug."""
