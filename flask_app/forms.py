@@ -1,7 +1,8 @@
 """Contribution forms generated from the schemas; posted values parsed and checked by the one validator.
 
-Fields come from ``site_builder.schemas`` (every field with ``form: true``); a posted form becomes a
-front-matter dict, which is serialised with a YAML library and run through
+Fields come from ``site_builder.schemas`` (every field with ``form: true``); each field type's class
+(``site_builder.fields``) gives its control and parses its posted value; the front-matter dict is
+serialised by the content model (``document_text``) and run through
 ``site_builder.content.parse_document`` — the one validator — whose problems come back as inline
 Indonesian errors next to the fields they are about.
 """
