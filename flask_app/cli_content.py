@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from site_builder.content import SLUG_RE, content_root, load
+from site_builder.content import SLUG_RE, content_root, document_text, load, slugify
+from site_builder.fields import kind_of
 from site_builder.i18n import LANGS, t
-from site_builder.schemas import Field, SchemaError, load_schemas
+from site_builder.schemas import SchemaError, load_schemas, schema_problems
 
 
 def progress_bar(label: str):
@@ -31,6 +29,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"{root}: folder tidak ditemukan" if args.lang == "id" else f"{root}: no such folder", file=sys.stderr)
         return 2
+    # Schema files first: a key no code reads is reported like a document's problem.
+    schema_errors = schema_problems(root)
+    for problem in schema_errors:
+        print(f"{root.as_posix().rstrip('/')}/{problem.format(args.lang)}")
+    if schema_errors:
+        return 1
     try:
         corpus = load(root, progress=progress_bar("Memeriksa"))
     except SchemaError as exc:
@@ -54,37 +58,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def slugify(title: str) -> str:
-    """ASCII, lowercase, hyphen-separated slug of a title; no dots or slashes survive."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    words = "".join(c if c.isalnum() else " " for c in ascii_title).split()
-    slug = "-".join(words)[:80].strip("-")
-    return slug
-
-
-def _skeleton_value(spec: Field) -> Any:
-    if spec.type == "object":
-        return {name: _skeleton_value(sub) for name, sub in spec.fields.items() if sub.required}
-    if spec.type == "list":
-        assert spec.items is not None
-        return [_skeleton_value(spec.items)]
-    if spec.type == "enum":
-        return spec.values[0]
-    if spec.type in ("integer", "number"):
-        return int(spec.min or 1)
-    if spec.type == "year":
-        return dt.date.today().year
-    if spec.type == "date":
-        return dt.date.today()
-    if spec.type == "boolean":
-        return False
-    if spec.type == "ref" and spec.ref == "region":
-        return "00"
-    if spec.type == "ref" and spec.ref == "stakeholder_group":
-        return "regulator"
-    return "TODO"
-
-
 def skeleton(doc_type: str, title: str, root: Path) -> str:
     """The text of a new document: every required field filled, a body outline from the schema."""
     schema = load_schemas(root)[doc_type]
@@ -95,12 +68,11 @@ def skeleton(doc_type: str, title: str, root: Path) -> str:
     }
     for name, spec in schema.fields.items():
         if spec.required and name not in meta:
-            meta[name] = _skeleton_value(spec)
+            meta[name] = kind_of(spec).skeleton(spec)
     meta.setdefault("region", ["00"])
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
     sections = schema.body_sections or ("Isi",)
     body = "\n".join(f"## {s}\n\nTODO\n" for s in sections)
-    return f"---\n{front}---\n\n{body}"
+    return document_text(meta, body, schema)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """Contribution forms generated from the schemas; posted values parsed and checked by the one validator.
 
-Fields come from ``site_builder.schemas`` (every field with ``form: true``); a posted form becomes a
-front-matter dict, which is serialised with a YAML library and run through
+Fields come from ``site_builder.schemas`` (every field with ``form: true``); each field type's class
+(``site_builder.fields``) gives its control and parses its posted value; the front-matter dict is
+serialised by the content model (``document_text``) and run through
 ``site_builder.content.parse_document`` — the one validator — whose problems come back as inline
 Indonesian errors next to the fields they are about.
 """
@@ -11,20 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from werkzeug.datastructures import MultiDict
 
 from flask_app.messages import add_messages, current_lang
-from site_builder.content import Document, parse_document
+from site_builder.content import Document, document_text, parse_document
+from site_builder.fields import FormContext, FormField, clean_text, form_control, kind_of
 from site_builder.i18n import t
 from site_builder.schemas import Field, RefData, Schema
 
+__all__ = ["FormField", "clean_text", "form_fields", "parse_form", "to_form_values", "validate"]
+
 MAX_BODY_CHARS = 200_000
-MAX_ROWS = 50  # rows of a list-of-objects field (a module's sessions)
-BLANK_ROWS = 1  # empty rows offered after the filled ones
 FORM_ERROR = "_form"  # errors about the form as a whole
 BODY = "body"
 
@@ -209,116 +209,17 @@ def msg(key: str, lang: str | None = None, **params: Any) -> str:
     return (entry.get(lang) or entry["id"]).format(**params)
 
 
-@dataclass
-class FormField:
-    """One control of a generated form (or a group of them for objects and rows of a list)."""
-
-    name: str  # dotted form name: "title", "contributor.name", "sessions.0.title"
-    label: str
-    help: str
-    widget: str  # text, textarea, lines, number, date, checkbox, select, multiselect, group, rows
-    required: bool = False
-    choices: list[tuple[str, str]] = field(default_factory=list)
-    max_length: int | None = None
-    min: float | None = None
-    max: float | None = None
-    children: list[FormField] = field(default_factory=list)
-    rows: list[list[FormField]] = field(default_factory=list)
-
-
-def _choices(spec: Field, refdata: RefData, documents: Mapping[str, list[tuple[str, str]]], lang: str) -> list:
-    if spec.type == "enum":
-        return [(v, v) for v in spec.values]
-    if spec.ref == "document":
-        return list(documents.get(spec.document_type or "", []))
-    if spec.ref == "region":
-        return [(r.code, f"{r.name} ({r.code})") for r in refdata.regions.values()]
-    if spec.ref == "indicator":
-        return [(i.id, i.name_in(lang)) for i in refdata.indicators.values()]
-    return [(item.id, item.label_in(lang)) for item in refdata.values_for(spec.ref or "").values()]
-
-
-def _row_indices(name: str, values: Mapping[str, Any]) -> list[int]:
-    pattern = re.compile(rf"^{re.escape(name)}\.(\d+)\.")
-    found = {int(m.group(1)) for key in values if (m := pattern.match(key))}
-    return sorted(i for i in found if i < MAX_ROWS)
-
-
-def _control(
-    spec: Field,
-    name: str,
-    refdata: RefData,
-    documents: Mapping[str, list[tuple[str, str]]],
-    values: Mapping[str, Any],
-    lang: str,
-) -> FormField:
-    base = FormField(
-        name=name,
-        label=spec.label_in(lang),
-        help=spec.help_in(lang),
-        widget="text",
-        required=spec.required,
-        max_length=spec.max_length,
-        min=spec.min,
-        max=spec.max,
-    )
-    kind = spec.type
-    if kind == "object":
-        base.widget = "group"
-        base.children = [
-            _control(sub, f"{name}.{key}", refdata, documents, values, lang)
-            for key, sub in spec.fields.items()
-            if sub.form
-        ]
-    elif kind == "list":
-        assert spec.items is not None
-        item = spec.items
-        if item.type == "object":
-            base.widget = "rows"
-            used = _row_indices(name, values)
-            count = (max(used) + 1 if used else 0) + BLANK_ROWS
-            base.rows = [
-                [
-                    _control(sub, f"{name}.{i}.{key}", refdata, documents, values, lang)
-                    for key, sub in item.fields.items()
-                    if sub.form
-                ]
-                for i in range(min(count, MAX_ROWS))
-            ]
-        elif item.type in ("ref", "enum"):
-            base.widget = "multiselect"
-            base.choices = _choices(item, refdata, documents, lang)
-        else:
-            base.widget = "lines"
-            base.max_length = item.max_length
-    elif kind == "text":
-        base.widget = "textarea"
-    elif kind in ("integer", "number", "year"):
-        base.widget = "number"
-        if kind == "year":
-            base.min, base.max = 1900, 2100
-    elif kind == "date":
-        base.widget = "date"
-    elif kind == "boolean":
-        base.widget = "checkbox"
-    elif kind in ("enum", "ref"):
-        base.widget = "select"
-        base.choices = _choices(spec, refdata, documents, lang)
-    return base
-
-
 def form_fields(
     schema: Schema,
     refdata: RefData,
     *,
     values: Mapping[str, Any] | None = None,
     documents: Mapping[str, list[tuple[str, str]]] | None = None,
-    lang: str = "id",
+    lang: str | None = None,
 ) -> list[FormField]:
-    """The controls of ``schema``'s contribution form (fields with ``form: true``), in schema order."""
-    values = values or {}
-    documents = documents or {}
-    return [_control(spec, name, refdata, documents, values, lang) for name, spec in schema.fields.items() if spec.form]
+    """The controls of ``schema``'s form (fields with ``form: true``), labelled in ``lang`` or the request's."""
+    ctx = FormContext(refdata, documents or {}, values or {}, lang or current_lang())
+    return [form_control(spec, name, ctx) for name, spec in schema.fields.items() if spec.form]
 
 
 def field_names(fields: Iterable[FormField]) -> set[str]:
@@ -335,65 +236,13 @@ def field_names(fields: Iterable[FormField]) -> set[str]:
 # --- posted values -> front-matter ---------------------------------------------------------
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str) -> str:
-    """A typed value with LF line ends, without control characters or surrounding blanks."""
-    # Browsers send CRLF; the files in content/ use LF. Control characters (a NUL makes the loader
-    # take the file for binary) have no place in a document.
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def _number(raw: str, kind: str) -> Any:
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        return int(raw) if kind in ("integer", "year") else float(raw) if "." in raw else int(raw)
-    except ValueError:
-        return raw  # left as text: the validator says what was expected and what was found
-
-
-def _parse(spec: Field, name: str, form: MultiDict) -> Any:
-    kind = spec.type
-    if kind == "object":
-        out = {}
-        for key, sub in spec.fields.items():
-            if not sub.form:
-                continue
-            value = _parse(sub, f"{name}.{key}", form)
-            if value not in (None, "", []):
-                out[key] = value
-        return out or None
-    if kind == "list":
-        assert spec.items is not None
-        item = spec.items
-        if item.type == "object":
-            rows = [_parse(item, f"{name}.{i}", form) for i in _row_indices(name, form)]
-            return [r for r in rows if r] or None
-        if item.type in ("ref", "enum"):
-            return [v.strip() for v in form.getlist(name) if v.strip()] or None
-        lines = [line.strip() for line in clean_text(form.get(name, "")).split("\n")]
-        parsed = [_number(line, item.type) if item.type in ("integer", "number", "year") else line for line in lines]
-        return [v for v in parsed if v not in (None, "")] or None
-    if kind in ("integer", "number", "year"):
-        return _number(form.get(name, ""), kind)
-    if kind == "boolean":
-        return True if form.get(name) else None
-    value = form.get(name)
-    if value is None:
-        return None
-    return clean_text(value) or None
-
-
 def parse_form(schema: Schema, form: MultiDict) -> dict[str, Any]:
     """The front-matter fields a posted form gives for ``schema`` (empty fields left out)."""
     data: dict[str, Any] = {}
     for name, spec in schema.fields.items():
         if not spec.form:
             continue
-        value = _parse(spec, name, form)
+        value = kind_of(spec).parse(spec, name, form)
         if value not in (None, "", []):
             data[name] = value
     return data
@@ -404,35 +253,12 @@ def parse_body(form: MultiDict) -> str:
     return clean_text(form.get(BODY, "")) + "\n"
 
 
-def _flatten(spec: Field, name: str, value: Any, out: MultiDict) -> None:
-    if value is None:
-        return
-    if spec.type == "object" and isinstance(value, dict):
-        for key, sub in spec.fields.items():
-            _flatten(sub, f"{name}.{key}", value.get(key), out)
-    elif spec.type == "list" and isinstance(value, list):
-        assert spec.items is not None
-        if spec.items.type == "object":
-            for i, row in enumerate(value):
-                _flatten(spec.items, f"{name}.{i}", row, out)
-        elif spec.items.type in ("ref", "enum"):
-            for v in value:
-                out.add(name, str(v))
-        else:
-            out.add(name, "\n".join(str(v) for v in value))
-    elif spec.type == "boolean":
-        if value:
-            out.add(name, "1")
-    else:
-        out.add(name, value.isoformat() if isinstance(value, dt.date) else str(value))
-
-
 def to_form_values(schema: Schema, data: Mapping[str, Any], body: str = "") -> MultiDict:
     """The form values that show stored front-matter ``data`` again (for a revision)."""
     out: MultiDict = MultiDict()
     for name, spec in schema.fields.items():
-        if spec.form:
-            _flatten(spec, name, data.get(name), out)
+        if spec.form and data.get(name) is not None:
+            kind_of(spec).flatten(spec, name, data[name], out)
     out.add(BODY, body.rstrip("\n"))
     return out
 
@@ -442,10 +268,9 @@ def initial_values(schema: Schema, *, today: dt.date | None = None, contributor:
     out: MultiDict = MultiDict()
     out.add("date", (today or dt.date.today()).isoformat())
     contributor_spec = schema.fields.get("contributor")
-    if contributor_spec is not None and contributor_spec.type == "object" and contributor:
-        out.add("contributor.name", contributor)
-    elif contributor_spec is not None and contributor_spec.type == "string" and contributor:
-        out.add("contributor", contributor)
+    if contributor_spec is not None and contributor:
+        # A contributor with sub-fields (a lesson's name and institution) gets the name filled in.
+        out.add("contributor.name" if "name" in contributor_spec.fields else "contributor", contributor)
     if "trainer" in schema.fields and contributor:
         out.add("trainer", contributor)
     out.add(BODY, "\n".join(f"## {section}\n\n" for section in schema.body_sections).rstrip("\n"))
@@ -453,12 +278,6 @@ def initial_values(schema: Schema, *, today: dt.date | None = None, contributor:
 
 
 # --- validation through the one validator --------------------------------------------------
-
-
-def front_matter_text(meta: Mapping[str, Any], body: str) -> str:
-    """A whole document's text: YAML front-matter serialised by PyYAML, then the body."""
-    front = yaml.safe_dump(dict(meta), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    return f"---\n{front}---\n\n{body}"
 
 
 _NEAR = re.compile(r"at '(.*)'$", re.S)
@@ -528,7 +347,7 @@ def validate(
     elif (near := markup_problem(body)) is not None:
         errors.setdefault(BODY, []).append(msg("body_bad_markup", lang, near=near))
     rel = f"{schema.type}/kiriman.md"  # a placeholder slug: the publisher chooses the real one
-    doc, problems, _ = parse_document(front_matter_text(meta, body), rel, dict(schemas), refdata, today)
+    doc, problems, _ = parse_document(document_text(meta, body, schema), rel, dict(schemas), refdata, today)
     for problem in problems:
         if problem.severity != "error":
             continue

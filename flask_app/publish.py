@@ -24,11 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flask_app.auth import User
-from flask_app.cli_content import slugify
 from flask_app.db import audit, get_session
-from flask_app.forms import front_matter_text, markup_problem, msg
+from flask_app.forms import markup_problem, msg
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
-from site_builder.content import SLUG_RE, Document, parse_document
+from site_builder.content import SLUG_RE, Document, document_text, parse_document, slugify
 from site_builder.schemas import load_refdata, load_schemas
 
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -270,12 +269,12 @@ def build_document_text(
     if near is not None:
         # Never write a file that would stop the site build.
         raise PublishStepError("validasi", msg("publish_invalid", detail=msg("body_bad_markup", near=near)))
-    doc, problems, _ = parse_document(front_matter_text(meta, sub.body), rel, schemas, refdata)
+    doc, problems, _ = parse_document(document_text(meta, sub.body, schemas.get(sub.type)), rel, schemas, refdata)
     if doc is None:
         detail = "; ".join(p.format() for p in problems if p.severity == "error")
         raise PublishStepError("validasi", msg("publish_invalid", detail=detail))
     # Dump the validated, normalised front-matter (real dates, defaults filled in).
-    text = front_matter_text(doc.meta, sub.body)
+    text = document_text(doc.meta, sub.body, schemas[doc.type])
     doc.path = content_dir / rel
     return text, doc
 

@@ -1,9 +1,9 @@
 """/cari (the search page) and /api/search (JSON), over one searcher kept open across requests.
 
 Both take the same GET parameters: ``q`` (words; "quoted phrases"; all words required, any word
-when no document has all), filters ``type``, ``region``, ``year``, ``tag``, ``status`` (each may
-repeat; values from content/_schemas and content/_data), ``urut`` (``relevansi`` or ``tanggal``)
-and ``hal`` (page, from 1). /api/search answers::
+when no document has all), filters ``type``, ``year`` and the schemas' ``facets:`` (``region``,
+``tag``, ``status``, ...; each may repeat; values from content/_schemas and content/_data),
+``urut`` (``relevansi`` or ``tanggal``) and ``hal`` (page, from 1). /api/search answers::
 
     {"ok": true, "query": "...", "filters": {"tag": ["rtlh"]}, "sort": "relevansi", "total": 12,
      "matched_any_word": false, "suggestion": "pembangunan" | null,
@@ -12,7 +12,7 @@ and ``hal`` (page, from 1). /api/search answers::
                "snippet" (HTML: escaped text with <mark> around matches; every other field is plain
                text), "regions": [{"code", "name"}], "tags": [{"id", "label"}], "status",
                "contributed"}],
-     "facets": {"type" | "region" | "year" | "tag" | "status": [{"value", "label", "count", "selected"}]}}
+     "facets": {"type" | "year" | <each schema facet>: [{"value", "label", "count", "selected"}]}}
 
 and every error in one shape, with the HTTP status repeated::
 
@@ -38,7 +38,6 @@ from search.query import MAX_QUERY_LENGTH, QueryError, SearchRequest, SearchResu
 bp = Blueprint("search", __name__)
 
 EXTENSION = "pokja_search"
-FACET_TITLES = {name: f"facet_{name}" for name in ("type", "region", "year", "tag", "status")}
 
 
 class IndexUnavailable(Exception):
@@ -54,6 +53,12 @@ class SearchService:
         self._searcher: Any = None
         self._vocabulary: Vocabulary | None = None
 
+    def vocabulary_schemas(self) -> dict[str, Any]:
+        """The content's schemas (what the index is built from)."""
+        from site_builder.schemas import load_schemas
+
+        return load_schemas(self.content_dir)
+
     @property
     def vocabulary(self) -> Vocabulary:
         """Filter values and labels from the content's schemas and reference data."""
@@ -63,7 +68,8 @@ class SearchService:
 
     def _current_searcher(self) -> Any:
         if self._searcher is None:
-            if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir):
+            schemas = self.vocabulary_schemas()
+            if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
                 if not self.auto_build:
                     raise IndexUnavailable(msg("index_missing"))
                 from site_builder.content import load
@@ -133,7 +139,7 @@ def search_page():
     lang = _lang()
     # The box shows back what was typed, without control characters and within the length limit.
     q = "".join(c for c in request.args.get("q", "") if unicodedata.category(c) != "Cc")[:MAX_QUERY_LENGTH]
-    context: dict[str, Any] = {"msg": msg, "lang": lang, "query": q, "facet_titles": FACET_TITLES}
+    context: dict[str, Any] = {"msg": msg, "lang": lang, "query": q, "vocabulary": service().vocabulary}
     try:
         search_request = parse_request(request.args, service().vocabulary)
         result = service().run(search_request, lang)

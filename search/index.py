@@ -13,7 +13,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
 from site_builder.content import Corpus, Document
+from site_builder.fields import kind_of
+from site_builder.schemas import Field
+from site_builder.schemas import Schema as DocumentSchema
 
 from .analysis import indonesian_analyzer
 from .messages import msg
@@ -39,14 +42,13 @@ PARALLEL_FROM = 2000
 PROCS = 2
 # Fields searched by words, with their weight at query time (the title counts most).
 TEXT_FIELD = "content"
-# The title is written this many times into the searched text: its words weigh more (BM25's term
-# frequency) without a second field, whose postings every query word would also have to read.
-TITLE_REPEAT = 2
-# Facet name -> index field: values come from the content schemas and reference data.
-FACET_FIELDS = {"type": "type", "region": "region", "year": "year", "tag": "tags", "status": "status"}
-
-# Extra front-matter worth finding by words (legal basis, issuer, contributor, ...), flattened.
-_EXTRA_SKIP = {"title", "summary", "date", "updated", "tags", "region", "related", "attachments", "lang", "example"}
+# Facets every document has, whatever its schema: facet name -> index field. The others come
+# from the schemas' ``facets:`` (the field's ``facet:`` names the filter parameter) and are
+# indexed as ``facet_<name>``; a field's ``boost:`` says how many times its words count.
+STRUCTURAL_FACETS = {"type": "type", "year": "year"}
+FACET_PREFIX = "facet_"
+# Fields searched before the body (the rest follow it), so a quoted phrase reads as the page does.
+LEAD_FIELDS = ("title", "summary")
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKERS = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+|[*_`|]+|^[ \t]*[-=:|]{3,}[ \t]*$", re.M)
@@ -60,7 +62,27 @@ class IndexBusy(Exception):
         self.timeout = timeout
 
 
-def build_schema() -> Schema:
+def facet_names(schemas: Mapping[str, DocumentSchema]) -> list[str]:
+    """Every facet, structural ones first, then the schemas' in the order they are declared."""
+    names = list(STRUCTURAL_FACETS)
+    for schema in schemas.values():
+        for field_name in schema.facets:
+            name = schema.fields[field_name].facet_name
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def facet_field(name: str) -> str:
+    """The index field that holds facet ``name``."""
+    return STRUCTURAL_FACETS.get(name) or FACET_PREFIX + name
+
+
+def _schema_facets(schemas: Mapping[str, DocumentSchema] | None) -> list[str]:
+    return [n for n in facet_names(schemas or {}) if n not in STRUCTURAL_FACETS]
+
+
+def build_schema(schemas: Mapping[str, DocumentSchema] | None = None) -> Schema:
     """The Whoosh schema: two text fields with the Indonesian analyzer, facets as keywords.
 
     Title, summary, body and the searchable front-matter share one field ("content"): a query word
@@ -68,7 +90,7 @@ def build_schema() -> Schema:
     The stored "passage" (summary and body) is what snippets are cut from.
     """
     analyzer = indonesian_analyzer()
-    return Schema(
+    schema = Schema(
         slug=ID(stored=True, unique=True),
         type=ID(stored=True),
         content=TEXT(analyzer=analyzer, multitoken_query="phrase"),
@@ -77,12 +99,10 @@ def build_schema() -> Schema:
         passage=STORED(),
         # Unstemmed words: the dictionary "Maksud Anda" suggests from (see document_fields).
         vocab=KEYWORD(lowercase=True),
-        tags=KEYWORD(stored=True, commas=True),
-        region=KEYWORD(commas=True),  # with each district's province, so a province filter finds its districts
+        tags=STORED(),
         regions=STORED(),
         year=KEYWORD(commas=True),
-        status=ID(stored=True),
-        group=ID(stored=True),
+        status=STORED(),
         date=DATETIME(stored=True, sortable=True),
         updated=DATETIME(stored=True),
         url=STORED(),
@@ -90,6 +110,9 @@ def build_schema() -> Schema:
         contributed=STORED(),
         digest=STORED(),
     )
+    for name in _schema_facets(schemas):
+        schema.add(facet_field(name), KEYWORD(commas=True))
+    return schema
 
 
 def plain_text(markdown_text: str) -> str:
@@ -103,53 +126,51 @@ def digest(doc: Document) -> str:
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _as_datetime(value: dt.date) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day)
 
 
-def _regions_with_provinces(codes: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for code in codes:
-        for value in (code.split(".")[0], code):
-            if value not in out:
-                out.append(value)
-    return out
+def _by_facet(schema: DocumentSchema) -> dict[str, Field]:
+    return {spec.facet_name: spec for spec in schema.fields.values()}
 
 
-def document_fields(doc: Document, seen_words: set[str] | None = None) -> dict[str, Any]:
-    """The index fields of one document; ``seen_words`` (a rebuild's) keeps the spelling words new only."""
+def document_fields(
+    doc: Document, seen_words: set[str] | None = None, facets: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The index fields of one document; ``seen_words`` (a rebuild's) keeps the spelling words new only.
+
+    ``facets`` are the index's schema facets (default: those of the document's own schema); each
+    one the document's schema has a field for gets the field type's facet values.
+    """
     words = dict.fromkeys(_SPELL_WORD.findall(f"{doc.title} {doc.summary} {doc.body}".lower()))
     if seen_words is not None:
         # The spelling dictionary needs each word once, not once per document: a rebuild gives a
         # word to the first document that has it, which keeps this field nearly free to index.
         words = {w: None for w in words if w not in seen_words}
         seen_words.update(words)
-    extra = " ".join(s for key, value in doc.meta.items() if key not in _EXTRA_SKIP for s in _strings(value))
-    # Tag ids are words too ("swadaya", "permukiman-kumuh"), so a tag is findable by typing it.
-    extra = " ".join([extra, *doc.tags])
+    schema = doc.schema
+    specs = schema.fields if schema is not None else {}
+    # The searched text: each field's words, as many times as its boost (a title of boost 2
+    # weighs more through BM25's term frequency, without a second field for queries to read).
+    lead: list[str] = []
+    rest: list[str] = []
+    for name, spec in specs.items():
+        value = doc.meta.get(name)
+        if spec.boost > 0 and value not in (None, "", []):
+            text = " ".join(kind_of(spec).search_text(spec, value))
+            if text:
+                (lead if name in LEAD_FIELDS else rest).extend([text] * spec.boost)
     status = doc.meta.get("status")
     passage = plain_text(doc.body)
     fields: dict[str, Any] = {
         "slug": doc.slug,
         "type": doc.type,
         "title": doc.title,
-        "content": "\n\n".join([*[doc.title] * TITLE_REPEAT, doc.summary, passage, extra]),
+        "content": "\n\n".join([*lead, passage, " ".join(rest)]),
         "passage": f"{doc.summary}\n\n{passage}",
         "summary": doc.summary,
         "vocab": " ".join(words),
         "tags": ",".join(doc.tags),
-        "region": ",".join(_regions_with_provinces(doc.regions)),
         "regions": doc.regions,
         "year": ",".join(str(y) for y in doc.years),
         "date": _as_datetime(doc.date),
@@ -161,8 +182,14 @@ def document_fields(doc: Document, seen_words: set[str] | None = None) -> dict[s
     }
     if isinstance(status, str):
         fields["status"] = status
-    if isinstance(doc.meta.get("stakeholder_group"), str):
-        fields["group"] = doc.meta["stakeholder_group"]
+    if schema is not None:
+        by_facet = _by_facet(schema)
+        wanted = facets if facets is not None else _schema_facets({doc.type: schema})
+        for name in wanted:
+            spec = by_facet.get(name)
+            value = doc.meta.get(spec.name) if spec is not None else None
+            if spec is not None and value not in (None, "", []):
+                fields[facet_field(name)] = ",".join(kind_of(spec).facet_values(spec, value))
     return fields
 
 
@@ -177,9 +204,15 @@ def open_index(index_dir: Path | str) -> Any:
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
-def is_outdated(index_dir: Path | str) -> bool:
-    """Whether the index at ``index_dir`` has other fields than this version builds."""
-    return sorted(open_index(index_dir).schema.names()) != sorted(build_schema().names())
+def is_outdated(index_dir: Path | str, schemas: Mapping[str, DocumentSchema] | None = None) -> bool:
+    """Whether the index at ``index_dir`` has other fields than this version builds from ``schemas``.
+
+    Without ``schemas`` only the fields every index has are compared (its facets are not).
+    """
+    names = set(open_index(index_dir).schema.names())
+    if schemas is None:
+        names = {n for n in names if not n.startswith(FACET_PREFIX)}
+    return sorted(names) != sorted(build_schema(schemas).names())
 
 
 @contextmanager
@@ -204,15 +237,21 @@ class IndexOutdated(Exception):
         super().__init__(msg("index_outdated"))
 
 
-def _index_for_writing(storage: FileStorage, schema: Schema, *, replace_outdated: bool) -> Any:
+def _index_for_writing(
+    storage: FileStorage, schema: Schema, *, replace_outdated: bool, facets_free: bool = False
+) -> Any:
     """The existing index when its fields match; a new empty one when there is none.
 
     An index with other fields is replaced only by a full rebuild: adding one document to a fresh
-    index would leave an index of one document.
+    index would leave an index of one document. ``facets_free`` compares only the fields every
+    index has (an update writes the facets the index holds).
     """
     if storage.index_exists(INDEX_NAME):
         ix = storage.open_index(INDEX_NAME)
-        if sorted(ix.schema.names()) == sorted(schema.names()):
+        names = ix.schema.names()
+        if facets_free:
+            names = [n for n in names if not n.startswith(FACET_PREFIX)]
+        if sorted(names) == sorted(schema.names()):
             return ix
         if not replace_outdated:
             raise IndexOutdated()
@@ -238,13 +277,14 @@ def _writer(ix: Any, documents: int = 1) -> Any:
 def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], Iterable] | None = None) -> int:
     """Index every document of ``corpus`` afresh; readers keep the old generation until the commit."""
     documents = list(corpus.documents)
+    facets = _schema_facets(corpus.schemas)
     with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
-        ix = _index_for_writing(storage, build_schema(), replace_outdated=True)
+        ix = _index_for_writing(storage, build_schema(corpus.schemas), replace_outdated=True)
         writer = _writer(ix, len(documents))
         try:
             seen_words: set[str] = set()
             for doc in documents if progress is None else progress(documents):
-                writer.add_document(**document_fields(doc, seen_words))
+                writer.add_document(**document_fields(doc, seen_words, facets))
         except BaseException:
             writer.cancel()
             raise
@@ -262,16 +302,21 @@ def update_documents(
     """Add or replace ``documents`` and remove ``deleted_slugs`` in one commit (one writer at a time).
 
     Raises IndexBusy after ``timeout`` seconds of another writer, IndexOutdated when the index has
-    other fields than this version's (``pokja index`` or ``check(repair=True)`` rebuilds it).
+    other fields than this version's or lacks a facet the documents' schemas declare
+    (``pokja index`` or ``check(repair=True)`` rebuilds it).
     """
     with write_lock(index_dir, timeout=timeout) as storage:
-        ix = _index_for_writing(storage, build_schema(), replace_outdated=False)
+        ix = _index_for_writing(storage, build_schema(), replace_outdated=False, facets_free=True)
+        facets = [n.removeprefix(FACET_PREFIX) for n in ix.schema.names() if n.startswith(FACET_PREFIX)]
+        for doc in documents:
+            if doc.schema is not None and any(n not in facets for n in _schema_facets({doc.type: doc.schema})):
+                raise IndexOutdated()
         writer = _writer(ix)
         try:
             for slug in deleted_slugs:
                 writer.delete_by_term("slug", slug)
             for doc in documents:
-                writer.update_document(**document_fields(doc))
+                writer.update_document(**document_fields(doc, facets=facets))
         except BaseException:
             writer.cancel()
             raise
@@ -319,7 +364,7 @@ def check(corpus: Corpus, index_dir: Path | str, repair: bool = False) -> CheckR
         stale=sorted(s for s, d in wanted.items() if s in indexed and indexed[s] != digest(d)),
         orphaned=sorted(s for s in indexed if s not in wanted),
     )
-    if repair and (not exists(index_dir) or is_outdated(index_dir)):
+    if repair and (not exists(index_dir) or is_outdated(index_dir, corpus.schemas)):
         rebuild(corpus, index_dir)
         report.repaired = True
     elif repair and not report.ok:

@@ -15,14 +15,16 @@ from typing import Any
 from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 from whoosh.query import And, Every, NullQuery, Or, Term
 
+from site_builder.fields import kind_of
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 from .analysis import STOP_WORDS, TOKEN_PATTERN, analyze, stem_word
-from .index import FACET_FIELDS, TEXT_FIELD
+from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names
 from .messages import msg
 
 MAX_QUERY_LENGTH = 500
 MAX_FILTERS = 30
+MAX_FREE_VALUE = 100  # a value of a facet without a list of known values (a year, a slug)
 PER_PAGE = 10
 _TOKEN = re.compile(TOKEN_PATTERN)
 SORTS = ("relevansi", "tanggal")
@@ -55,27 +57,30 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Known filter values and their labels, from the content schemas and reference data."""
+    """The facets (from the content schemas), their known values and labels, and their titles."""
 
     labels: dict[str, dict[str, dict[str, str]]]  # facet -> value -> lang -> label
+    facets: tuple[str, ...] = tuple(STRUCTURAL_FACETS)
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> lang -> title
+    open_facets: frozenset[str] = frozenset()  # facets whose values are not listed (any value)
 
     @classmethod
     def from_schemas(cls, schemas: Mapping[str, Schema], refdata: RefData) -> Vocabulary:
-        """Build from loaded schemas and reference data."""
-        statuses: dict[str, dict[str, str]] = {}
+        """Build from loaded schemas and reference data: each facet field's type gives its values."""
+        labels: dict[str, dict[str, dict[str, str]]] = {"type": {name: dict(s.label) for name, s in schemas.items()}}
+        titles = {name: {lang: msg(f"facet_{name}", lang) for lang in ("id", "en")} for name in STRUCTURAL_FACETS}
+        open_facets: set[str] = set()
         for schema in schemas.values():
-            spec = schema.fields.get("status")
-            if spec is not None:
-                for value in spec.values:
-                    statuses.setdefault(value, {"id": value.capitalize()})
-        return cls(
-            {
-                "type": {name: dict(s.label) for name, s in schemas.items()},
-                "region": {code: {"id": r.name} for code, r in refdata.regions.items()},
-                "tag": {tid: dict(tag.label) for tid, tag in refdata.tags.items()},
-                "status": statuses,
-            }
-        )
+            for field_name in schema.facets:
+                spec = schema.fields[field_name]
+                name = spec.facet_name
+                titles.setdefault(name, dict(spec.label) or {"id": name})
+                known = kind_of(spec).facet_labels(spec, refdata)
+                if known is None:
+                    open_facets.add(name)
+                for value, names in (known or {}).items():
+                    labels.setdefault(name, {}).setdefault(value, names)
+        return cls(labels, tuple(facet_names(schemas)), titles, frozenset(open_facets))
 
     @classmethod
     def from_content(cls, root: Path | str) -> Vocabulary:
@@ -86,12 +91,19 @@ class Vocabulary:
         """Whether ``value`` is a valid filter for ``facet``."""
         if facet == "year":
             return value.isascii() and value.isdigit() and 1900 <= int(value) <= 2100
+        if facet in self.open_facets and len(value) <= MAX_FREE_VALUE:
+            return True
         return value in self.labels.get(facet, {})
 
     def label(self, facet: str, value: str, lang: str = "id") -> str:
         """The label shown for a facet value."""
         names = self.labels.get(facet, {}).get(value)
         return (names.get(lang) or names.get("id") or value) if names else value
+
+    def title(self, facet: str, lang: str = "id") -> str:
+        """The facet's heading."""
+        names = self.titles.get(facet) or {}
+        return names.get(lang) or names.get("id") or facet
 
 
 @dataclass
@@ -147,7 +159,7 @@ def parse_request(args: Any, vocabulary: Vocabulary) -> SearchRequest:
         raise QueryError("query_unbalanced_quotes")
     filters: dict[str, list[str]] = {}
     count = 0
-    for facet in FACET_FIELDS:
+    for facet in vocabulary.facets:
         for value in _getlist(args, facet):
             value = value.strip()
             if not value:
@@ -317,7 +329,7 @@ def _postings(searcher: Any, index_field: str) -> dict[str, frozenset[int]]:
 
 
 def _filter_query(filters: dict[str, list[str]]) -> Any:
-    parts = [Or([Term(FACET_FIELDS[f], v) for v in values]) for f, values in filters.items() if values]
+    parts = [Or([Term(facet_field(f), v) for v in values]) for f, values in filters.items() if values]
     return And(parts) if parts else None
 
 
@@ -407,7 +419,11 @@ def _facets(
     searcher: Any, matched: set[int], request: SearchRequest, vocabulary: Vocabulary, lang: str
 ) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
-    for facet, index_field in FACET_FIELDS.items():
+    names = set(searcher.schema.names())
+    for facet in vocabulary.facets:
+        index_field = facet_field(facet)
+        if index_field not in names:  # an index built before the facet was declared
+            continue
         selected = request.filters.get(facet, [])
         values = []
         for value, docs in _postings(searcher, index_field).items():

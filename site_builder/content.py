@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
-from .i18n import t
+from .fields import kind_of
+from .frontmatter import YamlRejected, document_text, dump_front_matter, parse_front_matter, slugify
+from .problems import Problem
 from .schemas import Field, RefData, Schema, load_refdata, load_schemas
 
+__all__ = ["Corpus", "Document", "Problem", "document_text", "dump_front_matter", "load", "load_one", "slugify"]
+
 MAX_FILE_BYTES = 1024 * 1024
-MAX_YAML_DEPTH = 20
-MAX_YAML_NODES = 20_000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Top-level Markdown files (the home page and the like) are plain pages, not documents.
 PLAIN_PAGE_NAMES = {"index.md"}
@@ -29,35 +29,6 @@ PLAIN_PAGE_NAMES = {"index.md"}
 def content_root(value: str | Path | None = None) -> Path:
     """The content tree a command works on: the argument, else $POKJA_CONTENT, else ./content."""
     return Path(value or os.environ.get("POKJA_CONTENT") or "content")
-
-
-try:  # libyaml is much faster; fall back to the pure-Python composer.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file: where, which field, and what (a catalogue message)."""
-
-    path: str
-    line: int
-    field: str
-    key: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    severity: str = "error"
-
-    def message(self, lang: str = "id") -> str:
-        """The problem's message in ``lang``."""
-        return t(self.key, lang, **self.params)
-
-    def format(self, lang: str = "id") -> str:
-        """``path:line: field: message``, warnings marked as such."""
-        where = f"{self.path}:{self.line}: "
-        fieldpart = f"{self.field}: " if self.field else ""
-        prefix = f"{t('warning_prefix', lang)}: " if self.severity == "warning" else ""
-        return f"{where}{prefix}{fieldpart}{self.message(lang)}"
 
 
 @dataclass
@@ -72,6 +43,7 @@ class Document:
     body: str
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict, repr=False)
+    schema: Schema | None = field(default=None, repr=False, compare=False)  # its type's declaration
 
     @property
     def title(self) -> str:
@@ -150,6 +122,12 @@ class Corpus:
     problems: list[Problem]
     files_checked: int = 0
 
+    def __post_init__(self) -> None:
+        # Documents made elsewhere (tests, benchmarks) learn their schema here, as loaded ones have it.
+        for doc in self.documents:
+            if doc.schema is None:
+                doc.schema = self.schemas.get(doc.type)
+
     @property
     def by_slug(self) -> dict[str, Document]:
         """Documents by slug."""
@@ -181,106 +159,7 @@ class Corpus:
         return links
 
 
-# --- YAML with line numbers and without aliases ------------------------------------------
-
-
-class _YamlRejected(Exception):
-    def __init__(self, key: str, line: int, **params: Any) -> None:
-        super().__init__(key)
-        self.key, self.line, self.params = key, line, params
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_SCALAR_LOADER = yaml.SafeLoader("")  # used only to resolve scalar nodes (ints, dates, ...)
-
-
-def _construct(node: yaml.Node, path: tuple[str, ...], lines: dict[str, int], state: dict[str, Any]) -> Any:
-    """Turn a composed node into Python data, recording lines; refuse aliases and bombs."""
-    if id(node) in state["seen"]:
-        raise _YamlRejected("yaml_alias", node.start_mark.line)
-    state["seen"].add(id(node))
-    state["count"] += 1
-    if state["count"] > MAX_YAML_NODES:
-        raise _YamlRejected("yaml_too_big", node.start_mark.line, limit=MAX_YAML_NODES)
-    if len(path) > MAX_YAML_DEPTH:
-        raise _YamlRejected("yaml_too_deep", node.start_mark.line, limit=MAX_YAML_DEPTH)
-    lines[".".join(path)] = node.start_mark.line
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _YamlRejected("yaml_alias", key_node.start_mark.line)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _YamlRejected("not_mapping", key_node.start_mark.line)
-            # Keys are names, taken as written: YAML 1.1 would read `no:` (a decision's number) as False.
-            key = key_node.value
-            result[key] = _construct(value_node, (*path, str(key)), lines, state)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, str(i)), lines, state) for i, item in enumerate(node.value)]
-    if node.tag == _STR_TAG:  # the common case, without the constructor's overhead
-        return node.value
-    try:
-        return _SCALAR_LOADER.construct_object(node, deep=True)
-    except ValueError:
-        # A scalar YAML recognises but cannot build (a date like 2024-13-45): keep the text, so
-        # the field's validator reports it with its own message.
-        return node.value
-
-
-def _parse_front_matter(text: str) -> tuple[Any, dict[str, int], str, int]:
-    """Split ``text`` into (front-matter data, field lines, body, body's first line); 1-based lines."""
-    if not text.startswith("---"):
-        raise _YamlRejected("no_front_matter", 1)
-    first_break = text.find("\n")
-    if first_break == -1 or text[:first_break].strip() != "---":
-        raise _YamlRejected("no_front_matter", 1)
-    match = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.M).search(text, first_break + 1)
-    if not match:
-        raise _YamlRejected("unclosed_front_matter", 1)
-    yaml_text = text[first_break + 1 : match.start()]
-    body_start = text.find("\n", match.end())
-    body = "" if body_start == -1 else text[body_start + 1 :]
-    body_line = text.count("\n", 0, body_start + 1) + 1 if body_start != -1 else 1
-    try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 2) if mark else 1
-        detail = exc.problem or str(exc)
-        raise _YamlRejected("invalid_yaml", line, detail=detail) from exc
-    except yaml.YAMLError as exc:
-        raise _YamlRejected("invalid_yaml", 2, detail=str(exc)) from exc
-    if node is None:
-        return {}, {}, body, body_line
-    lines: dict[str, int] = {}
-    try:
-        data = _construct(node, (), lines, {"seen": set(), "count": 0})
-    except _YamlRejected as exc:
-        exc.line += 2
-        raise
-    except (yaml.YAMLError, ValueError, TypeError) as exc:
-        raise _YamlRejected("invalid_yaml", 2, detail=str(exc)) from exc
-    # YAML lines are 0-based within the block, which starts on file line 2.
-    return data, {k: v + 2 for k, v in lines.items()}, body, body_line
-
-
 # --- validation ----------------------------------------------------------------------------
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "kosong/null"
-    return {
-        str: "teks",
-        int: "bilangan",
-        float: "angka",
-        bool: "boolean",
-        list: "daftar",
-        dict: "pasangan kunci",
-        dt.date: "tanggal",
-        dt.datetime: "tanggal-waktu",
-    }.get(type(value), type(value).__name__)
 
 
 class _Validator:
@@ -299,92 +178,8 @@ class _Validator:
         self.problems.append(Problem(self.rel, self.line(dotted), dotted, key, params, severity))
 
     def value(self, spec: Field, value: Any, dotted: str) -> Any:
-        """Check ``value`` against ``spec``; return it normalised (or None when invalid)."""
-        kind = spec.type
-        if kind in ("string", "text", "attachment"):
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and kind != "attachment":
-                value = str(value)
-            if not isinstance(value, str):
-                self.add(dotted, "expected_string", found=_kind(value))
-                return None
-            if spec.max_length and len(value) > spec.max_length:
-                self.add(dotted, "too_long", length=len(value), limit=spec.max_length)
-            if kind == "attachment":
-                self.attachments.append((dotted, value))
-            return value
-        if kind == "integer" or kind == "year":
-            if isinstance(value, bool) or not isinstance(value, int):
-                if kind == "year":
-                    self.add(dotted, "expected_year", value=value)
-                else:
-                    self.add(dotted, "expected_integer", found=_kind(value))
-                return None
-            if kind == "year" and not 1900 <= value <= 2100:
-                self.add(dotted, "expected_year", value=value)
-                return None
-            return self._bounds(spec, value, dotted)
-        if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.add(dotted, "expected_number", found=_kind(value))
-                return None
-            return self._bounds(spec, value, dotted)
-        if kind == "boolean":
-            if not isinstance(value, bool):
-                self.add(dotted, "expected_boolean", found=_kind(value))
-                return None
-            return value
-        if kind == "date":
-            if isinstance(value, dt.datetime):
-                return value.date()
-            if isinstance(value, dt.date):
-                return value
-            if isinstance(value, str):
-                try:
-                    return dt.date.fromisoformat(value)
-                except ValueError:
-                    pass
-            self.add(dotted, "expected_date", value=value)
-            return None
-        if kind == "enum":
-            if not isinstance(value, str) or value not in spec.values:
-                self.add(dotted, "not_in_enum", value=value, allowed=", ".join(spec.values))
-                return None
-            return value
-        if kind == "ref":
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str):
-                self.add(dotted, "expected_string", found=_kind(value))
-                return None
-            if spec.ref == "document":
-                self.doc_refs.append((dotted, value, spec))
-                return value
-            if value not in self.refdata.values_for(spec.ref or ""):
-                self.add(dotted, f"unknown_{spec.ref}", value=value)
-                return None
-            return value
-        if kind == "list":
-            if not isinstance(value, list):
-                self.add(dotted, "expected_list", found=_kind(value))
-                return None
-            assert spec.items is not None
-            out = [self.value(spec.items, item, f"{dotted}.{i}") for i, item in enumerate(value)]
-            return [v for v in out if v is not None]
-        if kind == "object":
-            if not isinstance(value, dict):
-                self.add(dotted, "expected_mapping", found=_kind(value))
-                return None
-            return self.mapping(spec.fields, value, dotted, type_name=spec.name)
-        raise AssertionError(kind)  # schemas.py refuses unknown types
-
-    def _bounds(self, spec: Field, value: float, dotted: str) -> float | None:
-        if spec.min is not None and value < spec.min:
-            self.add(dotted, "below_min", limit=spec.min)
-            return None
-        if spec.max is not None and value > spec.max:
-            self.add(dotted, "above_max", limit=spec.max)
-            return None
-        return value
+        """Check ``value`` against ``spec`` (its type's class does); return it normalised or None."""
+        return kind_of(spec).validate(spec, value, dotted, self)
 
     def mapping(self, fields: dict[str, Field], data: dict[Any, Any], prefix: str, type_name: str) -> dict:
         out: dict[str, Any] = {}
@@ -481,8 +276,8 @@ def parse_document(
         known = ", ".join(sorted(schemas))
         return None, [Problem(rel, 1, "", "unknown_type", {"type": folder or "-", "known": known})], None
     try:
-        data, lines, body, body_line = _parse_front_matter(text)
-    except _YamlRejected as exc:
+        data, lines, body, body_line = parse_front_matter(text)
+    except YamlRejected as exc:
         return None, [Problem(rel, exc.line, "", exc.key, exc.params)], None
     if not isinstance(data, dict):
         return None, [Problem(rel, 2, "", "not_mapping")], None
@@ -500,7 +295,15 @@ def parse_document(
     if any(p.severity == "error" for p in problems):
         return None, problems, v
     doc = Document(
-        type=folder, slug=slug, rel_path=rel, path=Path(rel), meta=meta, body=body, body_line=body_line, lines=lines
+        type=folder,
+        slug=slug,
+        rel_path=rel,
+        path=Path(rel),
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        lines=lines,
+        schema=schema,
     )
     return doc, problems, v
 

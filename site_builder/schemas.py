@@ -8,21 +8,12 @@ from typing import Any
 
 import yaml
 
-FIELD_TYPES = {
-    "string",
-    "text",
-    "integer",
-    "number",
-    "boolean",
-    "date",
-    "year",
-    "enum",
-    "ref",
-    "list",
-    "object",
-    "attachment",
-}
-REF_KINDS = {"region", "tag", "stakeholder_group", "reference", "indicator", "document"}
+from .fields import FIELD_TYPES, accepted_keys, kind_of
+from .problems import Problem
+
+# Top-level keys of a type's schema file and of _common.yml; each is read by load_schemas.
+SCHEMA_KEYS = ("type", "label", "plural", "description", "listing", "facets", "contribute", "body_sections", "fields")
+COMMON_SCHEMA_KEYS = ("fields",)
 ROLES = ("anggota", "pelatih", "moderator", "admin")
 
 
@@ -49,6 +40,13 @@ class Field:
     max: float | None = None
     default: Any = None
     form: bool = True
+    boost: int = 1  # how many times the field's words count in search (0: not searched)
+    facet: str | None = None  # the search parameter when a type lists the field as a facet
+
+    @property
+    def facet_name(self) -> str:
+        """The name of this field's facet and search filter parameter."""
+        return self.facet or self.name
 
     def label_in(self, lang: str = "id") -> str:
         """The field's label in ``lang``, falling back to Indonesian, then the name."""
@@ -93,19 +91,9 @@ def _field(name: str, spec: Any, where: str) -> Field:
     ftype = spec.get("type")
     if ftype not in FIELD_TYPES:
         raise SchemaError(f"{where}: field {name!r} has unknown type {ftype!r}")
-    items = None
-    if ftype == "list":
-        if "items" not in spec:
-            raise SchemaError(f"{where}: list field {name!r} needs items")
-        items = _field(name, spec["items"], where)
-    sub = {}
-    if ftype == "object":
-        sub = {str(k): _field(str(k), v, where) for k, v in (spec.get("fields") or {}).items()}
-    if ftype == "ref" and spec.get("ref") not in REF_KINDS:
-        raise SchemaError(f"{where}: field {name!r} has unknown ref {spec.get('ref')!r}")
-    if ftype == "enum" and not spec.get("values"):
-        raise SchemaError(f"{where}: enum field {name!r} needs values")
-    return Field(
+    items = _field(name, spec["items"], where) if "items" in spec else None
+    sub = {str(k): _field(str(k), v, where) for k, v in (spec.get("fields") or {}).items()}
+    declared = Field(
         name=name,
         type=ftype,
         required=bool(spec.get("required", False)),
@@ -121,7 +109,13 @@ def _field(name: str, spec: Any, where: str) -> Field:
         max=spec.get("max"),
         default=spec.get("default"),
         form=bool(spec.get("form", True)),
+        boost=int(spec.get("boost", 1)),
+        facet=spec.get("facet"),
     )
+    problem = kind_of(declared).check_spec(declared)
+    if problem:
+        raise SchemaError(f"{where}: {problem}")
+    return declared
 
 
 def _read_yaml(path: Path) -> Any:
@@ -132,9 +126,79 @@ def _read_yaml(path: Path) -> Any:
         raise SchemaError(f"{path}: {exc}") from exc
 
 
+def _key_problems(node: yaml.Node, rel: str, known: tuple[str, ...], prefix: str = "") -> list[Problem]:
+    """Keys of a schema mapping that no code reads (with the type's keys for a field)."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    problems = []
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        if key not in known:
+            line = key_node.start_mark.line + 1
+            params = {"known": ", ".join(sorted(known))}
+            problems.append(Problem(rel, line, f"{prefix}{key}", "schema_unknown_top_key", params))
+    return problems
+
+
+def _field_problems(name: str, node: yaml.Node, rel: str) -> list[Problem]:
+    """Unknown types and keys of one field declaration and the fields inside it."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    values = {str(k.value): (k, v) for k, v in node.value}
+    type_node = values.get("type", (None, None))[1]
+    ftype = type_node.value if isinstance(type_node, yaml.ScalarNode) else None
+    if ftype not in FIELD_TYPES:
+        line = (type_node or node).start_mark.line + 1
+        params = {"value": ftype, "known": ", ".join(sorted(FIELD_TYPES))}
+        return [Problem(rel, line, f"{name}.type", "schema_unknown_type", params)]
+    known = accepted_keys(ftype)
+    problems = [
+        Problem(
+            rel,
+            k.start_mark.line + 1,
+            f"{name}.{key}",
+            "schema_unknown_key",
+            {"type": ftype, "known": ", ".join(sorted(known))},
+        )
+        for key, (k, _) in values.items()
+        if key not in known
+    ]
+    if "items" in values and "items" in known:
+        problems += _field_problems(f"{name}.items", values["items"][1], rel)
+    if "fields" in values and "fields" in known and isinstance(values["fields"][1], yaml.MappingNode):
+        for k, v in values["fields"][1].value:
+            problems += _field_problems(f"{name}.{k.value}", v, rel)
+    return problems
+
+
+def schema_problems(content_root: Path) -> list[Problem]:
+    """Every key of the schema files that no code reads, and every unknown field type, with its line."""
+    folder = Path(content_root) / "_schemas"
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yml")):
+        rel = path.relative_to(content_root).as_posix()
+        try:
+            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            problems.append(Problem(rel, 1, "", "schema_invalid", {"detail": str(exc)}))
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        known = COMMON_SCHEMA_KEYS if path.name.startswith("_") else SCHEMA_KEYS
+        problems += _key_problems(node, rel, known)
+        for key_node, value_node in node.value:
+            if key_node.value == "fields" and isinstance(value_node, yaml.MappingNode):
+                for k, v in value_node.value:
+                    problems += _field_problems(str(k.value), v, rel)
+    return problems
+
+
 def load_schemas(content_root: Path) -> dict[str, Schema]:
     """Read every ``content/_schemas/<type>.yml``, common fields merged in."""
     folder = Path(content_root) / "_schemas"
+    problems = schema_problems(Path(content_root))
+    if problems:
+        raise SchemaError(problems[0].format("en"))
     common_path = folder / "_common.yml"
     common = _read_yaml(common_path) if common_path.exists() else {}
     common_fields = {str(k): _field(str(k), v, str(common_path)) for k, v in (common.get("fields") or {}).items()}

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from flask_app.cli import main
-from flask_app.cli_content import slugify
-from site_builder.content import load
+from site_builder.content import load, slugify
 from tests.conftest import CONTENT, base_meta
 from tests.test_content import BAD_FILES, _write
 

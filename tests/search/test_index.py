@@ -235,3 +235,25 @@ def test_an_index_of_another_version_is_only_replaced_by_a_rebuild(search_tree: 
     )
     report = index.check(corpus, old, repair=True)
     assert report.repaired and len(indexed_slugs(old)) == 5
+
+
+def test_an_index_built_from_other_schemas_is_outdated_until_rebuilt(search_tree: Path, index_dir: Path) -> None:
+    from site_builder.schemas import load_schemas
+
+    corpus = load(search_tree)
+    assert not index.is_outdated(index_dir, corpus.schemas)
+    schema = search_tree / "_schemas" / "pembelajaran.yml"
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace(
+            "facets: [region, tags, stakeholder_group]", "facets: [region, tags, stakeholder_group, program]"
+        ),
+        encoding="utf-8",
+    )
+    corpus = load(search_tree)
+    assert index.is_outdated(index_dir, load_schemas(search_tree))
+    with pytest.raises(index.IndexOutdated):
+        index.update_documents(index_dir, corpus.of_type("pembelajaran")[:1])
+    index.update_documents(index_dir, corpus.of_type("pedoman")[:1])  # its schema's facets are all there
+    report = index.check(corpus, index_dir, repair=True)
+    assert report.repaired and not index.is_outdated(index_dir, corpus.schemas)
+    assert "facet_program" in index.open_index(index_dir).schema.names()

@@ -1,0 +1,228 @@
+"""Field types, the base class and what every type shares: contexts, form control, messages, formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ..content import Document
+    from ..schemas import Field, RefData
+
+# A display value: plain text, or a (site-root-relative URL, text) link.
+Cell = str | tuple[str, str]
+
+MAX_ROWS = 50  # rows of a list-of-objects field on a form (a module's sessions)
+BLANK_ROWS = 1  # empty rows offered after the filled ones
+# Keys every field may declare, whatever its type (read by schemas.py, forms and search).
+COMMON_KEYS = frozenset({"type", "required", "label", "help", "default", "form", "boost", "facet"})
+
+FIELD_MESSAGES: dict[str, dict[str, str]] = {
+    "kind_null": {"id": "kosong/null", "en": "empty/null"},
+    "kind_str": {"id": "teks", "en": "text"},
+    "kind_int": {"id": "bilangan", "en": "integer"},
+    "kind_float": {"id": "angka", "en": "number"},
+    "kind_bool": {"id": "boolean", "en": "boolean"},
+    "kind_list": {"id": "daftar", "en": "list"},
+    "kind_dict": {"id": "pasangan kunci", "en": "mapping"},
+    "kind_date": {"id": "tanggal", "en": "date"},
+    "kind_datetime": {"id": "tanggal-waktu", "en": "date-time"},
+    "field_yes": {"id": "Ya", "en": "Yes"},
+    "field_no": {"id": "Tidak", "en": "No"},
+    "schema_unknown_key": {
+        "id": "kunci tidak dikenal untuk bidang berjenis {type}; yang dikenal: {known}",
+        "en": "unknown key for a field of type {type}; known keys: {known}",
+    },
+    "schema_unknown_top_key": {
+        "id": "kunci skema tidak dikenal; yang dikenal: {known}",
+        "en": "unknown schema key; known keys: {known}",
+    },
+    "schema_unknown_type": {
+        "id": "jenis bidang '{value}' tidak dikenal; yang dikenal: {known}",
+        "en": "unknown field type '{value}'; known types: {known}",
+    },
+    "schema_invalid": {"id": "skema tidak sah: {detail}", "en": "invalid schema: {detail}"},
+}
+
+MONTHS = {
+    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A catalogue word inside a message's parameters, translated when the message is formatted."""
+
+    key: str
+
+
+def kind_name(value: Any) -> Phrase | str:
+    """What a YAML value is, as a translatable word ("teks"/"text") for "expected X, found Y"."""
+    if value is None:
+        return Phrase("kind_null")
+    name = {str: "str", int: "int", float: "float", bool: "bool", list: "list", dict: "dict"}.get(type(value))
+    if name is None and isinstance(value, dt.datetime):
+        name = "datetime"
+    elif name is None and isinstance(value, dt.date):
+        name = "date"
+    return Phrase(f"kind_{name}") if name else type(value).__name__
+
+
+def fmt_date(value: dt.date, lang: str = "id") -> str:
+    """``1 Maret 2024``."""
+    return f"{value.day} {MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
+
+
+def fmt_number(value: float, lang: str = "id", decimals: int | None = None) -> str:
+    """A number with Indonesian separators (``1.500.000``, ``90,5``)."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+    text = f"{value:,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def cell_text(cell: Cell) -> str:
+    """The text of a cell (a link's text)."""
+    return cell[1] if isinstance(cell, tuple) else cell
+
+
+@dataclass
+class CellContext:
+    """What a display needs besides the value: reference data, the documents by slug, the language."""
+
+    refdata: RefData
+    by_slug: Mapping[str, Document] = field(default_factory=dict)
+    lang: str = "id"
+
+
+@dataclass
+class FormField:
+    """One control of a generated form (or a group of them for objects and rows of a list)."""
+
+    name: str  # dotted form name: "title", "contributor.name", "sessions.0.title"
+    label: str
+    help: str
+    widget: str  # text, textarea, lines, number, date, checkbox, select, multiselect, group, rows
+    required: bool = False
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    children: list[FormField] = field(default_factory=list)
+    rows: list[list[FormField]] = field(default_factory=list)
+
+
+@dataclass
+class FormContext:
+    """What a form control needs: reference data, document choices by type, posted values, language."""
+
+    refdata: RefData
+    documents: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
+    lang: str = "id"
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """A typed value with LF line ends, without control characters or surrounding blanks."""
+    # Browsers send CRLF; the files in content/ use LF. Control characters (a NUL makes the loader
+    # take the file for binary) have no place in a document.
+    return _CONTROL_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def row_indices(name: str, values: Mapping[str, Any]) -> list[int]:
+    """The row numbers of a list-of-objects control present in posted ``values``."""
+    pattern = re.compile(rf"^{re.escape(name)}\.(\d+)\.")
+    found = {int(m.group(1)) for key in values if (m := pattern.match(key))}
+    return sorted(i for i in found if i < MAX_ROWS)
+
+
+class FieldType:
+    """A scalar text field; subclasses change what differs. Methods take the field's ``spec``."""
+
+    name: ClassVar[str] = ""
+    keys: ClassVar[frozenset[str]] = frozenset()  # schema keys beyond COMMON_KEYS
+
+    # --- validation
+    def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
+        """Check a YAML value; report through ``v.add``; return it normalised or None."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            v.add(dotted, "expected_string", found=kind_name(value))
+            return None
+        if spec.max_length and len(value) > spec.max_length:
+            v.add(dotted, "too_long", length=len(value), limit=spec.max_length)
+        return value
+
+    def check_spec(self, spec: Field) -> str | None:
+        """What is wrong with a declaration of this type (beyond unknown keys), or None."""
+        return None
+
+    # --- form
+    widget: ClassVar[str] = "text"
+
+    def configure(self, spec: Field, control: FormField, ctx: FormContext) -> None:
+        """Set the control's widget and options."""
+        control.widget = self.widget
+
+    def configure_list(self, item: Field, control: FormField, ctx: FormContext) -> None:
+        """Set the control of a list whose items are of this type (one per line)."""
+        control.widget = "lines"
+        control.max_length = item.max_length
+
+    def parse(self, spec: Field, name: str, form: Any) -> Any:
+        """The value posted under ``name`` (None when empty)."""
+        value = form.get(name)
+        return None if value is None else clean_text(value) or None
+
+    def parse_line(self, spec: Field, line: str) -> Any:
+        """One line of a one-per-line list control."""
+        return line
+
+    def parse_list(self, item: Field, name: str, form: Any) -> Any:
+        """A list of these items posted under ``name``."""
+        lines = [line.strip() for line in clean_text(form.get(name, "")).split("\n")]
+        parsed = [self.parse_line(item, line) for line in lines]
+        return [v for v in parsed if v not in (None, "")] or None
+
+    def flatten(self, spec: Field, name: str, value: Any, out: Any) -> None:
+        """Add the form values that show ``value`` again to ``out`` (a MultiDict)."""
+        out.add(name, value.isoformat() if isinstance(value, dt.date) else str(value))
+
+    def flatten_list(self, item: Field, name: str, values: list, out: Any) -> None:
+        """Form values of a list of these items."""
+        out.add(name, "\n".join(str(v) for v in values))
+
+    # --- everything else
+    def skeleton(self, spec: Field) -> Any:
+        """The placeholder value ``pokja new`` writes for a required field."""
+        return "TODO"
+
+    def cell(self, spec: Field, value: Any, ctx: CellContext) -> Cell:
+        """The value shown in the metadata panel and a listing cell."""
+        return "" if value is None else str(value)
+
+    def search_text(self, spec: Field, value: Any) -> list[str]:
+        """The words of the value that search finds."""
+        return [value] if isinstance(value, str) else []
+
+    def facet_values(self, spec: Field, value: Any) -> list[str]:
+        """The facet value(s) a document gets from this field."""
+        return [str(value)] if value not in (None, "") else []
+
+    def facet_labels(self, spec: Field, refdata: RefData) -> dict[str, dict[str, str]] | None:
+        """The known facet values with their labels by language; None when any value may occur."""
+        return None
+
+    def dump(self, spec: Field, value: Any) -> Any:
+        """The value as written back into front-matter (plain YAML data)."""
+        return value
