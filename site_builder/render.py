@@ -26,6 +26,14 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Admonitions (``!!! note``) keep the classes Material styles them by; no other class is kept, so member
+# text cannot borrow the look of the site's own interface.
+ADMONITION_TYPES = {
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check",
+    "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing",
+    "danger", "error", "bug", "example", "quote", "cite",
+}  # fmt: skip
+ALLOWED_CLASSES = {"div": {"admonition", *ADMONITION_TYPES}, "p": {"admonition-title"}}
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKERS = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+|[*_`|]+|^[ \t]*[-=:|]{3,}[ \t]*$", re.M)
@@ -49,13 +57,22 @@ class MarkdownConfig:
         return cls(tuple(config.markdown_extensions), dict(config.mdx_configs or {}), str(config_file))
 
 
+def _keep_allowed_classes(tag: str, attribute: str, value: str) -> str | None:
+    # nh3's own allowed_classes would leave an empty class="" behind on every other classed element.
+    if attribute != "class":
+        return value
+    kept = [name for name in value.split() if name in ALLOWED_CLASSES.get(tag, ())]
+    return " ".join(kept) or None
+
+
 def sanitize_html(html: str) -> str:
     """Remove everything that could run script or load from elsewhere: the sanitiser's allowlist."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attributes={**ALLOWED_ATTRIBUTES, **{tag: {"class"} for tag in ALLOWED_CLASSES}},
+        attribute_filter=_keep_allowed_classes,
         link_rel="noopener noreferrer nofollow ugc",
         strip_comments=True,
     )
