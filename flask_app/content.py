@@ -9,6 +9,7 @@ content/. The Markdown configuration is read once from the site's mkdocs.yml.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from site_builder.render import MarkdownConfig, render_markdown
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 EXTENSION = "pokja_content"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,7 +95,12 @@ class ContentService:
         """The site's Markdown configuration, read from mkdocs.yml on first use."""
         with self._lock:
             if self._markdown is None:
-                self._markdown = MarkdownConfig.from_mkdocs(self.mkdocs_config)
+                try:
+                    self._markdown = MarkdownConfig.from_mkdocs(self.mkdocs_config)
+                except Exception as exc:  # MkDocs reports a bad file in many ways; the site build says which
+                    # Previews still work (MkDocs' own defaults); the build of the site will fail on the file.
+                    logger.warning("cannot read %s (%s); previews use MkDocs' defaults", self.mkdocs_config, exc)
+                    self._markdown = MarkdownConfig.mkdocs_defaults()
             return self._markdown
 
     def render_body(self, body: str) -> str:

@@ -56,6 +56,13 @@ class MarkdownConfig:
         config = load_config(str(config_file))
         return cls(tuple(config.markdown_extensions), dict(config.mdx_configs or {}), str(config_file))
 
+    @classmethod
+    def mkdocs_defaults(cls) -> MarkdownConfig:
+        """What MkDocs uses when a configuration names no extension (its built-in ones)."""
+        from mkdocs.config.defaults import MkDocsConfig
+
+        return cls(tuple(dict(MkDocsConfig._schema)["markdown_extensions"].builtins), {}, "")
+
 
 def _keep_allowed_classes(tag: str, attribute: str, value: str) -> str | None:
     # nh3's own allowed_classes would leave an empty class="" behind on every other classed element.

@@ -81,6 +81,17 @@ def test_the_markdown_configuration_is_the_one_of_mkdocs_yml(tmp_path: Path, con
     assert "<pre><code>x = 1" in render_markdown("```\nx = 1\n```\n", untrusted=True, config=site)
 
 
+def test_without_a_readable_mkdocs_yml_previews_use_mkdocs_defaults(
+    content_tree: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = ContentService(content_tree, tmp_path / "tidak-ada.yml")
+    html = service.render_body("**tebal**\n\n```\nkode\n```\n\n!!! note\n    x\n\n<script>alert(1)</script>")
+    assert "<strong>tebal</strong>" in html and "<pre><code>kode" in html
+    assert "admonition" not in html and "<script>" not in html
+    assert f"cannot read {tmp_path / 'tidak-ada.yml'}" in caplog.text
+    assert service.markdown.extensions == ("toc", "tables", "fenced_code")
+
+
 def test_the_configuration_is_read_once_per_app(service: ContentService, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[Any] = []
     original = MarkdownConfig.from_mkdocs
