@@ -64,11 +64,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    from flask_app import db, messages, security
+    from flask_app import content, db, messages, security
 
     # Import every area first so all their tables exist before db.init_app creates them.
     modules = [importlib.import_module(name) for name in BLUEPRINT_MODULES]
     messages.init_app(app)
+    content.init_app(app)
     db.init_app(app)
     security.init_app(app)
     for module in modules:

@@ -12,12 +12,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from flask_app import forms, submissions
 from flask_app.auth import User, current_user, login_required
+from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
 from flask_app.security import csrf_deferred, csrf_failure
 from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
 from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_upload
-from site_builder.render import render_markdown
-from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
+from site_builder.schemas import Schema
 
 bp = Blueprint("contribute", __name__, url_prefix="/kontribusi")
 
@@ -64,21 +64,9 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def content_dir() -> Path:
-    """The content tree the schemas and reference data are read from."""
-    return Path(current_app.config["CONTENT_DIR"])
-
-
-def load_meta() -> tuple[dict[str, Schema], RefData]:
-    """Schemas and reference data of the content tree (small YAML files, read per request)."""
-    root = content_dir()
-    return load_schemas(root), load_refdata(root)
-
-
-def document_choices(schemas: dict[str, Schema]) -> dict[str, list[tuple[str, str]]]:
+def document_choices(snapshot: Snapshot) -> dict[str, list[tuple[str, str]]]:
     """Slugs of existing documents per type, for fields that refer to another document."""
-    root = content_dir()
-    return {t: [(p.stem, p.stem) for p in sorted((root / t).glob("*.md"))] for t in schemas}
+    return {t: [(slug, slug) for slug in snapshot.slugs(t)] for t in snapshot.schemas}
 
 
 def allowed_schemas(schemas: dict[str, Schema], user: User) -> list[Schema]:
@@ -131,8 +119,7 @@ def _attachment_meta(attachments: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def _render_form(
     schema: Schema,
-    schemas: dict[str, Schema],
-    refdata: RefData,
+    snapshot: Snapshot,
     values: MultiDict,
     *,
     attachments: list[dict[str, Any]],
@@ -142,7 +129,7 @@ def _render_form(
     submission: Submission | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    fields = forms.form_fields(schema, refdata, values=values, documents=document_choices(schemas))
+    fields = forms.form_fields(schema, snapshot.refdata, values=values, documents=document_choices(snapshot))
     return (
         render_template(
             "contribute/form.html",
@@ -161,8 +148,9 @@ def _render_form(
     )
 
 
-def _handle_post(schema: Schema, schemas: dict[str, Schema], refdata: RefData, user: User, sub: Submission | None):
+def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission | None):
     """Validate a posted form; preview it, re-show it with errors, or store it."""
+    schemas, refdata = snapshot.schemas, snapshot.refdata
     values = MultiDict(request.form)
     errors: dict[str, list[str]] = {}
     known = _pending()
@@ -193,14 +181,14 @@ def _handle_post(schema: Schema, schemas: dict[str, Schema], refdata: RefData, u
     if failed:
         # An expired or missing token: keep everything typed, say why, let the member send again.
         return _render_form(
-            schema, schemas, refdata, values, errors=errors, notice=forms.msg("csrf_expired"), status=400, **render
+            schema, snapshot, values, errors=errors, notice=forms.msg("csrf_expired"), status=400, **render
         )
     if request.form.get("action") == "preview":
-        preview = render_markdown(body, untrusted=True)
-        return _render_form(schema, schemas, refdata, values, errors=errors, preview=preview, **render)
+        preview = get_content().render_body(body)
+        return _render_form(schema, snapshot, values, errors=errors, preview=preview, **render)
     if errors:
         notice = forms.msg("form_has_errors")
-        return _render_form(schema, schemas, refdata, values, errors=errors, notice=notice, status=400, **render)
+        return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=400, **render)
     db = get_session()
     stored_attachments = [
         {k: a[k] for k in ("stored_name", "original_name", "title", "mime", "size")} for a in attachments
@@ -228,7 +216,7 @@ def _handle_post(schema: Schema, schemas: dict[str, Schema], refdata: RefData, u
         db.refresh(sub)
         values["revision"] = str(sub.revision)
         notice = forms.msg("stale_form", status=status_label(exc.status))
-        return _render_form(schema, schemas, refdata, values, errors=errors, notice=notice, status=409, **render)
+        return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=409, **render)
     _forget_pending(a["stored_name"] for a in attachments)
     return redirect(url_for("contribute.sent", submission_id=sub.id), code=303)
 
@@ -260,7 +248,7 @@ def index() -> Any:
     """The types this member may contribute."""
     user = current_user()
     assert user is not None
-    schemas, _refdata = load_meta()
+    schemas = get_content().current().schemas
     return render_template("contribute/index.html", schemas=allowed_schemas(schemas, user))
 
 
@@ -271,17 +259,17 @@ def new(doc_type: str) -> Any:
     """The form for a new contribution of ``doc_type``."""
     user = current_user()
     assert user is not None
-    schemas, refdata = load_meta()
-    schema = schemas.get(doc_type)
+    snapshot = get_content().current()
+    schema = snapshot.schemas.get(doc_type)
     if schema is None:
         abort(404)
     if not schema.may_contribute(user.role):
         abort(403)
     if request.method == "POST":
-        return _handle_post(schema, schemas, refdata, user, None)
+        return _handle_post(schema, snapshot, user, None)
     values = forms.initial_values(schema, contributor=user.display_name if user.name else "")
     values["form_token"] = secrets.token_urlsafe(24)
-    return _render_form(schema, schemas, refdata, values, attachments=[])
+    return _render_form(schema, snapshot, values, attachments=[])
 
 
 @bp.get("/terkirim/<int:submission_id>")
@@ -299,7 +287,7 @@ def mine() -> Any:
     """The member's own submissions, with their status and the moderators' notes."""
     user = current_user()
     assert user is not None
-    schemas, _refdata = load_meta()
+    schemas = get_content().current().schemas
     return render_template(
         "contribute/mine.html", submissions=submissions.own_submissions(get_session(), user.id), schemas=schemas
     )
@@ -310,12 +298,12 @@ def mine() -> Any:
 def detail(submission_id: int) -> Any:
     """One own submission: its content, status and history."""
     sub, _user = _own(submission_id)
-    schemas, _refdata = load_meta()
+    content = get_content()
     return render_template(
         "contribute/detail.html",
         submission=sub,
-        schema=schemas.get(sub.type),
-        body_html=render_markdown(sub.body, untrusted=True),
+        schema=content.current().schemas.get(sub.type),
+        body_html=content.render_body(sub.body),
     )
 
 
@@ -325,8 +313,9 @@ def detail(submission_id: int) -> Any:
 def revise(submission_id: int) -> Any:
     """Revise a submission a moderator sent back."""
     sub, user = _own(submission_id)
-    schemas, refdata = load_meta()
-    schema = schemas.get(sub.type)
+    content = get_content()
+    snapshot = content.current()
+    schema = snapshot.schemas.get(sub.type)
     if schema is None:
         abort(404)
     if sub.status != NEEDS_REVISION and request.method == "GET":
@@ -334,11 +323,11 @@ def revise(submission_id: int) -> Any:
             "contribute/detail.html",
             submission=sub,
             schema=schema,
-            body_html=render_markdown(sub.body, untrusted=True),
+            body_html=content.render_body(sub.body),
             notice=forms.msg("not_revisable", id=sub.id, status=status_label(sub.status)),
         ), 409
     if request.method == "POST":
-        return _handle_post(schema, schemas, refdata, user, sub)
+        return _handle_post(schema, snapshot, user, sub)
     values = forms.to_form_values(schema, sub.data, sub.body)
     values["form_token"] = sub.form_token
     values["revision"] = str(sub.revision)
@@ -355,4 +344,4 @@ def revise(submission_id: int) -> Any:
                 "size": att.size,
             }
         )
-    return _render_form(schema, schemas, refdata, values, attachments=attachments, submission=sub)
+    return _render_form(schema, snapshot, values, attachments=attachments, submission=sub)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import markdown
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from flask_app import forms, submissions
 from flask_app.auth import User, current_user, fresh_login_required, roles_required
+from flask_app.content import get_content
 from flask_app.db import audit, get_session
-from flask_app.publish import mkdocs_config, publish
+from flask_app.publish import publish
 from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
-from site_builder.content import Corpus, CorpusCache, Document
+from site_builder.content import Corpus, Document
 from site_builder.context import BuildContext
 from site_builder.panel import document_panel
-from site_builder.render import render_markdown, sanitize_html
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderasi")
 
@@ -51,39 +48,17 @@ def preview_document(sub: Submission, corpus: Corpus) -> tuple[Document | None, 
     return doc, errors
 
 
-@lru_cache(maxsize=4)
-def _site_markdown(config_file: str, _mtime_ns: int) -> tuple[list[Any], dict[str, Any]]:
-    from mkdocs.config import load_config
-
-    config = load_config(config_file)
-    return list(config.markdown_extensions), dict(config.mdx_configs)
-
-
-def render_body_like_site(body: str) -> str:
-    """The body as the site renders a contributed document: MkDocs' Markdown extensions, then the sanitiser."""
-    config_file = mkdocs_config(current_app.config)
-    try:
-        extensions, configs = _site_markdown(config_file, Path(config_file).stat().st_mtime_ns)
-    except Exception:  # no readable site configuration: the sanitising renderer alone
-        current_app.logger.warning("cannot read %s; preview rendered without the site's extensions", config_file)
-        return render_markdown(body, untrusted=True)
-    return sanitize_html(markdown.markdown(body, extensions=extensions, extension_configs=configs))
-
-
 def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
     """(title, HTML) of the page as the site will draw it: the site's metadata panel and the sanitised body."""
-    cache = current_app.extensions.get("pokja_corpus")
-    if cache is None:  # one per app: previews parse the tree again only after it changed
-        cache = current_app.extensions["pokja_corpus"] = CorpusCache(current_app.config["CONTENT_DIR"])
-    corpus = cache.get()
+    content = get_content()
+    corpus = content.current().corpus
     doc, errors = preview_document(sub, corpus)
     if doc is None:
-        return sub.title, render_markdown(sub.body, untrusted=True), errors
+        return sub.title, content.render_body(sub.body), errors
     ctx = BuildContext(corpus=corpus)
-    # The site's own panel renderer (every value escaped) and the sanitising Markdown renderer.
+    # The site's own panel renderer (every value escaped) and the site's Markdown, sanitised.
     panel = document_panel(ctx, doc, doc.url)
-    body = render_body_like_site(doc.body)
-    return doc.title, panel + "\n" + body, errors
+    return doc.title, panel + "\n" + content.render_body(doc.body), errors
 
 
 @bp.get("/")

@@ -24,11 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flask_app.auth import User
+from flask_app.content import Snapshot, get_content, mkdocs_config_path
 from flask_app.db import audit, get_session
-from flask_app.forms import markup_problem, msg
+from flask_app.forms import msg
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
 from site_builder.content import SLUG_RE, Document, document_text, parse_document, slugify
-from site_builder.schemas import load_refdata, load_schemas
+from site_builder.render import markup_problem
 
 DEFAULT_LOCK_TIMEOUT = 30.0
 GIT_TIMEOUT = 30.0
@@ -191,15 +192,13 @@ def git_commit(
     return True
 
 
-def update_index(index_dir: Path, doc: Document, content_dir: Path) -> None:
+def update_index(index_dir: Path, doc: Document, snapshot: Snapshot) -> None:
     """Add or replace the document in the search index (building the whole index when there is none)."""
     from search.index import exists, rebuild, update_documents
 
     if not exists(index_dir):
         # An index holding only this document would hide every other one from search.
-        from site_builder.content import load
-
-        rebuild(load(content_dir), index_dir)
+        rebuild(snapshot.corpus, index_dir)
         return
     update_documents(index_dir, [doc])
 
@@ -211,7 +210,7 @@ def rebuild_pages(path: Path, app_config: dict[str, Any]) -> list[str]:
     return list(
         publish_documents(
             [path],
-            config_file=Path(mkdocs_config(app_config)),
+            config_file=mkdocs_config_path(app_config),
             content_dir=Path(app_config["CONTENT_DIR"]),
             site_dir=Path(app_config["SITE_DIR"]),
         )
@@ -219,22 +218,16 @@ def rebuild_pages(path: Path, app_config: dict[str, Any]) -> list[str]:
     )
 
 
-def mkdocs_config(config: Any) -> str:
-    """The MkDocs configuration file the site is built with."""
-    root = os.environ.get("POKJA_ROOT", os.getcwd())
-    return str(config.get("MKDOCS_CONFIG") or Path(root) / "mkdocs.yml")
-
-
 # --- the publisher -----------------------------------------------------------------------------
 
 
-def _choose_slug(db: Session, sub: Submission, content_dir: Path) -> str:
+def _choose_slug(db: Session, sub: Submission, snapshot: Snapshot) -> str:
     if sub.slug:
         return sub.slug
     base = slugify(sub.title)[:70].strip("-")
     if not SLUG_RE.match(base):
         base = f"kiriman-{sub.id}"
-    taken = {p.stem for p in content_dir.glob("*/*.md")}
+    taken = snapshot.taken_slugs()
     taken |= set(db.scalars(select(Submission.slug).where(Submission.slug.is_not(None), Submission.id != sub.id)))
     slug, n = base, 2
     while slug in taken:
@@ -252,11 +245,9 @@ def _person(db: Session, user_id: int | None) -> tuple[str, str]:
 
 
 def build_document_text(
-    db: Session, sub: Submission, attachments: list[dict[str, str]], content_dir: Path
+    db: Session, sub: Submission, attachments: list[dict[str, str]], snapshot: Snapshot
 ) -> tuple[str, Document]:
     """The published file's text and its validated Document (the one validator; never string formatting)."""
-    schemas = load_schemas(content_dir)
-    refdata = load_refdata(content_dir)
     meta = dict(sub.data)
     if attachments:
         meta["attachments"] = attachments
@@ -269,13 +260,15 @@ def build_document_text(
     if near is not None:
         # Never write a file that would stop the site build.
         raise PublishStepError("validasi", msg("publish_invalid", detail=msg("body_bad_markup", near=near)))
-    doc, problems, _ = parse_document(document_text(meta, sub.body, schemas.get(sub.type)), rel, schemas, refdata)
+    doc, problems, _ = parse_document(
+        document_text(meta, sub.body, snapshot.schemas.get(sub.type)), rel, snapshot.schemas, snapshot.refdata
+    )
     if doc is None:
         detail = "; ".join(p.format() for p in problems if p.severity == "error")
         raise PublishStepError("validasi", msg("publish_invalid", detail=detail))
     # Dump the validated, normalised front-matter (real dates, defaults filled in).
-    text = document_text(doc.meta, sub.body, schemas[doc.type])
-    doc.path = content_dir / rel
+    text = document_text(doc.meta, sub.body, snapshot.schemas[doc.type])
+    doc.path = snapshot.root / rel
     return text, doc
 
 
@@ -324,18 +317,23 @@ def _run_steps(
     db: Session, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
 ) -> None:
     folder = content_dir / sub.type
+    content = get_content()
     result.step = "berkas"
     clean_leftovers(folder)
     clean_leftovers(folder / ATTACHMENT_FOLDER)
-    slug = _choose_slug(db, sub, content_dir)
+    slug = _choose_slug(db, sub, content.current())
     upload_dir = Path(config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
     result.step = "lampiran"
     attachments = copy_attachments(sub, upload_dir, folder / ATTACHMENT_FOLDER)
     result.step = "validasi"
-    text, doc = build_document_text(db, sub, attachments, content_dir)
+    text, doc = build_document_text(db, sub, attachments, content.current())
     path = folder / f"{slug}.md"
     result.step = "berkas"
-    write_atomic(path, text.encode("utf-8"))
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    finally:
+        # Even a failed write may have replaced the file: the next request must read the tree again.
+        content.invalidate()
     result.path = f"{sub.type}/{slug}.md"
     result.step = "git"
     author = _person(db, sub.author_id)
@@ -345,7 +343,7 @@ def _run_steps(
     files = [path] + [folder / a["file"] for a in attachments]
     result.committed = git_commit(content_dir, files, author=author, committer=committer, message=message)
     result.step = "indeks"
-    update_index(Path(config["INDEX_DIR"]), doc, content_dir)
+    update_index(Path(config["INDEX_DIR"]), doc, content.current())
     result.step = "situs"
     result.pages = rebuild_pages(path, config)
     result.step = None

@@ -13,7 +13,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
-SHARED = REPO.parent / "shared"
 
 
 def write_doc(root: Path, doc_type: str, slug: str, meta: dict[str, Any], body: str = "Isi.\n") -> Path:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from flask_app import publish as publisher
 from flask_app.db import AuditEvent, session_scope
 from tests.flask.conftest import sign_in
+from tests.flask.test_contribute import post_form
 from tests.flask.test_publish import lesson, pub_app, state, submit  # noqa: F401 - shared fixture
 
 
@@ -80,6 +81,41 @@ def test_approve_publishes_and_says_where(app, logged_in, make_user):
     # Approving again is refused with the current status, and nothing changes.
     again = act(moderator, sid, "setujui")
     assert f"Kiriman #{sid} berstatus diterbitkan; tindakan ini tidak dapat dilakukan." in flashes(moderator, again)
+
+
+# An admonition, a table, a fenced block, a footnote and a heading: extensions of mkdocs.yml and MkDocs' own.
+PARITY_BODY = (
+    "## Latar belakang\n\nIsi *penting*.[^1]\n\n"
+    '!!! note "Catatan lapangan"\n    Warga ikut mengawasi <script>alert(1)</script>.\n\n'
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nkode <b>\n```\n\n[^1]: Catatan kaki.\n"
+)
+
+
+def _between(page: str, start: str, end: str = "</article>") -> str:
+    return page.split(start, 1)[1].split(end, 1)[0].strip()
+
+
+def test_member_preview_moderator_preview_and_published_page_draw_one_body(app, logged_in):
+    member = logged_in("anggota")
+    preview = post_form(member, action="preview", body=PARITY_BODY).get_data(as_text=True)
+    member_body = _between(preview.split('<section class="svc-preview"', 1)[1], "</p>")
+    assert (
+        '<div class="admonition note">' in member_body
+        and '<p class="admonition-title">Catatan lapangan</p>' in member_body
+    )
+    assert "<table>" in member_body and "<pre><code>kode &lt;b&gt;" in member_body and 'href="#fn:1"' in member_body
+    assert "<script>" not in member_body
+    sent = post_form(member, body=PARITY_BODY)
+    sid = int(re.search(r"/terkirim/(\d+)", sent.headers["Location"]).group(1))
+    # The member's own view of the stored body is drawn the same way.
+    detail = member.get(f"/kontribusi/{sid}").get_data(as_text=True)
+    assert _between(detail, '<article class="md-typeset">') == member_body
+    moderator = logged_in("moderator")
+    moderator_body = _between(moderator.get(f"/moderasi/{sid}").get_data(as_text=True), "</aside>")
+    assert moderator_body == member_body
+    assert act(moderator, sid, "setujui").status_code == 303
+    published = Path(app.config["SITE_DIR"], state(app, sid).published_path.removesuffix(".md"), "index.html")
+    assert member_body in published.read_text(encoding="utf-8")
 
 
 def test_approve_needs_a_fresh_login(app, logged_in, make_user):

@@ -1,4 +1,4 @@
-"""No contributed text runs script: every XSS payload of shared/security/xss through the form, the store and
+"""No contributed text runs script: every XSS payload of tests/data/xss through the form, the store and
 the publisher, then one build, then headless Chromium on the published pages, the listings, search results
 and the moderation previews.
 
@@ -25,7 +25,7 @@ from flask_app.submissions import APPROVED, Submission, create_submission, recor
 from flask_app.uploads import store_upload
 from site_builder.schemas import load_refdata, load_schemas
 from tests.browser import chromium, serve_app
-from tests.conftest import SHARED
+from tests.conftest import REPO
 from tests.flask.conftest import DEFAULT_PASSWORD
 from tests.flask.test_contribute import post_form
 from tests.flask.test_publish import pub_app  # noqa: F401 - shared fixture
@@ -33,7 +33,8 @@ from tests.flask.test_uploads import small_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAYLOAD_DIR = SHARED / "security" / "xss"
+# Copies of the public corpora with their licences (tests/data/xss/README.md names the sources).
+PAYLOAD_DIR = REPO / "tests" / "data" / "xss"
 SAMPLE_EVERY = 20
 SLOTS = ("title", "summary", "contributor.name", "contributor.institution", "attachment")
 LIMITS = {"title": 200, "summary": 600, "contributor.name": 200, "contributor.institution": 200, "attachment": 200}

@@ -1,0 +1,124 @@
+"""The content service: schemas, reference data, the corpus and the Markdown configuration of CONTENT_DIR.
+
+One per app (``init_app``, kept in ``app.extensions``), with one cache policy: every part is read again
+only when the content tree's fingerprint changed (site_builder.content.CorpusCache's: files, newest
+modification, total size), or after ``invalidate()`` (the publisher calls it after writing). Views and
+the publisher take one ``Snapshot`` per request and read everything from it; nothing else walks
+content/. The Markdown configuration is read once from the site's mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from site_builder.content import Corpus, CorpusCache, iter_markdown, load
+from site_builder.render import MarkdownConfig, render_markdown
+from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
+
+EXTENSION = "pokja_content"
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    """The content tree as of one fingerprint; the corpus and the file list are loaded on first use."""
+
+    root: Path
+    fingerprint: tuple[int, int, int]
+    schemas: dict[str, Schema]
+    refdata: RefData
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _corpus: Corpus | None = field(default=None, repr=False)
+    _paths: list[Path] | None = field(default=None, repr=False)
+
+    @property
+    def corpus(self) -> Corpus:
+        """Every valid document, loaded with this snapshot's schemas and reference data."""
+        with self._lock:
+            if self._corpus is None:
+                self._corpus = load(self.root, schemas=self.schemas, refdata=self.refdata)
+            return self._corpus
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every Markdown file of the tree (valid or not), as the content model lists them."""
+        with self._lock:
+            if self._paths is None:
+                self._paths = list(iter_markdown(self.root))
+            return self._paths
+
+    def slugs(self, doc_type: str) -> list[str]:
+        """Slugs of the files directly in ``content/<doc_type>/``, sorted (valid or not)."""
+        folder = self.root / doc_type
+        return sorted(p.stem for p in self.paths if p.parent == folder)
+
+    def taken_slugs(self) -> set[str]:
+        """Slugs of every file in a type folder: a new document may not take one (even of a broken file)."""
+        return {p.stem for p in self.paths if p.parent.parent == self.root}
+
+
+class ContentService:
+    """The one reader of a content tree for the service, with one cache policy for every part."""
+
+    def __init__(self, root: Path | str, mkdocs_config: Path | str) -> None:
+        self.root = Path(root)
+        self.mkdocs_config = Path(mkdocs_config)
+        self._fingerprints = CorpusCache(self.root)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._markdown: MarkdownConfig | None = None
+
+    def current(self) -> Snapshot:
+        """The snapshot of the tree as it is now: one walk of stat() calls when nothing changed."""
+        fingerprint = self._fingerprints.fingerprint()
+        with self._lock:
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.fingerprint != fingerprint:
+                snapshot = Snapshot(self.root, fingerprint, load_schemas(self.root), load_refdata(self.root))
+                self._snapshot = snapshot
+            return snapshot
+
+    def invalidate(self) -> None:
+        """Forget every loaded part: the next ``current()`` reads the tree again (after a write)."""
+        with self._lock:
+            self._snapshot = None
+
+    @property
+    def markdown(self) -> MarkdownConfig:
+        """The site's Markdown configuration, read from mkdocs.yml on first use."""
+        with self._lock:
+            if self._markdown is None:
+                try:
+                    self._markdown = MarkdownConfig.from_mkdocs(self.mkdocs_config)
+                except Exception as exc:  # MkDocs reports a bad file in many ways; the site build says which
+                    # Previews still work (MkDocs' own defaults); the build of the site will fail on the file.
+                    logger.warning("cannot read %s (%s); previews use MkDocs' defaults", self.mkdocs_config, exc)
+                    self._markdown = MarkdownConfig.mkdocs_defaults()
+            return self._markdown
+
+    def render_body(self, body: str) -> str:
+        """A member's Markdown as the site renders a contributed page's body: the site's extensions, sanitised."""
+        return render_markdown(body, untrusted=True, config=self.markdown)
+
+
+def mkdocs_config_path(config: Any) -> Path:
+    """The MkDocs configuration file the site is built with (MKDOCS_CONFIG, else the root's mkdocs.yml)."""
+    root = config.get("ROOT_DIR") or os.environ.get("POKJA_ROOT", os.getcwd())
+    return Path(config.get("MKDOCS_CONFIG") or Path(root) / "mkdocs.yml")
+
+
+def init_app(app: Flask) -> None:
+    """Attach the content service of CONTENT_DIR; nothing is read until the first request asks."""
+    app.extensions[EXTENSION] = ContentService(app.config["CONTENT_DIR"], mkdocs_config_path(app.config))
+
+
+def get_content(app: Flask | None = None) -> ContentService:
+    """The content service of ``app`` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION]  # type: ignore[union-attr]

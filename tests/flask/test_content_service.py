@@ -1,0 +1,127 @@
+"""The content service: one cache policy for schemas, reference data and corpus; one Markdown configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+
+from flask_app import publish as publisher
+from flask_app.content import ContentService, get_content
+from site_builder.render import MarkdownConfig, render_markdown
+from tests.conftest import REPO, base_meta, write_doc
+from tests.flask.test_publish import approve, people, pub_app, run_publish, submit  # noqa: F401 - fixtures
+
+NEW_GUIDELINE = base_meta("Pedoman Baru", issuer="Kementerian PKP", status="berlaku")
+
+
+@pytest.fixture
+def service(content_tree: Path) -> ContentService:
+    """A service on the small sample tree, with the project's mkdocs.yml."""
+    return ContentService(content_tree, REPO / "mkdocs.yml")
+
+
+def test_nothing_is_read_again_while_the_tree_is_unchanged(service: ContentService) -> None:
+    first = service.current()
+    assert service.current() is first
+    assert first.corpus is first.corpus
+    assert {d.slug for d in first.corpus.documents} == {"pedoman-koordinasi", "pelajaran-rtlh", "program-rtlh"}
+
+
+def test_a_new_document_and_a_schema_edit_are_seen_on_the_next_call(service: ContentService) -> None:
+    before = service.current()
+    assert "pedoman-baru" not in before.slugs("pedoman")
+    write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    after = service.current()
+    assert after is not before
+    assert after.slugs("pedoman") == ["pedoman-baru", "pedoman-koordinasi"]
+    assert "pedoman-baru" in after.corpus.by_slug
+    # Schemas follow the same policy as the documents.
+    schema_file = service.root / "_schemas" / "pedoman.yml"
+    schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    schema["label"] = {"id": "Pedoman (diubah)", "en": "Guideline (changed)"}
+    schema_file.write_text(yaml.safe_dump(schema, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert service.current().schemas["pedoman"].label_in("id") == "Pedoman (diubah)"
+
+
+def test_invalidate_forgets_everything_even_when_the_fingerprint_did_not_move(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service._fingerprints, "fingerprint", lambda: (1, 1, 1))
+    before = service.current()
+    write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    assert service.current() is before
+    service.invalidate()
+    assert "pedoman-baru" in service.current().corpus.by_slug
+
+
+def test_a_broken_file_still_takes_its_slug(service: ContentService) -> None:
+    broken = service.root / "pedoman" / "rusak.md"
+    broken.write_text("---\ntitle: [tidak ditutup\n---\n\nIsi.\n", encoding="utf-8")
+    snapshot = service.current()
+    assert "rusak" not in snapshot.corpus.by_slug
+    assert "rusak" in snapshot.slugs("pedoman") and "rusak" in snapshot.taken_slugs()
+
+
+def test_the_markdown_configuration_is_the_one_of_mkdocs_yml(tmp_path: Path, content_tree: Path) -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["markdown_extensions"] = [e for e in config["markdown_extensions"] if e != "admonition"]
+    config["docs_dir"] = str(content_tree)
+    without = tmp_path / "tanpa-admonition.yml"
+    without.write_text(yaml.safe_dump(config), encoding="utf-8")
+    body = '!!! note "Catatan"\n    Isi.\n'
+    assert '<div class="admonition note">' in ContentService(content_tree, REPO / "mkdocs.yml").render_body(body)
+    assert "admonition" not in ContentService(content_tree, without).render_body(body)
+    # MkDocs' built-in extensions come along (fenced_code is not listed in mkdocs.yml).
+    site = MarkdownConfig.from_mkdocs(REPO / "mkdocs.yml")
+    assert "fenced_code" in site.extensions and site.configs["toc"] == {"permalink": False}
+    assert "<pre><code>x = 1" in render_markdown("```\nx = 1\n```\n", untrusted=True, config=site)
+
+
+def test_without_a_readable_mkdocs_yml_previews_use_mkdocs_defaults(
+    content_tree: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = ContentService(content_tree, tmp_path / "tidak-ada.yml")
+    html = service.render_body("**tebal**\n\n```\nkode\n```\n\n!!! note\n    x\n\n<script>alert(1)</script>")
+    assert "<strong>tebal</strong>" in html and "<pre><code>kode" in html
+    assert "admonition" not in html and "<script>" not in html
+    assert f"cannot read {tmp_path / 'tidak-ada.yml'}" in caplog.text
+    assert service.markdown.extensions == ("toc", "tables", "fenced_code")
+
+
+def test_the_configuration_is_read_once_per_app(service: ContentService, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+    original = MarkdownConfig.from_mkdocs
+
+    def counting(path: Any) -> MarkdownConfig:
+        calls.append(path)
+        return original(path)
+
+    monkeypatch.setattr(MarkdownConfig, "from_mkdocs", staticmethod(counting))
+    service.render_body("a")
+    service.render_body("b")
+    assert calls == [REPO / "mkdocs.yml"]
+
+
+def test_the_publisher_invalidates_the_cache_after_writing(pub_app: Flask, people, monkeypatch) -> None:  # noqa: F811
+    member, moderator = people
+    sid = submit(pub_app, member)
+    approve(pub_app, sid, moderator)
+    content = get_content(pub_app)
+    # A fingerprint that never moves: only the publisher's invalidate() can make the new file visible.
+    monkeypatch.setattr(content._fingerprints, "fingerprint", lambda: (1, 1, 1))
+    monkeypatch.setattr(publisher, "rebuild_pages", lambda *_a, **_k: [])
+    assert "pelajaran-dari-bedah-rumah-swadaya" not in content.current().corpus.by_slug
+    result = run_publish(pub_app, sid, moderator)
+    assert result.ok, result.error
+    assert "pelajaran-dari-bedah-rumah-swadaya" in content.current().corpus.by_slug
+
+
+def test_every_app_has_its_own_service(make_app, tmp_path: Path) -> None:
+    first, second = make_app(), make_app(MKDOCS_CONFIG=str(tmp_path / "lain.yml"))
+    assert get_content(first) is not get_content(second)
+    assert get_content(first).root == Path(first.config["CONTENT_DIR"])
+    assert get_content(second).mkdocs_config == tmp_path / "lain.yml"
