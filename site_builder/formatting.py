@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from .content import Document
-from .schemas import Region
+if TYPE_CHECKING:  # a leaf module: the field types (below the content model) use it too
+    from .content import Document
+    from .schemas import Region
 
 MONTHS = {
     "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split(),
@@ -69,7 +71,12 @@ def href(from_url: str, to_url: str) -> str:
 
 def doc_url(doc: Document) -> str:
     """A document's site URL (as Document.url, without path objects: it is asked for very often)."""
-    return doc.rel_path.removesuffix(".md") + "/"
+    return rel_path_url(doc.rel_path)
+
+
+def rel_path_url(rel_path: str) -> str:
+    """The site URL of a document's file (``pedoman/x.md`` is ``pedoman/x/``)."""
+    return rel_path.removesuffix(".md") + "/"
 
 
 def listing_src(doc_type: str) -> str:

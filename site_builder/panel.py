@@ -14,7 +14,8 @@ import markupsafe
 
 from .content import Document
 from .context import BuildContext, region_names, sorted_docs, templates
-from .formatting import doc_url, fmt_date, fmt_number, href, listing_src, region_url, src_url, tag_src
+from .fields import CellContext, kind_of
+from .formatting import doc_url, fmt_number, href, listing_src, src_url
 from .schemas import Field, Schema
 from .site_ui import ui
 
@@ -33,42 +34,18 @@ class PanelBuilder:
         self.ctx, self.doc, self.page_url = ctx, doc, page_url
         self.lang = ctx.lang
         self.refdata = ctx.corpus.refdata
+        self.cells = CellContext(self.refdata, ctx.by_slug, self.lang)
 
     def link(self, url: str, text: str) -> tuple[str, str]:
         """A link cell to a site URL, relative to the panel's page."""
         return (href(self.page_url, url), text)
 
     def scalar(self, spec: Field, value: Any) -> Cell:
-        """One value as text or a link."""
+        """One value as text or a link: the field type's own display (site_builder.fields)."""
         if value is None or value == "":
             return ""
-        if spec.type == "date":
-            return fmt_date(value, self.lang)
-        if spec.type == "boolean":
-            return ui("yes" if value else "no", self.lang)
-        if spec.type in ("integer", "number"):
-            return fmt_number(value, self.lang)
-        if spec.type == "ref":
-            return self.ref(spec.ref or "", str(value))
-        return str(value)
-
-    def ref(self, kind: str, value: str) -> Cell:
-        """A reference (region, tag, document, group, planning reference, indicator) by its label or link."""
-        if kind == "region" and value in self.refdata.regions:
-            region = self.refdata.regions[value]
-            return self.link(region_url(region), region.name)
-        if kind == "tag" and value in self.refdata.tags:
-            return self.link(src_url(tag_src(value)), self.refdata.tags[value].label_in(self.lang))
-        if kind == "document" and value in self.ctx.by_slug:
-            target = self.ctx.by_slug[value]
-            return self.link(doc_url(target), target.title)
-        if kind == "stakeholder_group" and value in self.refdata.groups:
-            return self.refdata.groups[value].label_in(self.lang)
-        if kind == "reference" and value in self.refdata.references:
-            return self.refdata.references[value].label_in(self.lang)
-        if kind == "indicator" and value in self.refdata.indicators:
-            return self.refdata.indicators[value].name_in(self.lang)
-        return value
+        cell = kind_of(spec).cell(spec, value, self.cells)
+        return self.link(*cell) if isinstance(cell, tuple) else cell
 
     def entry(self, spec: Field, value: Any) -> dict[str, Any] | None:
         """The panel entry of one field, or None when it has no value."""
@@ -76,14 +53,14 @@ class PanelBuilder:
         if special is not None:
             return special(spec, value)
         label = spec.label_in(self.lang)
-        if spec.type == "list":
+        shape = kind_of(spec).panel_shape(spec)
+        if shape == "table":
             assert spec.items is not None
-            if spec.items.type == "object":
-                return {"label": label, "kind": "table", "value": self.table(spec.items, value)}
-            cells = [self.scalar(spec.items, v) for v in value]
-            kind = "inline" if spec.items.type == "ref" else "items"
-            return {"label": label, "kind": kind, "value": cells}
-        if spec.type == "object":
+            return {"label": label, "kind": "table", "value": self.table(spec.items, value)}
+        if shape in ("items", "inline"):
+            assert spec.items is not None
+            return {"label": label, "kind": shape, "value": [self.scalar(spec.items, v) for v in value]}
+        if shape == "text":
             parts = [
                 f"{sub.label_in(self.lang)}: {self.text(self.scalar(sub, value[name]))}"
                 for name, sub in spec.fields.items()
@@ -102,7 +79,7 @@ class PanelBuilder:
         columns = [name for name in spec.fields if any(r.get(name) not in (None, "") for r in rows)]
         return {
             "columns": [spec.fields[c].label_in(self.lang) for c in columns],
-            "numeric": [spec.fields[c].type in ("integer", "number") for c in columns],
+            "numeric": [kind_of(spec.fields[c]).numeric for c in columns],
             "rows": [[self.scalar(spec.fields[c], r.get(c)) for c in columns] for r in rows],
         }
 
@@ -320,8 +297,4 @@ def listing_cell(ctx: BuildContext, doc: Document, column: str, page_url: str) -
     if column == "contributor":
         return str(value.get("name", ""))
     spec = ctx.corpus.schemas[doc.type].fields[column]
-    builder = PanelBuilder(ctx, doc, page_url)
-    if spec.type == "list":
-        assert spec.items is not None
-        return ", ".join(PanelBuilder.text(builder.scalar(spec.items, v)) for v in value)
-    return PanelBuilder.text(builder.scalar(spec, value))
+    return PanelBuilder.text(PanelBuilder(ctx, doc, page_url).scalar(spec, value))

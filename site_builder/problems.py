@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fields import FIELD_MESSAGES, Phrase
-from .i18n import CATALOGUE, Catalogue
-
-# The content catalogue with the field types' own messages (kind names, schema keys).
-messages = Catalogue({**CATALOGUE, **FIELD_MESSAGES})
+from .fields import Phrase
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -25,12 +22,12 @@ class Problem:
 
     def message(self, lang: str = "id") -> str:
         """The problem's message in ``lang`` (words such as kind names translated too)."""
-        params = {k: messages(v.key, lang) if isinstance(v, Phrase) else v for k, v in self.params.items()}
-        return messages(self.key, lang, **params)
+        params = {k: _(v.key, lang) if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        return _(self.key, lang, **params)
 
     def format(self, lang: str = "id") -> str:
         """``path:line: field: message``, warnings marked as such."""
         where = f"{self.path}:{self.line}: "
         fieldpart = f"{self.field}: " if self.field else ""
-        prefix = f"{messages('warning_prefix', lang)}: " if self.severity == "warning" else ""
+        prefix = f"{_('warning_prefix', lang)}: " if self.severity == "warning" else ""
         return f"{where}{prefix}{fieldpart}{self.message(lang)}"

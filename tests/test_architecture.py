@@ -47,15 +47,25 @@ def _imported(name: str, node: ast.Import | ast.ImportFrom, modules: dict[str, P
     return found
 
 
+def _type_checking_only(tree: ast.Module) -> set[int]:
+    """The ids of import nodes inside ``if TYPE_CHECKING:`` blocks: read by type checkers, never run."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            skipped |= {id(inner) for stmt in node.body for inner in ast.walk(stmt)}
+    return skipped
+
+
 def import_graph(root: Path, packages: Iterable[str] = PACKAGES) -> dict[str, set[str]]:
-    """For each module, the modules of ``packages`` it imports anywhere (functions included)."""
+    """For each module, the modules of ``packages`` it imports when run (functions included)."""
     modules = module_files(root, packages)
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        type_only = _type_checking_only(tree)
         edges: set[str] = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in type_only:
                 edges |= _imported(name, node, modules)
         graph[name] = edges - {name}
     return graph
@@ -155,3 +165,18 @@ def test_no_cycle_in_a_chain(tmp_path: Path) -> None:
 def test_long_modules_are_listed(tmp_path: Path) -> None:
     _write(tmp_path, {"pkg/__init__.py": "", "pkg/big.py": "x = 1\n" * 501, "pkg/ok.py": "x = 1\n" * 500})
     assert long_modules(tmp_path, ["pkg"]) == ["pkg/big.py: 501 lines"]
+
+
+def test_imports_for_type_checkers_only_are_no_edge(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from typing import TYPE_CHECKING\nfrom . import b\nif TYPE_CHECKING:\n    from . import c\n",
+            "pkg/b.py": "",
+            "pkg/c.py": "from . import a\n",
+        },
+    )
+    graph = import_graph(tmp_path, ["pkg"])
+    assert graph["pkg.a"] == {"pkg.b"}
+    assert cycles(graph) == []

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..formatting import fmt_date, fmt_number
 from .base import (
     BLANK_ROWS,
     COMMON_KEYS,
-    FIELD_MESSAGES,
     MAX_ROWS,
     Cell,
     CellContext,
@@ -22,8 +22,6 @@ from .base import (
     Phrase,
     cell_text,
     clean_text,
-    fmt_date,
-    fmt_number,
     kind_name,
     row_indices,
 )
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BLANK_ROWS",
     "COMMON_KEYS",
-    "FIELD_MESSAGES",
     "FIELD_TYPES",
     "MAX_ROWS",
     "REF_KINDS",
@@ -66,6 +63,10 @@ class ListType(FieldType):
 
     name = "list"
     keys = frozenset({"items"})
+
+    def panel_shape(self, spec: Field) -> str:
+        """As the items' type lays out a list of them."""
+        return kind_of(spec.items).list_panel
 
     def check_spec(self, spec: Field) -> str | None:
         """A list needs items."""
@@ -129,6 +130,8 @@ class ObjectType(FieldType):
 
     name = "object"
     keys = frozenset({"fields"})
+    panel = "text"
+    list_panel = "table"
 
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """A mapping whose keys are declared, each checked."""

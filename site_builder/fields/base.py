@@ -20,38 +20,6 @@ BLANK_ROWS = 1  # empty rows offered after the filled ones
 # Keys every field may declare, whatever its type (read by schemas.py, forms and search).
 COMMON_KEYS = frozenset({"type", "required", "label", "help", "default", "form", "boost", "facet"})
 
-FIELD_MESSAGES: dict[str, dict[str, str]] = {
-    "kind_null": {"id": "kosong/null", "en": "empty/null"},
-    "kind_str": {"id": "teks", "en": "text"},
-    "kind_int": {"id": "bilangan", "en": "integer"},
-    "kind_float": {"id": "angka", "en": "number"},
-    "kind_bool": {"id": "boolean", "en": "boolean"},
-    "kind_list": {"id": "daftar", "en": "list"},
-    "kind_dict": {"id": "pasangan kunci", "en": "mapping"},
-    "kind_date": {"id": "tanggal", "en": "date"},
-    "kind_datetime": {"id": "tanggal-waktu", "en": "date-time"},
-    "field_yes": {"id": "Ya", "en": "Yes"},
-    "field_no": {"id": "Tidak", "en": "No"},
-    "schema_unknown_key": {
-        "id": "kunci tidak dikenal untuk bidang berjenis {type}; yang dikenal: {known}",
-        "en": "unknown key for a field of type {type}; known keys: {known}",
-    },
-    "schema_unknown_top_key": {
-        "id": "kunci skema tidak dikenal; yang dikenal: {known}",
-        "en": "unknown schema key; known keys: {known}",
-    },
-    "schema_unknown_type": {
-        "id": "jenis bidang '{value}' tidak dikenal; yang dikenal: {known}",
-        "en": "unknown field type '{value}'; known types: {known}",
-    },
-    "schema_invalid": {"id": "skema tidak sah: {detail}", "en": "invalid schema: {detail}"},
-}
-
-MONTHS = {
-    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
-
 
 @dataclass(frozen=True)
 class Phrase:
@@ -70,21 +38,6 @@ def kind_name(value: Any) -> Phrase | str:
     elif name is None and isinstance(value, dt.date):
         name = "date"
     return Phrase(f"kind_{name}") if name else type(value).__name__
-
-
-def fmt_date(value: dt.date, lang: str = "id") -> str:
-    """``1 Maret 2024``."""
-    return f"{value.day} {MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
-
-
-def fmt_number(value: float, lang: str = "id", decimals: int | None = None) -> str:
-    """A number with Indonesian separators (``1.500.000``, ``90,5``)."""
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else 2
-    text = f"{value:,.{decimals}f}"
-    if lang == "id":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def cell_text(cell: Cell) -> str:
@@ -201,6 +154,16 @@ class FieldType:
     def flatten_list(self, item: Field, name: str, values: list, out: Any) -> None:
         """Form values of a list of these items."""
         out.add(name, "\n".join(str(v) for v in values))
+
+    # --- display
+    # How the metadata panel lays out a value of this type, and a list of such values.
+    panel: ClassVar[str] = "cell"  # cell, text (sub-fields with labels)
+    list_panel: ClassVar[str] = "items"  # items (one per line), inline (comma-separated), table (rows)
+    numeric: ClassVar[bool] = False  # right-aligned in tables
+
+    def panel_shape(self, spec: Field) -> str:
+        """The panel entry's shape: cell, text, items, inline or table."""
+        return self.panel
 
     # --- everything else
     def skeleton(self, spec: Field) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..formatting import region_url, rel_path_url, src_url, tag_src
 from .base import Cell, CellContext, FieldType, FormContext, FormField, kind_name
 
 if TYPE_CHECKING:
@@ -115,11 +116,7 @@ class RegionKind(RefKind):
         region = ctx.refdata.regions.get(value)
         if region is None:
             return value
-        if region.level == "nasional":
-            url = "wilayah/#nasional"
-        else:
-            url = f"wilayah/{region.code if region.level == 'provinsi' else region.province}/"
-        return (url, region.name)
+        return (region_url(region), region.name)
 
     def facet_labels(self, refdata: RefData) -> dict[str, dict[str, str]] | None:
         """Region names."""
@@ -139,7 +136,7 @@ class TagKind(RefKind):
     def cell(self, value: str, ctx: CellContext) -> Cell:
         """A link to the tag's page."""
         tag = ctx.refdata.tags.get(value)
-        return (f"tag/{value}/", tag.label_in(ctx.lang)) if tag is not None else value
+        return (src_url(tag_src(value)), tag.label_in(ctx.lang)) if tag is not None else value
 
 
 class GroupKind(RefKind):
@@ -189,7 +186,7 @@ class DocumentKind(RefKind):
     def cell(self, value: str, ctx: CellContext) -> Cell:
         """A link to the document, by its title."""
         target = ctx.by_slug.get(value)
-        return (target.rel_path.removesuffix(".md") + "/", target.title) if target is not None else value
+        return (rel_path_url(target.rel_path), target.title) if target is not None else value
 
 
 REF_KINDS: dict[str, RefKind] = {
@@ -202,6 +199,7 @@ class RefType(ChoiceType):
 
     name = "ref"
     keys = frozenset({"ref", "document_type"})
+    list_panel = "inline"
 
     def check_spec(self, spec: Field) -> str | None:
         """A known ``ref:`` kind."""

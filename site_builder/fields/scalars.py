@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .base import Cell, CellContext, FieldType, FormContext, FormField, fmt_date, fmt_number, kind_name
+from ..formatting import fmt_date, fmt_number
+from ..i18n import _
+from .base import Cell, CellContext, FieldType, FormContext, FormField, kind_name
 
 if TYPE_CHECKING:
     from ..schemas import Field
@@ -54,6 +56,7 @@ class NumberType(FieldType):
     """A number (integer or decimal), optionally bounded."""
 
     name = "number"
+    numeric = True
     keys = frozenset({"min", "max"})
     widget = "number"
     integer: ClassVar[bool] = False
@@ -123,6 +126,7 @@ class YearType(IntegerType):
     """A year between 1900 and 2100."""
 
     name = "year"
+    numeric = False
     low, high = 1900, 2100
 
     def accepts(self, value: Any) -> bool:
@@ -178,9 +182,7 @@ class BooleanType(FieldType):
 
     def cell(self, spec: Field, value: Any, ctx: CellContext) -> Cell:
         """Ya/Tidak."""
-        from ..problems import messages
-
-        return messages("field_yes" if value else "field_no", ctx.lang)
+        return _("field_yes" if value else "field_no", ctx.lang)
 
     def search_text(self, spec: Field, value: Any) -> list[str]:
         """Not searched."""
