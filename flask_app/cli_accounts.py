@@ -144,7 +144,7 @@ def ensure_site(app: Flask) -> str:
     from site_builder.build import SiteBuildError, build_site  # imported only when a build is needed
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config_file = Path(app.config["ROOT_DIR"]) / "mkdocs.yml"
+    config_file = Path(app.config["MKDOCS_CONFIG"])
     try:
         build_site(config_file, content_dir=content_dir, site_dir=site_dir)
     except SiteBuildError as exc:

@@ -222,8 +222,7 @@ def rebuild_pages(path: Path, app_config: dict[str, Any]) -> list[str]:
 
 def mkdocs_config(config: Any) -> str:
     """The MkDocs configuration file the site is built with."""
-    root = os.environ.get("POKJA_ROOT", os.getcwd())
-    return str(config.get("MKDOCS_CONFIG") or Path(root) / "mkdocs.yml")
+    return str(config["MKDOCS_CONFIG"])
 
 
 # --- the publisher -----------------------------------------------------------------------------
