@@ -10,7 +10,7 @@ import pytest
 import flask_app
 from flask_app import cli_accounts
 from flask_app.cli import main
-from flask_app.db import dispose
+from flask_app.db import dispose, head_revision
 from tests.flask.conftest import csrf_from, login
 
 
@@ -80,10 +80,15 @@ def test_first_start_creates_one_admin_and_prints_the_password_once(env, monkeyp
         first = io.StringIO()
         cli_accounts.prepare(app, first)
         lines = first.getvalue().splitlines()
-        assert lines[:3] == ["situs: dilewati", "indeks: dilewati", f"Basis data: sqlite:///{env / 'cli.db'}"]
-        assert lines[3] == "Belum ada akun: admin pertama dibuat. Kata sandi ini hanya ditampilkan SEKALI:"
-        assert lines[4] == "  surel: admin@pokja.local"
-        password = lines[5].removeprefix("  kata sandi: ")
+        assert lines[:4] == [
+            "situs: dilewati",
+            "indeks: dilewati",
+            f"Basis data: sqlite:///{env / 'cli.db'}",
+            f"Basis data sudah pada revisi terbaru {head_revision()}.",
+        ]
+        assert lines[4] == "Belum ada akun: admin pertama dibuat. Kata sandi ini hanya ditampilkan SEKALI:"
+        assert lines[5] == "  surel: admin@pokja.local"
+        password = lines[6].removeprefix("  kata sandi: ")
         assert len(password) >= 16
         second = io.StringIO()
         cli_accounts.prepare(app, second)
