@@ -40,8 +40,8 @@ login_manager = flask_login.LoginManager()
 login_manager.session_protection = None
 
 
-class User(flask_login.UserMixin, Base):
-    """An account; the role decides what it may do."""
+class User(Base):
+    """An account; the role decides what it may do (and what Flask-Login asks of a user object)."""
 
     __tablename__ = "users"
 
@@ -64,6 +64,11 @@ class User(flask_login.UserMixin, Base):
     def has_role(self, *roles: str) -> bool:
         """Whether the account holds one of ``roles``."""
         return self.role in roles
+
+    # Flask-Login's user interface, written out rather than UserMixin, whose __eq__ would compare
+    # accounts by session id (and load attributes of detached rows).
+    is_authenticated = True
+    is_anonymous = False
 
     @property
     def is_active(self) -> bool:
