@@ -1,25 +1,12 @@
 """Flask service: search, contributions, moderation, administration, and the built site on one origin.
 
-Configuration comes from the environment (the README copies this table); ``create_app(config)``
-overrides any of it with the keys in the second column.
-
-| variable | config key | default | meaning |
-| --- | --- | --- | --- |
-| ``POKJA_ROOT`` | – | current directory | project root holding ``content/``, ``site/``, ``instance/`` |
-| ``POKJA_CONTENT`` | ``CONTENT_DIR`` | ``<root>/content`` | the Markdown content tree (source of truth) |
-| ``POKJA_SITE`` | ``SITE_DIR`` | ``<root>/site`` | the built static site served at ``/`` |
-| ``POKJA_INDEX`` | ``INDEX_DIR`` | ``<instance>/index`` | the Whoosh search index folder |
-| ``POKJA_INSTANCE`` | ``INSTANCE_DIR`` | ``<root>/instance`` | SQLite database, secret key, index |
-| ``POKJA_DATABASE_URL`` | ``DATABASE_URL`` | ``sqlite:///<instance>/pokja.db`` | or ``postgresql+psycopg://u@h/db`` |
-| ``POKJA_SECRET_KEY`` | ``SECRET_KEY`` | random, in ``<instance>/secret_key`` | signs session cookies, form tokens |
-| ``POKJA_BASE_URL`` | ``BASE_URL`` | ``http://127.0.0.1:8000`` | public address in one-time links |
-| ``POKJA_SECURE_COOKIES`` | ``SECURE_COOKIES`` | ``0`` | ``1``: session cookie over HTTPS only |
+Every setting is declared once in ``flask_app/settings.py`` (the README's "Configuration" table lists them);
+``create_app(config)`` overrides any of them with their config keys.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -34,32 +21,14 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.moderate",
 ]
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build a fresh app; ``config`` overrides defaults and POKJA_* environment settings."""
-    config = dict(config or {})
-    root = Path(os.environ.get("POKJA_ROOT", Path.cwd()))
-    instance = Path(config.get("INSTANCE_DIR") or os.environ.get("POKJA_INSTANCE") or root / "instance")
-    app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=True)
-    app.config.from_mapping(
-        SECRET_KEY=os.environ.get("POKJA_SECRET_KEY", ""),
-        CONTENT_DIR=os.environ.get("POKJA_CONTENT", str(root / "content")),
-        SITE_DIR=os.environ.get("POKJA_SITE", str(root / "site")),
-        INDEX_DIR=os.environ.get("POKJA_INDEX", str(Path(app.instance_path) / "index")),
-        INSTANCE_DIR=app.instance_path,
-        ROOT_DIR=str(root),
-        DATABASE_URL=os.environ.get("POKJA_DATABASE_URL", ""),
-        BASE_URL=os.environ.get("POKJA_BASE_URL", DEFAULT_BASE_URL),
-        SECURE_COOKIES=_env_flag("POKJA_SECURE_COOKIES"),
-        DEFAULT_LANG="id",
-    )
-    app.config.update(config)
+    """Build a fresh app; ``config`` overrides the settings' defaults and their POKJA_* variables."""
+    from flask_app import settings
+
+    resolved = settings.resolve(config)
+    app = Flask(__name__, instance_path=resolved["INSTANCE_DIR"], instance_relative_config=True)
+    app.config.from_mapping(resolved)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))

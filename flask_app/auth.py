@@ -1,4 +1,8 @@
-"""Accounts and roles: login, logout, one-time set-password links, rate limiting, role and fresh-login checks."""
+"""Accounts and roles: login, logout, one-time set-password links, rate limiting, role and fresh-login checks.
+
+Login sessions are Flask-Login's: the session holds the account id and its session version
+(``User.get_id()``), so disabling an account or changing its password ends its other sessions.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from functools import lru_cache, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+import flask_login
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,18 +29,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ROLES = ("anggota", "pelatih", "moderator", "admin")
 MIN_PASSWORD_LENGTH = 10
-# Login rate limit, stored in the database so it holds across processes and restarts.
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
 DEFAULT_LINK_HOURS = 72
-SESSION_HOURS = 12
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 bp = Blueprint("auth", __name__, url_prefix="/akun")
+login_manager = flask_login.LoginManager()
+# No session protection: "basic" only flips Flask-Login's freshness flag, which we do not read (our fresh
+# login is the login's age), and rewrites the cookie of every anonymous request; "strong" would log out
+# members on mobile networks whose address changes between requests.
+login_manager.session_protection = None
 
 
 class User(Base):
-    """An account; the role decides what it may do."""
+    """An account; the role decides what it may do (and what Flask-Login asks of a user object)."""
 
     __tablename__ = "users"
 
@@ -58,6 +64,20 @@ class User(Base):
     def has_role(self, *roles: str) -> bool:
         """Whether the account holds one of ``roles``."""
         return self.role in roles
+
+    # Flask-Login's user interface, written out rather than UserMixin, whose __eq__ would compare
+    # accounts by session id (and load attributes of detached rows).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's view of ``active``: a disabled account cannot log in."""
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: account and session version (``7:2``)."""
+        return f"{self.id}:{self.session_version or 0}"
 
 
 class PasswordLink(Base):
@@ -179,41 +199,46 @@ def client_ip() -> str:
 
 
 def failures_left_minutes(email: str, ip: str, db: Session) -> int:
-    """Minutes until the rate limit lifts for ``email`` from ``ip``; 0 when not limited."""
-    since = utcnow() - FAILURE_WINDOW
+    """Minutes until the rate limit lifts for ``email`` from ``ip``; 0 when not limited.
+
+    The failures are rows in the database, so the limit holds across processes and restarts.
+    """
+    max_failures = int(current_app.config["LOGIN_MAX_FAILURES"])
+    window = dt.timedelta(minutes=float(current_app.config["LOGIN_FAILURE_MINUTES"]))
+    since = utcnow() - window
     rows = db.scalars(
         select(LoginFailure.at)
         .where(LoginFailure.email == email, LoginFailure.ip == ip, LoginFailure.at > since)
         .order_by(LoginFailure.at)
     ).all()
-    if len(rows) < MAX_FAILURES:
+    if len(rows) < max_failures:
         return 0
     # The limit lifts when the oldest counted failure leaves the window.
-    lifts = rows[-MAX_FAILURES] + FAILURE_WINDOW
+    lifts = rows[-max_failures] + window
     return max(1, int((lifts - utcnow()).total_seconds() // 60) + 1)
+
+
+def _load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the account of the session, if still active and of the same version."""
+    uid, _sep, version = user_id.partition(":")
+    candidate = get_session().get(User, int(uid)) if uid.isdigit() else None
+    if (
+        candidate is not None
+        and candidate.active
+        and candidate.password_hash
+        and version == str(candidate.session_version or 0)
+    ):
+        return candidate
+    # A disabled account or a changed password ends the session here.
+    session.pop("_user_id", None)
+    session.pop("login_at", None)
+    return None
 
 
 def current_user() -> User | None:
     """The logged-in, active account of this request, or None."""
-    if "_pokja_user" in g:
-        return g._pokja_user
-    user = None
-    uid = session.get("uid")
-    if uid is not None:
-        candidate = get_session().get(User, uid)
-        if (
-            candidate is not None
-            and candidate.active
-            and candidate.password_hash
-            and session.get("sv") == candidate.session_version
-        ):
-            user = candidate
-        else:
-            # A disabled account or a changed password ends the session here.
-            session.pop("uid", None)
-            session.pop("login_at", None)
-    g._pokja_user = user
-    return user
+    user = flask_login.current_user
+    return user._get_current_object() if user.is_authenticated else None  # type: ignore[attr-defined]
 
 
 def _to_login(message_key: str) -> Any:
@@ -222,15 +247,8 @@ def _to_login(message_key: str) -> Any:
 
 
 def login_required(view: F) -> F:
-    """Send anonymous visitors to the login page, coming back afterwards."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            return _to_login("login_needed")
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    """Send anonymous visitors to the login page, coming back afterwards (Flask-Login's decorator)."""
+    return flask_login.login_required(view)
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -244,7 +262,7 @@ def roles_required(*roles: str) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
-                return _to_login("login_needed")
+                return login_manager.unauthorized()
             if user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -254,21 +272,37 @@ def roles_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
-def fresh_login_required(max_age_seconds: int = 900) -> Callable[[F], F]:
-    """Ask for the password again when the login is older than ``max_age_seconds``."""
+def fresh_login_required(max_age_seconds: int | None = None) -> Callable[[F], F]:
+    """Ask for the password again when the login is older than ``max_age_seconds`` (FRESH_LOGIN_SECONDS).
+
+    Not Flask-Login's own ``fresh_login_required``: its freshness means "not restored from a remember-me
+    cookie" (we set none); moderation and administration need the login's age.
+    """
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user() is None:
-                return _to_login("login_needed")
-            if time.time() - float(session.get("login_at", 0)) > max_age_seconds:
+                return login_manager.unauthorized()
+            limit = current_app.config["FRESH_LOGIN_SECONDS"] if max_age_seconds is None else max_age_seconds
+            if time.time() - float(session.get("login_at", 0)) > limit:
                 return _to_login("login_fresh_needed")
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def _log_in(user: User) -> None:
+    """Start a new session for ``user``: nothing carried over from before (session fixation) but the language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    flask_login.login_user(user, fresh=True)
+    session["login_at"] = time.time()
 
 
 def safe_next(target: str | None) -> str:
@@ -309,16 +343,7 @@ def login() -> Any:
             db.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
             user.last_login_at = utcnow()
             db.commit()
-            lang = session.get("lang")
-            # A new session on login: nothing carried over from before (session fixation).
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session.permanent = True
-            session["uid"] = user.id
-            session["sv"] = user.session_version
-            session["login_at"] = time.time()
-            g.pop("_pokja_user", None)
+            _log_in(user)
             flash(_("login_ok", name=user.display_name), "info")
             return redirect(next_url)
     return render_template("auth/login.html", error=error, email=email, next_url=next_url), status
@@ -328,6 +353,7 @@ def login() -> Any:
 def logout() -> Any:
     """End the session."""
     lang = session.get("lang")
+    flask_login.logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
@@ -371,7 +397,10 @@ def account() -> Any:
             error = password_problem(password, request.form.get("password2", ""))
             if error is None:
                 set_password(user, password)
-                session["sv"] = user.session_version
+                # The new session version ends every other session; this one goes on, as fresh as it was.
+                login_at = session.get("login_at")
+                flask_login.login_user(user)
+                session["login_at"] = login_at
                 flash(_("password_changed"), "info")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", user=user, error=error), 400 if error else 200
@@ -383,14 +412,18 @@ def count_users(db: Session) -> int:
 
 
 def init_app(app: Flask) -> None:
-    """Session cookie flags and ``current_user`` in templates."""
+    """Session cookie flags, Flask-Login, and ``current_user`` in templates."""
     secure = app.config.get("SECURE_COOKIES", False)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(secure),
         SESSION_COOKIE_NAME="pokja_session",
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=float(app.config["SESSION_HOURS"])),
     )
+    # Templates call current_user() (a function, as views do), so Flask-Login's proxy stays out of them.
+    login_manager.init_app(app, add_context_processor=False)
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(lambda: _to_login("login_needed"))
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["ROLES"] = ROLES

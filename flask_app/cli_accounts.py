@@ -1,4 +1,5 @@
-"""``pokja user add|disable|enable|list`` and ``pokja serve`` (site, index, first admin, then waitress)."""
+"""``pokja user add|disable|enable|list``, ``pokja db upgrade`` and ``pokja serve`` (site, index, database,
+first admin, then waitress)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,23 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from flask_app.messages import _
+from flask_app.messages import _, add_messages
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 FIRST_ADMIN_EMAIL = "admin@pokja.local"
+MESSAGES = {
+    "cli_db_upgraded": {
+        "id": "Basis data dimutakhirkan dari revisi {before} ke {after}.",
+        "en": "Database upgraded from revision {before} to {after}.",
+    },
+    "cli_db_current": {
+        "id": "Basis data sudah pada revisi terbaru {after}.",
+        "en": "The database is at the newest revision {after}.",
+    },
+    "cli_db_none": {"id": "kosong", "en": "empty"},
+}
+add_messages(MESSAGES)
 
 
 @contextmanager
@@ -103,6 +116,31 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def upgrade_database(app: Flask) -> str:
+    """Apply the pending migrations to ``app``'s database; returns the line saying what was done."""
+    from flask_app.db import get_engine, upgrade
+
+    with app.app_context():
+        before, after = upgrade(get_engine())
+    if before == after:
+        return _("cli_db_current", after=after)
+    return _("cli_db_upgraded", before=before or _("cli_db_none"), after=after)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Bring the database to the newest revision (a database made before migrations is recognised)."""
+    from flask_app import create_app
+    from flask_app.db import dispose
+
+    app = create_app()
+    try:
+        print(_("cli_database", url=_safe_url(app.config["DATABASE_URL"])))
+        print(upgrade_database(app))
+    finally:
+        dispose(app)
+    return 0
+
+
 def ensure_first_admin(app: Flask) -> tuple[str, str] | None:
     """With no accounts at all, create one admin with a random password; returns (email, password) once."""
     from flask_app.auth import User, count_users, hash_password
@@ -144,7 +182,7 @@ def ensure_site(app: Flask) -> str:
     from site_builder.build import SiteBuildError, build_site  # imported only when a build is needed
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config_file = Path(app.config["ROOT_DIR"]) / "mkdocs.yml"
+    config_file = Path(app.config["MKDOCS_CONFIG"])
     try:
         build_site(config_file, content_dir=content_dir, site_dir=site_dir)
     except SiteBuildError as exc:
@@ -172,6 +210,7 @@ def prepare(app: Flask, out: Any = None) -> None:
     print(ensure_site(app), file=out)
     print(ensure_index(app), file=out)
     print(_("cli_database", url=_safe_url(app.config["DATABASE_URL"])), file=out)
+    print(upgrade_database(app), file=out)
     created = ensure_first_admin(app)
     if created:
         email, password = created
@@ -228,6 +267,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     enable.set_defaults(func=cmd_user_enable)
     listing = user_sub.add_parser("list", help="daftar akun")
     listing.set_defaults(func=cmd_user_list)
+
+    database = subparsers.add_parser("db", help="basis data layanan")
+    db_sub = database.add_subparsers(dest="db_command", metavar="TINDAKAN")
+    db_sub.required = True
+    db_upgrade = db_sub.add_parser("upgrade", help="terapkan migrasi yang tertunda (juga dilakukan pokja serve)")
+    db_upgrade.set_defaults(func=cmd_db_upgrade)
 
     serve = subparsers.add_parser("serve", help="bangun situs dan indeks bila perlu, lalu layani di 127.0.0.1:8000")
     serve.add_argument("--host", default=DEFAULT_HOST)

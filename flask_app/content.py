@@ -10,7 +10,6 @@ content/. The Markdown configuration is read once from the site's mkdocs.yml.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,9 +108,8 @@ class ContentService:
 
 
 def mkdocs_config_path(config: Any) -> Path:
-    """The MkDocs configuration file the site is built with (MKDOCS_CONFIG, else the root's mkdocs.yml)."""
-    root = config.get("ROOT_DIR") or os.environ.get("POKJA_ROOT", os.getcwd())
-    return Path(config.get("MKDOCS_CONFIG") or Path(root) / "mkdocs.yml")
+    """The MkDocs configuration file the site is built with (the MKDOCS_CONFIG setting)."""
+    return Path(config["MKDOCS_CONFIG"])
 
 
 def init_app(app: Flask) -> None:

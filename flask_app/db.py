@@ -1,21 +1,34 @@
-"""Accounts, submissions and the audit log in one SQLAlchemy database (SQLite by default, PostgreSQL by URL)."""
+"""Accounts, submissions and the audit log in one SQLAlchemy database (SQLite by default, PostgreSQL by URL).
+
+The schema comes from the Alembic revisions in ``flask_app/migrations/versions`` (never from ``create_all``):
+``upgrade()`` applies what is pending; ``init_app`` does so by itself only for a new, empty database.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, Integer, MetaData, String, Text, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 EXTENSION = "pokja_db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The modules that declare tables on Base: the migrations compare against all of them.
+MODEL_MODULES = ("flask_app.auth", "flask_app.submissions")
+# The revision that matches the schema create_all made before migrations existed.
+INITIAL_REVISION = "0001"
+# Any key of the application's advisory locks on PostgreSQL: two nodes starting at once migrate one by one.
+_PG_MIGRATION_LOCK = 7_310_001
 
 
 def utcnow() -> dt.datetime:
@@ -82,12 +95,89 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def model_metadata() -> MetaData:
+    """The metadata of every table of the service (imports each model module)."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return Base.metadata
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> Any:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def head_revision() -> str:
+    """The newest revision in ``flask_app/migrations/versions``."""
+    return _scripts().get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at; None when it has no ``alembic_version`` table (yet)."""
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Any:
+    """An Alembic configuration on our migrations, for ``connection`` (or ``url``)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _has_tables(connection: Connection) -> bool:
+    """Whether the database already holds tables of the service (made by create_all before migrations)."""
+    names = set(inspect(connection).get_table_names())
+    return bool(names & set(model_metadata().tables))
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Apply every pending revision up to ``revision``; returns (revision before, revision after).
+
+    A database made by ``create_all`` before migrations (tables, no ``alembic_version``) is stamped at
+    the first revision first, so its rows are kept and only later revisions run.
+    """
+    from alembic import command
+
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        before = current_revision(connection)
+        config = alembic_config(connection)
+        if before is None and _has_tables(connection):
+            command.stamp(config, INITIAL_REVISION)
+        if before != head_revision() or revision != "head":
+            command.upgrade(config, revision)
+        return before, current_revision(connection) or ""
+
+
+def pending(engine: Engine) -> bool:
+    """Whether the database is behind the newest revision."""
+    with engine.connect() as connection:
+        return current_revision(connection) != head_revision()
+
+
 def init_app(app: Flask) -> None:
-    """Create the engine and the tables for ``app`` and close the request's session at teardown."""
+    """Create the engine for ``app`` (a new, empty database gets the schema) and close sessions at teardown."""
     url = app.config.get("DATABASE_URL") or default_url(app)
     app.config["DATABASE_URL"] = url
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    with engine.connect() as connection:
+        fresh = current_revision(connection) is None and not _has_tables(connection)
+    if fresh:
+        # Nothing to lose in an empty database: every new installation and every test starts at head.
+        upgrade(engine)
+    elif pending(engine):
+        app.logger.warning("the database is behind the code: run `pokja db upgrade` (pokja serve does it)")
     app.extensions[EXTENSION] = {"engine": engine, "factory": sessionmaker(bind=engine, expire_on_commit=False)}
 
     @app.teardown_appcontext

@@ -1,19 +1,18 @@
-"""CSRF protection on every state-changing request and security headers (CSP) on every response."""
+"""CSRF protection on every state-changing request (Flask-WTF's CSRFProtect) and security headers (CSP)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, render_template, request, session
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from flask import Flask, Response, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
+from wtforms import ValidationError
 
 from flask_app.messages import _
 
@@ -21,10 +20,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 FIELD_NAME = "csrf_token"
 HEADER_NAME = "X-CSRF-Token"
-SESSION_KEY = "_csrf"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A lesson learned can take long to write: the token outlives a long editing session.
 DEFAULT_CSRF_TIME_LIMIT = 8 * 3600
+
+# One extension object, bound to each app by init_app; it holds only the exempt view names.
+csrf = CSRFProtect()
+_DEFERRED: set[str] = set()
+
+# Flask-WTF's failure messages, as the three reasons the error page and the logs name.
+_REASONS = {
+    "The CSRF token is missing.": "missing",
+    # No token in the session: the session expired or the cookie was dropped since the form was shown.
+    "The CSRF session token is missing.": "expired",
+    "The CSRF token has expired.": "expired",
+}
 
 BASE_CSP = {
     "default-src": "'self'",
@@ -40,56 +50,31 @@ BASE_CSP = {
 }
 
 
-class CSRFError(Exception):
-    """A missing, expired or mismatched CSRF token; ``reason`` is missing, expired or invalid."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pokja-csrf")
+def reason(message: str) -> str:
+    """``missing``, ``expired`` or ``invalid`` for one of Flask-WTF's CSRF failure messages."""
+    return _REASONS.get(message, "invalid")
 
 
 def csrf_token() -> str:
     """A signed, timestamped form token bound to this session (also the Jinja global ``csrf_token()``)."""
-    if SESSION_KEY not in session:
-        session[SESSION_KEY] = secrets.token_hex(20)
-    if "_csrf_signed" not in g:
-        g._csrf_signed = _serializer().dumps(session[SESSION_KEY])
-    return g._csrf_signed
+    return generate_csrf()
 
 
-def validate_csrf(token: str | None) -> None:
-    """Raise CSRFError unless ``token`` was issued for this session within the time limit."""
-    if not token:
-        raise CSRFError("missing")
-    raw = session.get(SESSION_KEY)
-    if not raw:
-        # No token in the session: the session expired or the cookie was dropped since the form was shown.
-        raise CSRFError("expired")
-    limit = current_app.config.get("CSRF_TIME_LIMIT", DEFAULT_CSRF_TIME_LIMIT)
-    try:
-        value = _serializer().loads(token, max_age=limit)
-    except SignatureExpired as exc:
-        raise CSRFError("expired") from exc
-    except BadData as exc:
-        raise CSRFError("invalid") from exc
-    if not isinstance(value, str) or not hmac.compare_digest(value, raw):
-        raise CSRFError("invalid")
+def _view_name(view: Callable[..., Any]) -> str:
+    return f"{view.__module__}.{view.__name__}"
 
 
 def csrf_exempt(view: F) -> F:
     """Mark a view that takes no cookie-authenticated form posts (e.g. a public JSON API) as CSRF-exempt."""
-    view.csrf_exempt = True  # type: ignore[attr-defined]
-    return view
+    return csrf.exempt(view)
 
 
 def csrf_deferred(view: F) -> F:
     """Let ``view`` handle a failed CSRF check itself (re-show the submitted data): see ``csrf_failure()``."""
-    view.csrf_deferred = True  # type: ignore[attr-defined]
-    return view
+    # CSRFProtect would refuse the request before the view runs; the view is exempt from it and checked
+    # by _check_deferred instead, which records the failure for the view.
+    _DEFERRED.add(_view_name(view))
+    return csrf.exempt(view)
 
 
 def csrf_failure() -> str | None:
@@ -97,25 +82,24 @@ def csrf_failure() -> str | None:
     return g.get("csrf_failure")
 
 
-def _check_request() -> None:
+def _check_deferred() -> None:
     if request.method not in UNSAFE_METHODS or not current_app.config.get("CSRF_ENABLED", True):
         return
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or getattr(view, "csrf_exempt", False):
+    if view is None or _view_name(view) not in _DEFERRED:
         return
+    token = request.form.get(FIELD_NAME) or request.headers.get(HEADER_NAME)
     try:
-        validate_csrf(request.form.get(FIELD_NAME) or request.headers.get(HEADER_NAME))
-    except CSRFError as exc:
-        if getattr(view, "csrf_deferred", False):
-            g.csrf_failure = _("csrf_failed")
-            g.csrf_reason = exc.reason
-            return
-        raise
+        validate_csrf(token, time_limit=current_app.config.get("CSRF_TIME_LIMIT", DEFAULT_CSRF_TIME_LIMIT))
+    except ValidationError as exc:
+        g.csrf_failure = _("csrf_failed")
+        g.csrf_reason = reason(str(exc.args[0]))
 
 
 def _csrf_error_page(exc: CSRFError) -> tuple[str, int]:
-    current_app.logger.info("CSRF check failed (%s) on %s %s", exc.reason, request.method, request.path)
-    return render_template("csrf_error.html", reason=exc.reason), 400
+    why = reason(exc.description or "")
+    current_app.logger.info("CSRF check failed (%s) on %s %s", why, request.method, request.path)
+    return render_template("csrf_error.html", reason=why), 400
 
 
 _SCRIPT_RE = re.compile(r"<script>(.*?)</script>", re.S)
@@ -173,8 +157,14 @@ def init_app(app: Flask) -> None:
     """Check CSRF tokens before every unsafe request and add security headers to every response."""
     app.config.setdefault("CSRF_ENABLED", True)
     app.config.setdefault("CSRF_TIME_LIMIT", DEFAULT_CSRF_TIME_LIMIT)
+    # Our settings are the one declaration; Flask-WTF reads its own names.
+    app.config["WTF_CSRF_ENABLED"] = bool(app.config["CSRF_ENABLED"])
+    app.config["WTF_CSRF_TIME_LIMIT"] = app.config["CSRF_TIME_LIMIT"]
+    app.config["WTF_CSRF_FIELD_NAME"] = FIELD_NAME
+    app.config["WTF_CSRF_HEADERS"] = [HEADER_NAME, "X-CSRFToken"]
+    csrf.init_app(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["csrf_field_name"] = FIELD_NAME
-    app.before_request(_check_request)
+    app.before_request(_check_deferred)
     app.register_error_handler(CSRFError, _csrf_error_page)
     app.after_request(_security_headers)

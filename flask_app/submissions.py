@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from flask_app.db import EXTENSION, Base, UTCDateTime, utcnow
+from flask_app.db import Base, UTCDateTime, utcnow
 
 SUBMITTED = "diajukan"
 NEEDS_REVISION = "perlu_revisi"
@@ -119,8 +119,7 @@ class SubmissionAttachment(Base):
 
 
 def init_app(app: Flask) -> None:
-    """Create the submission tables (idempotent; the database module may have run create_all before)."""
-    Base.metadata.create_all(app.extensions[EXTENSION]["engine"])
+    """Nothing to set up: the submission tables come from the migrations (flask_app/migrations)."""
 
 
 def _attachment_rows(attachments: Iterable[Mapping[str, Any]]) -> list[SubmissionAttachment]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from site_builder.content import content_root, load
+from flask_app import settings
+from site_builder.content import load
 from site_builder.schemas import SchemaError
 
 from . import index
@@ -16,14 +16,13 @@ from .messages import msg
 
 
 def index_dir(value: str | None) -> Path:
-    """The index folder: the argument, else $POKJA_INDEX, else the service's default (instance/index)."""
-    if value:
-        return Path(value)
-    if os.environ.get("POKJA_INDEX"):
-        return Path(os.environ["POKJA_INDEX"])
-    root = Path(os.environ.get("POKJA_ROOT", Path.cwd()))
-    instance = Path(os.environ.get("POKJA_INSTANCE") or root / "instance")
-    return instance / "index"
+    """The index folder: the argument, else the INDEX_DIR setting (``$POKJA_INDEX``, else instance/index)."""
+    return Path(value or settings.resolve()["INDEX_DIR"])
+
+
+def content_dir(value: str | None) -> Path:
+    """The content folder: the argument, else the CONTENT_DIR setting (``$POKJA_CONTENT``, else ./content)."""
+    return Path(value or settings.resolve()["CONTENT_DIR"])
 
 
 def _progress(label: str):
@@ -37,7 +36,7 @@ def _progress(label: str):
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Rebuild the index, or with --check compare it with content and repair the difference."""
-    root = content_root(args.content)
+    root = content_dir(args.content)
     target = index_dir(args.index)
     if not root.is_dir():
         print(msg("no_content", path=root), file=sys.stderr)

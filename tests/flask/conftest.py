@@ -137,8 +137,8 @@ def login_fixture() -> Callable[..., Any]:
 def sign_in(client: FlaskClient, user: Any, login_at: float | None = None) -> FlaskClient:
     """Put ``user`` into the client's session directly (fast; the login form has its own tests)."""
     with client.session_transaction() as session:
-        session["uid"] = user.id
-        session["sv"] = user.session_version or 0
+        session["_user_id"] = user.get_id()  # Flask-Login's key: the account id and its session version
+        session["_fresh"] = True
         session["login_at"] = time.time() if login_at is None else login_at
     return client
 

@@ -8,8 +8,8 @@ import time
 from sqlalchemy import select
 
 from flask_app.auth import PasswordLink, User, create_user
-from flask_app.db import get_session, utcnow
-from tests.flask.conftest import DEFAULT_PASSWORD, csrf_from, fetch_csrf, login, sign_in
+from flask_app.db import dispose, get_session, session_scope, utcnow
+from tests.flask.conftest import DEFAULT_PASSWORD, csrf_from, fetch_csrf, login, password_hash, sign_in
 
 
 def page(response) -> str:
@@ -212,3 +212,60 @@ def test_english_through_lang_parameter_is_remembered(client):
     assert '<html lang="en">' in page(english)
     assert "<h1>Log in</h1>" in page(client.get("/akun/masuk"))
     assert "<h1>Masuk</h1>" in page(client.get("/akun/masuk?lang=id"))
+
+
+def test_login_limits_come_from_the_settings(make_app, make_user):
+    app = make_app(LOGIN_MAX_FAILURES=2, LOGIN_FAILURE_MINUTES=30)
+    client = app.test_client()
+    with app.app_context(), session_scope() as db:
+        db.add(
+            User(
+                email="a@contoh.id", role="anggota", created_at=utcnow(), password_hash=password_hash(DEFAULT_PASSWORD)
+            )
+        )
+    assert login(client, "a@contoh.id", "salah-sekali-123").status_code == 401
+    second = login(client, "a@contoh.id", "salah-sekali-123")
+    assert second.status_code == 429
+    assert "Coba lagi dalam 30 menit." in page(second)
+    dispose(app)
+
+
+def test_fresh_login_age_comes_from_the_settings(make_app):
+    app = make_app(FRESH_LOGIN_SECONDS=60)
+    with app.app_context(), session_scope() as db:
+        admin = User(
+            email="admin@contoh.id", role="admin", created_at=utcnow(), password_hash=password_hash(DEFAULT_PASSWORD)
+        )
+        db.add(admin)
+        db.flush()
+        db.expunge(admin)
+    assert sign_in(app.test_client(), admin, login_at=time.time() - 120).get("/admin/").status_code == 302
+    assert sign_in(app.test_client(), admin, login_at=time.time() - 30).get("/admin/").status_code == 200
+    dispose(app)
+
+
+def test_the_session_holds_the_account_and_its_version_and_survives_the_own_password_change(app, make_user):
+    admin = make_user("admin", email="admin@contoh.id")
+    client = app.test_client()
+    login(client, admin.email)
+    with client.session_transaction() as session:
+        assert session["_user_id"] == f"{admin.id}:0"
+        login_at = session["login_at"]
+    data = {"current_password": DEFAULT_PASSWORD, "password": "sandi-baru-123", "password2": "sandi-baru-123"}
+    token = csrf_from(page(client.get("/akun")))
+    assert client.post("/akun", data={**data, "csrf_token": token}).status_code == 302
+    with client.session_transaction() as session:
+        assert (session["_user_id"], session["login_at"]) == (f"{admin.id}:1", login_at)
+    # Still the same, still fresh login: the admin pages open without asking for the password again.
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_session_of_an_unknown_form_is_anonymous_and_cleared(app, make_user):
+    user = make_user("anggota")
+    client = sign_in(app.test_client(), user)
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user.id}:x"
+    assert client.get("/akun").status_code == 302
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+        assert "login_at" not in session

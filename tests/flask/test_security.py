@@ -170,3 +170,36 @@ def test_theme_inline_scripts_are_allowed_by_hash_and_nothing_else(make_app, mat
             checked += 1
     assert checked >= 8
     assert _sha("alert(1)") not in security.theme_script_hashes()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda client, token: {}, "missing"),
+        (lambda client, token: {"csrf_token": token + "x"}, "invalid"),
+        (lambda client, token: client.delete_cookie("pokja_session") or {"csrf_token": token}, "expired"),
+    ],
+)
+def test_the_error_page_is_told_the_reason(app, client, spoil, reason):
+    from flask import template_rendered
+
+    token = fetch_csrf(client)
+    rendered: list[tuple[str, str]] = []
+
+    def record(_app, template, context, **_extra):
+        rendered.append((template.name, context.get("reason")))
+
+    template_rendered.connect(record, app)
+    try:
+        response = client.post("/akun/keluar", data=spoil(client, token))
+    finally:
+        template_rendered.disconnect(record, app)
+    assert response.status_code == 400
+    assert rendered == [("csrf_error.html", reason)]
+
+
+def test_csrf_can_be_turned_off_by_the_setting(make_app, make_user):
+    app = make_app(CSRF_ENABLED=False)
+    response = app.test_client().post("/akun/masuk", data={"email": "a@contoh.id", "password": "salah-sekali-123"})
+    assert response.status_code == 401
+    assert CSRF_MESSAGE not in page(response)

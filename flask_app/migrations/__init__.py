@@ -1,0 +1,1 @@
+"""Alembic migrations of the service database: ``env.py`` and one revision per schema change in ``versions/``."""
