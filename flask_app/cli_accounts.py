@@ -15,23 +15,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from flask_app.messages import _, add_messages
+from flask_app.messages import _
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 FIRST_ADMIN_EMAIL = "admin@pokja.local"
-MESSAGES = {
-    "cli_db_upgraded": {
-        "id": "Basis data dimutakhirkan dari revisi {before} ke {after}.",
-        "en": "Database upgraded from revision {before} to {after}.",
-    },
-    "cli_db_current": {
-        "id": "Basis data sudah pada revisi terbaru {after}.",
-        "en": "The database is at the newest revision {after}.",
-    },
-    "cli_db_none": {"id": "kosong", "en": "empty"},
-}
-add_messages(MESSAGES)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from typing import Any
 
 from site_builder.content import SLUG_RE, content_root, document_text, load, slugify
 from site_builder.fields import kind_of
-from site_builder.i18n import LANGS, t
+from site_builder.i18n import LANGS, _
 from site_builder.schemas import SchemaError, load_schemas, schema_problems
 
 
@@ -43,7 +43,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in corpus.problems:
         print(f"{root.as_posix().rstrip('/')}/{problem.format(args.lang)}")
     print(
-        t(
+        _(
             "check_summary",
             args.lang,
             files=corpus.files_checked,
@@ -84,11 +84,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if args.type not in schemas:
-        print(t("unknown_type", args.lang, type=args.type, known=", ".join(sorted(schemas))), file=sys.stderr)
+        print(_("unknown_type", args.lang, type=args.type, known=", ".join(sorted(schemas))), file=sys.stderr)
         return 2
     slug = slugify(args.title)
     if not SLUG_RE.match(slug):
-        print(t("new_bad_title", args.lang, title=args.title), file=sys.stderr)
+        print(_("new_bad_title", args.lang, title=args.title), file=sys.stderr)
         return 2
     folder = root / args.type
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,9 +97,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         with path.open("x", encoding="utf-8") as fh:  # "x": fails if the file exists
             fh.write(skeleton(args.type, args.title, root))
     except FileExistsError:
-        print(t("new_exists", args.lang, path=path.as_posix()), file=sys.stderr)
+        print(_("new_exists", args.lang, path=path.as_posix()), file=sys.stderr)
         return 1
-    print(t("new_written", args.lang, path=path.as_posix()))
+    print(_("new_written", args.lang, path=path.as_posix()))
     return 0
 
 

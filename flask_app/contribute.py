@@ -17,6 +17,7 @@ from flask_app.db import get_session
 from flask_app.security import csrf_deferred, csrf_failure
 from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
 from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_upload
+from site_builder.i18n import _
 from site_builder.schemas import Schema
 
 bp = Blueprint("contribute", __name__, url_prefix="/kontribusi")
@@ -32,14 +33,13 @@ def init_app(app: Flask) -> None:
     """Defaults, this area's messages, and the submission tables."""
     app.config.setdefault("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
     app.config.setdefault("UPLOAD_DIR", str(Path(app.instance_path) / "uploads"))
-    forms.register_messages()
     submissions.init_app(app)
     app.jinja_env.globals["contrib_status"] = status_label
 
 
 def status_label(status: str) -> str:
     """A submission status as people read it."""
-    return forms.msg(f"status_{status}")
+    return _(f"contrib.status_{status}")
 
 
 def upload_limit() -> int:
@@ -58,7 +58,7 @@ def _request_limits(_endpoint: str | None, _values: dict[str, Any] | None) -> No
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
     limit = f"{(request.max_content_length or 0) / 1048576:.0f} MB"
-    return render_template("contribute/too_large.html", message=forms.msg("request_too_large", limit=limit)), 413
+    return render_template("contribute/too_large.html", message=_("contrib.request_too_large", limit=limit)), 413
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -98,12 +98,12 @@ def _collect_attachments(
         if file is None or not file.filename:
             continue
         if len(kept) >= MAX_ATTACHMENTS:
-            errors.setdefault("attachments", []).append(forms.msg("upload_too_many", limit=MAX_ATTACHMENTS))
+            errors.setdefault("attachments", []).append(_("contrib.upload_too_many", limit=MAX_ATTACHMENTS))
             break
         try:
             stored = store_upload(file.stream, file.filename, upload_dir, upload_limit())
         except UploadError as exc:
-            errors.setdefault("attachments", []).append(forms.msg(exc.key, **exc.params))
+            errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
             continue
         info = {"original_name": stored.original_name, "mime": stored.mime, "size": stored.size}
         pending[stored.stored_name] = info
@@ -181,13 +181,13 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
     if failed:
         # An expired or missing token: keep everything typed, say why, let the member send again.
         return _render_form(
-            schema, snapshot, values, errors=errors, notice=forms.msg("csrf_expired"), status=400, **render
+            schema, snapshot, values, errors=errors, notice=_("contrib.csrf_expired"), status=400, **render
         )
     if request.form.get("action") == "preview":
         preview = get_content().render_body(body)
         return _render_form(schema, snapshot, values, errors=errors, preview=preview, **render)
     if errors:
-        notice = forms.msg("form_has_errors")
+        notice = _("contrib.form_has_errors")
         return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=400, **render)
     db = get_session()
     stored_attachments = [
@@ -215,7 +215,7 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
         db.rollback()
         db.refresh(sub)
         values["revision"] = str(sub.revision)
-        notice = forms.msg("stale_form", status=status_label(exc.status))
+        notice = _("contrib.stale_form", status=status_label(exc.status))
         return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=409, **render)
     _forget_pending(a["stored_name"] for a in attachments)
     return redirect(url_for("contribute.sent", submission_id=sub.id), code=303)
@@ -324,7 +324,7 @@ def revise(submission_id: int) -> Any:
             submission=sub,
             schema=schema,
             body_html=content.render_body(sub.body),
-            notice=forms.msg("not_revisable", id=sub.id, status=status_label(sub.status)),
+            notice=_("contrib.not_revisable", id=sub.id, status=status_label(sub.status)),
         ), 409
     if request.method == "POST":
         return _handle_post(schema, snapshot, user, sub)

@@ -6,8 +6,6 @@ one catalogue of ``site_builder.i18n`` (``site_builder/translations/<lang>/LC_ME
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel
 
@@ -16,18 +14,6 @@ from site_builder import i18n
 LANGS = i18n.LANGS
 DEFAULT_LANG = i18n.DEFAULT_LANG
 _ = i18n._
-
-
-def add_messages(messages: Mapping[str, Mapping[str, str]]) -> None:
-    """Transitional: check that an area's remaining dict says what the catalogue says (a difference is a bug).
-
-    The texts live in the ``.po`` catalogues; this only keeps ``forms.register_messages`` honest until its
-    dict is deleted. Keys no code uses were left out of the catalogue, so a key it lacks is passed over.
-    """
-    for key, entry in messages.items():
-        for lang, text in entry.items():
-            if i18n.has(key, lang) and i18n._(key, lang) != text:
-                raise ValueError(f"message key {key!r} is already defined differently ({lang})")
 
 
 def current_lang() -> str:

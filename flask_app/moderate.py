@@ -15,6 +15,7 @@ from flask_app.publish import publish
 from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
 from site_builder.content import Corpus, Document
 from site_builder.context import BuildContext
+from site_builder.i18n import _
 from site_builder.panel import document_panel
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderasi")
@@ -34,7 +35,7 @@ def preview_document(sub: Submission, corpus: Corpus) -> tuple[Document | None, 
     """The submission as the Document the publisher would write (validated by the one validator)."""
     schema = corpus.schemas.get(sub.type)
     if schema is None:
-        return None, {forms.FORM_ERROR: [forms.msg("unknown_type", type=sub.type, known=", ".join(corpus.schemas))]}
+        return None, {forms.FORM_ERROR: [_("unknown_type", type=sub.type, known=", ".join(corpus.schemas))]}
     db = get_session()
     author = db.get(User, sub.author_id)
     contribution = {"submission": sub.id, "contributor": author.display_name if author else "-"}
@@ -88,7 +89,7 @@ def _act(submission_id: int, to_status: str, action: str, note_field: str | None
     sub = _get(submission_id)
     note = forms.clean_text(request.form.get(note_field, "")) if note_field else ""
     if note_field and not note:
-        flash(forms.msg(note_key), "error")
+        flash(_(note_key), "error")
         return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
     note = note[:MAX_NOTE_CHARS]
     try:
@@ -101,7 +102,7 @@ def _act(submission_id: int, to_status: str, action: str, note_field: str | None
         # Another moderator acted first, or the page was stale: nothing changed.
         db.rollback()
         db.refresh(sub)
-        flash(forms.msg("bad_transition", id=sub.id, status=forms.msg(f"status_{sub.status}")), "error")
+        flash(_("contrib.bad_transition", id=sub.id, status=_(f"contrib.status_{sub.status}")), "error")
         return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
     audit(user, f"submission.{action}", f"submission:{sub.id}", note)
     return None
@@ -125,7 +126,7 @@ def retry(submission_id: int) -> Any:
     """Retry the publication of an approved submission after a failure."""
     sub = _get(submission_id)
     if sub.status != APPROVED:
-        flash(forms.msg("bad_transition", id=sub.id, status=forms.msg(f"status_{sub.status}")), "error")
+        flash(_("contrib.bad_transition", id=sub.id, status=_(f"contrib.status_{sub.status}")), "error")
         return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
     user = current_user()
     audit(user, "submission.retry", f"submission:{sub.id}")
@@ -137,10 +138,10 @@ def _publish_and_report(submission_id: int, *, approved: bool) -> Any:
     assert user is not None
     result = publish(submission_id, actor_id=user.id)
     if result.ok:
-        key = "approved_published" if approved else "published"
-        flash(forms.msg(key, id=submission_id, path=result.path), "info")
+        key = "contrib.approved_published" if approved else "contrib.published"
+        flash(_(key, id=submission_id, path=result.path), "info")
         return redirect(url_for("moderate.queue"), code=303)
-    flash(forms.msg("publish_failed", id=submission_id, error=result.error), "error")
+    flash(_("contrib.publish_failed", id=submission_id, error=result.error), "error")
     return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
 
 
@@ -148,10 +149,10 @@ def _publish_and_report(submission_id: int, *, approved: bool) -> Any:
 @roles_required(*MODERATORS)
 def send_back(submission_id: int) -> Any:
     """Send the submission back to its author with a note."""
-    refused = _act(submission_id, NEEDS_REVISION, "kembalikan", "note", "note_required")
+    refused = _act(submission_id, NEEDS_REVISION, "kembalikan", "note", "contrib.note_required")
     if refused is not None:
         return refused
-    flash(forms.msg("sent_back", id=submission_id), "info")
+    flash(_("contrib.sent_back", id=submission_id), "info")
     return redirect(url_for("moderate.queue"), code=303)
 
 
@@ -159,8 +160,8 @@ def send_back(submission_id: int) -> Any:
 @roles_required(*MODERATORS)
 def reject(submission_id: int) -> Any:
     """Reject the submission with a reason."""
-    refused = _act(submission_id, REJECTED, "tolak", "reason", "reason_required")
+    refused = _act(submission_id, REJECTED, "tolak", "reason", "contrib.reason_required")
     if refused is not None:
         return refused
-    flash(forms.msg("rejected", id=submission_id), "info")
+    flash(_("contrib.rejected", id=submission_id), "info")
     return redirect(url_for("moderate.queue"), code=303)

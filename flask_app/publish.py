@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from flask_app.auth import User
 from flask_app.content import Snapshot, get_content, mkdocs_config_path
 from flask_app.db import audit, get_session
-from flask_app.forms import msg
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
 from site_builder.content import SLUG_RE, Document, document_text, parse_document, slugify
+from site_builder.i18n import _
 from site_builder.render import markup_problem
 
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -75,7 +75,7 @@ def publish_lock(lock_path: Path, timeout: float) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise PublishBusy(msg("publish_busy")) from None
+                    raise PublishBusy(_("contrib.publish_busy")) from None
                 time.sleep(0.05)
         try:
             yield
@@ -259,13 +259,13 @@ def build_document_text(
     near = markup_problem(sub.body)
     if near is not None:
         # Never write a file that would stop the site build.
-        raise PublishStepError("validasi", msg("publish_invalid", detail=msg("body_bad_markup", near=near)))
-    doc, problems, _ = parse_document(
+        raise PublishStepError("validasi", _("contrib.publish_invalid", detail=_("contrib.body_bad_markup", near=near)))
+    doc, problems, _validator = parse_document(
         document_text(meta, sub.body, snapshot.schemas.get(sub.type)), rel, snapshot.schemas, snapshot.refdata
     )
     if doc is None:
         detail = "; ".join(p.format() for p in problems if p.severity == "error")
-        raise PublishStepError("validasi", msg("publish_invalid", detail=detail))
+        raise PublishStepError("validasi", _("contrib.publish_invalid", detail=detail))
     # Dump the validated, normalised front-matter (real dates, defaults filled in).
     text = document_text(doc.meta, sub.body, snapshot.schemas[doc.type])
     doc.path = snapshot.root / rel
@@ -307,7 +307,7 @@ def publish(submission_id: int, *, actor_id: int | None = None, db: Session | No
         if isinstance(exc, PublishBusy):
             step, detail = "kunci", str(exc)
         result.step = step
-        result.error = msg("publish_step_failed", step=step, detail=detail)
+        result.error = _("contrib.publish_step_failed", step=step, detail=detail)
         _save_failure(db, submission_id, actor_id, result.error)
         current_app.logger.warning("publication of submission %s failed: %s", submission_id, result.error)
         return result

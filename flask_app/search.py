@@ -32,8 +32,8 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 
 from search import index as search_index
-from search.messages import msg
 from search.query import MAX_QUERY_LENGTH, QueryError, SearchRequest, SearchResult, Vocabulary, parse_request, search
+from site_builder.i18n import _
 
 bp = Blueprint("search", __name__)
 
@@ -71,7 +71,7 @@ class SearchService:
             schemas = self.vocabulary_schemas()
             if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
                 if not self.auto_build:
-                    raise IndexUnavailable(msg("index_missing"))
+                    raise IndexUnavailable(_("index_missing"))
                 from site_builder.content import load
 
                 search_index.rebuild(load(self.content_dir), self.index_dir)
@@ -139,7 +139,7 @@ def search_page():
     lang = _lang()
     # The box shows back what was typed, without control characters and within the length limit.
     q = "".join(c for c in request.args.get("q", "") if unicodedata.category(c) != "Cc")[:MAX_QUERY_LENGTH]
-    context: dict[str, Any] = {"msg": msg, "lang": lang, "query": q, "vocabulary": service().vocabulary}
+    context: dict[str, Any] = {"lang": lang, "query": q, "vocabulary": service().vocabulary}
     try:
         search_request = parse_request(request.args, service().vocabulary)
         result = service().run(search_request, lang)

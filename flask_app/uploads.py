@@ -89,7 +89,10 @@ def store_upload(stream: IO[bytes], original_name: str, upload_dir: Path, max_by
                 if size > max_bytes:
                     # Read no further: the size alone decides.
                     raise UploadError(
-                        "upload_too_large", name=shown, size=f"> {_size_text(max_bytes)}", limit=_size_text(max_bytes)
+                        "contrib.upload_too_large",
+                        name=shown,
+                        size=f"> {_size_text(max_bytes)}",
+                        limit=_size_text(max_bytes),
                     )
                 if len(head) < SNIFF_BYTES:
                     head += chunk[: SNIFF_BYTES - len(head)]
@@ -97,16 +100,16 @@ def store_upload(stream: IO[bytes], original_name: str, upload_dir: Path, max_by
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise UploadError("upload_empty", name=shown)
+            raise UploadError("contrib.upload_empty", name=shown)
         kind = filetype.guess(head)
         mime = kind.mime if kind is not None else None
         if mime not in ALLOWED:
-            raise UploadError("upload_bad_type", name=shown)
+            raise UploadError("contrib.upload_bad_type", name=shown)
         claimed = _claimed_kind(shown)
         # A name without an extension claims nothing; any other extension must match the content.
         if claimed != mime and PurePath(shown).suffix:
             claimed_text = KIND_NAMES.get(claimed or "", PurePath(shown).suffix.lstrip(".") or "?")
-            raise UploadError("upload_lies", name=shown, claimed=claimed_text, actual=KIND_NAMES[mime])
+            raise UploadError("contrib.upload_lies", name=shown, claimed=claimed_text, actual=KIND_NAMES[mime])
         stored = f"{secrets.token_hex(STORED_NAME_LEN // 2)}.{ALLOWED[mime]}"
         os.replace(tmp, upload_dir / stored)
         return StoredUpload(stored_name=stored, original_name=shown, mime=mime, size=size)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from flask_app import settings
 from site_builder.content import load
+from site_builder.i18n import _
 from site_builder.schemas import SchemaError
 
 from . import index
-from .messages import msg
 
 
 def index_dir(value: str | None) -> Path:
@@ -39,7 +39,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     root = content_dir(args.content)
     target = index_dir(args.index)
     if not root.is_dir():
-        print(msg("no_content", path=root), file=sys.stderr)
+        print(_("no_content", path=root), file=sys.stderr)
         return 2
     try:
         corpus = load(root, progress=_progress("Memuat"))
@@ -47,7 +47,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if corpus.errors:
-        print(msg("content_errors", count=len({p.path for p in corpus.errors})), file=sys.stderr)
+        print(_("content_errors", count=len({p.path for p in corpus.errors})), file=sys.stderr)
     try:
         if args.check:
             report = index.check(corpus, target, repair=not args.no_repair)
@@ -59,7 +59,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     except index.IndexBusy as exc:
         print(str(exc), file=sys.stderr)
         return 3
-    print(msg("index_built", count=count, seconds=f"{time.perf_counter() - started:.1f}", path=target))
+    print(_("index_built", count=count, seconds=f"{time.perf_counter() - started:.1f}", path=target))
     return 0
 
 

@@ -27,11 +27,11 @@ from whoosh.util.filelock import try_for
 
 from site_builder.content import Corpus, Document
 from site_builder.fields import kind_of
+from site_builder.i18n import _
 from site_builder.schemas import Field
 from site_builder.schemas import Schema as DocumentSchema
 
 from .analysis import indonesian_analyzer
-from .messages import msg
 
 INDEX_NAME = "MAIN"
 LOCK_NAME = "WRITELOCK"
@@ -58,7 +58,7 @@ class IndexBusy(Exception):
     """Another writer holds the index lock longer than the bounded wait."""
 
     def __init__(self, timeout: float) -> None:
-        super().__init__(msg("index_busy", timeout=f"{timeout:g}"))
+        super().__init__(_("index_busy", timeout=f"{timeout:g}"))
         self.timeout = timeout
 
 
@@ -234,7 +234,7 @@ class IndexOutdated(Exception):
     """The index was built with other fields (an older version): only a full rebuild fits it."""
 
     def __init__(self) -> None:
-        super().__init__(msg("index_outdated"))
+        super().__init__(_("index_outdated"))
 
 
 def _index_for_writing(
@@ -339,11 +339,11 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         """The report in Indonesian, one line per finding and a summary."""
-        out = [msg("check_missing", slug=s) for s in self.missing]
-        out += [msg("check_stale", slug=s) for s in self.stale]
-        out += [msg("check_orphaned", slug=s) for s in self.orphaned]
+        out = [_("check_missing", slug=s) for s in self.missing]
+        out += [_("check_stale", slug=s) for s in self.stale]
+        out += [_("check_orphaned", slug=s) for s in self.orphaned]
         key = "check_ok" if self.ok else ("check_repaired" if self.repaired else "check_differs")
-        out.append(msg(key, missing=len(self.missing), stale=len(self.stale), orphaned=len(self.orphaned)))
+        out.append(_(key, missing=len(self.missing), stale=len(self.stale), orphaned=len(self.orphaned)))
         return out
 
 

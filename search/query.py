@@ -16,11 +16,11 @@ from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 from whoosh.query import And, Every, NullQuery, Or, Term
 
 from site_builder.fields import kind_of
+from site_builder.i18n import LANGS, _
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 from .analysis import STOP_WORDS, TOKEN_PATTERN, analyze, stem_word
 from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names
-from .messages import msg
 
 MAX_QUERY_LENGTH = 500
 MAX_FILTERS = 30
@@ -47,12 +47,12 @@ class QueryError(ValueError):
     """A request that cannot be searched; ``message(lang)`` says why (shown with status 400)."""
 
     def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(msg(key, **params))
+        super().__init__(_(key, **params))
         self.key, self.params = key, params
 
     def message(self, lang: str = "id") -> str:
         """The reason in ``lang``."""
-        return msg(self.key, lang, **self.params)
+        return _(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Vocabulary:
     def from_schemas(cls, schemas: Mapping[str, Schema], refdata: RefData) -> Vocabulary:
         """Build from loaded schemas and reference data: each facet field's type gives its values."""
         labels: dict[str, dict[str, dict[str, str]]] = {"type": {name: dict(s.label) for name, s in schemas.items()}}
-        titles = {name: {lang: msg(f"facet_{name}", lang) for lang in ("id", "en")} for name in STRUCTURAL_FACETS}
+        titles = {name: {lang: _(f"facet_{name}", lang) for lang in LANGS} for name in STRUCTURAL_FACETS}
         open_facets: set[str] = set()
         for schema in schemas.values():
             for field_name in schema.facets:

@@ -10,21 +10,7 @@ import time
 from typing import Any
 
 from .build import SiteBuildError, build_site
-
-MESSAGES = {
-    "help": {"id": "bangun situs statis dari content/ (mkdocs build)", "en": "build the static site"},
-    "done": {
-        "id": "{pages} halaman dibangun dalam {seconds:.1f} detik ke {site_dir}",
-        "en": "{pages} pages built in {seconds:.1f} seconds into {site_dir}",
-    },
-    "failed": {"id": "Pembangunan situs gagal:", "en": "The site build failed:"},
-}
-
-
-def msg(key: str, lang: str = "id", **params: Any) -> str:
-    """A message of this command."""
-    entry = MESSAGES[key]
-    return (entry.get(lang) or entry["id"]).format(**params)
+from .i18n import _
 
 
 class _ProgressHandler(logging.Handler):
@@ -62,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         build_site(args.config, site_dir=args.site_dir, strict=args.strict)
     except SiteBuildError as exc:
-        print(msg("failed", lang), file=sys.stderr)
+        print(_("build_failed", lang), file=sys.stderr)
         for line in exc.messages:
             print(line, file=sys.stderr)
         return 1
@@ -74,13 +60,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.config import load_config
 
     site_dir = args.site_dir or load_config(args.config).site_dir
-    print(msg("done", lang, pages=_count_pages(site_dir), seconds=time.monotonic() - started, site_dir=site_dir))
+    print(_("build_done", lang, pages=_count_pages(site_dir), seconds=time.monotonic() - started, site_dir=site_dir))
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``pokja build`` to the ``pokja`` command."""
-    parser = subparsers.add_parser("build", help=msg("help"), description=msg("help"))
+    parser = subparsers.add_parser("build", help=_("build_help"), description=_("build_help"))
     parser.add_argument("--strict", action="store_true", help="gagal bila ada peringatan (tautan rusak)")
     parser.add_argument("--config", default="mkdocs.yml", help="berkas konfigurasi MkDocs (bawaan: mkdocs.yml)")
     parser.add_argument("--site-dir", default=None, help="folder keluaran (bawaan: site_dir di mkdocs.yml)")

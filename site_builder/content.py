@@ -174,7 +174,7 @@ class _Validator:
             dotted = dotted.rpartition(".")[0]
         return self.lines.get(dotted, 2)
 
-    def add(self, dotted: str, key: str, severity: str = "error", **params: Any) -> None:
+    def report(self, dotted: str, key: str, severity: str = "error", **params: Any) -> None:
         self.problems.append(Problem(self.rel, self.line(dotted), dotted, key, params, severity))
 
     def value(self, spec: Field, value: Any, dotted: str) -> Any:
@@ -185,13 +185,13 @@ class _Validator:
         out: dict[str, Any] = {}
         for key in data:
             if str(key) not in fields:
-                self.add(f"{prefix}.{key}" if prefix else str(key), "unknown_field", type=type_name)
+                self.report(f"{prefix}.{key}" if prefix else str(key), "unknown_field", type=type_name)
         for name, spec in fields.items():
             dotted = f"{prefix}.{name}" if prefix else name
             raw = data.get(name)
             if raw is None or raw == "" or raw == []:
                 if spec.required:
-                    self.add(dotted, "required_field", name=name)
+                    self.report(dotted, "required_field", name=name)
                 elif spec.default is not None:
                     out[name] = spec.default
                 continue
@@ -205,10 +205,10 @@ def _type_checks(doc_type: str, meta: dict[str, Any], v: _Validator, today: dt.d
     """Checks across fields that a per-field schema cannot say."""
     period = meta.get("period")
     if isinstance(period, dict) and period.get("start") and period.get("end") and period["end"] < period["start"]:
-        v.add("period.end", "period_reversed", start=period["start"], end=period["end"])
+        v.report("period.end", "period_reversed", start=period["start"], end=period["end"])
     review_by = meta.get("review_by")
     if doc_type == "pedoman" and review_by and review_by < today and meta.get("status") != "dicabut":
-        v.add("review_by", "review_overdue", severity="warning", value=review_by.isoformat())
+        v.report("review_by", "review_overdue", severity="warning", value=review_by.isoformat())
     if doc_type == "program":
         _program_checks(meta, v)
 
@@ -222,13 +222,15 @@ def _program_checks(meta: dict[str, Any], v: _Validator) -> None:
         where = f"targets.{i}"
         indicator = refdata.indicators.get(row.get("indicator", ""))
         if indicator and row.get("unit") and row["unit"] != indicator.unit:
-            v.add(f"{where}.unit", "unit_mismatch", value=row["unit"], indicator=indicator.id, expected=indicator.unit)
+            v.report(
+                f"{where}.unit", "unit_mismatch", value=row["unit"], indicator=indicator.id, expected=indicator.unit
+            )
         weighted = indicator is not None and indicator.aggregation == "weighted_mean"
         if weighted and "base" not in row and row.get("realization") is not None:
-            v.add(f"{where}.base", "missing_base", indicator=indicator.id)
+            v.report(f"{where}.base", "missing_base", indicator=indicator.id)
         region = refdata.regions.get(row.get("region", ""))
         if region and not national and region.province_code not in provinces:
-            v.add(
+            v.report(
                 f"{where}.region",
                 "region_not_in_province",
                 value=region.code,
@@ -237,7 +239,7 @@ def _program_checks(meta: dict[str, Any], v: _Validator) -> None:
         year = row.get("year")
         start, end = period.get("start"), period.get("end")
         if year and start and end and not start <= year <= end:
-            v.add(f"{where}.year", "year_outside_period", value=year, start=start, end=end)
+            v.report(f"{where}.year", "year_outside_period", value=year, start=start, end=end)
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -284,10 +286,10 @@ def parse_document(
     v = _Validator(rel, lines, refdata)
     problems = v.problems
     if not SLUG_RE.match(slug):
-        v.add("", "bad_slug", slug=slug)
+        v.report("", "bad_slug", slug=slug)
     declared = data.pop("type", None)
     if declared is not None and declared != folder:
-        v.add("type", "type_mismatch", found=declared, folder=folder)
+        v.report("type", "type_mismatch", found=declared, folder=folder)
     schema = schemas[folder]
     meta = v.mapping(schema.fields, data, "", type_name=schema.type)
     if not any(p.severity == "error" for p in problems):
@@ -326,16 +328,16 @@ def _resolve(
         for dotted, slug, spec in v.doc_refs:
             target = by_slug.get(slug)
             if target is None:
-                v.add(dotted, "unknown_document", value=slug)
+                v.report(dotted, "unknown_document", value=slug)
             elif spec.document_type and target.type != spec.document_type:
-                v.add(dotted, "wrong_document_type", value=slug, found=target.type, expected=spec.document_type)
+                v.report(dotted, "wrong_document_type", value=slug, found=target.type, expected=spec.document_type)
         base = (root / doc.rel_path).parent
         for dotted, name in v.attachments:
             target_path = (base / name).resolve()
             if not target_path.is_relative_to(root.resolve()):
-                v.add(dotted, "unsafe_attachment", value=name)
+                v.report(dotted, "unsafe_attachment", value=name)
             elif not target_path.is_file():
-                v.add(dotted, "missing_attachment", value=name)
+                v.report(dotted, "missing_attachment", value=name)
         problems.extend(v.problems)
     return problems
 

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from .content import Document
 from .context import BuildContext
 from .formatting import doc_url
-from .site_ui import ui
+from .i18n import _
 
 FEED_SIZE = 50
 SITE_TITLE = "Rumah Pengetahuan Pokja PKP"
@@ -55,9 +55,9 @@ def rss(ctx: BuildContext) -> bytes:
     newest = format_datetime(_stamp(docs[0].updated)) if docs else ""
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
-        f"  <title>{escape(SITE_TITLE)}: {escape(ui('feed_title', lang))}</title>\n"
+        f"  <title>{escape(SITE_TITLE)}: {escape(_('feed_title', lang))}</title>\n"
         f"  <link>{escape(absolute(ctx, ''))}</link>\n"
-        f"  <description>{escape(ui('home_intro', lang))}</description>\n"
+        f"  <description>{escape(_('home_intro', lang))}</description>\n"
         f"  <language>{lang}</language>\n"
         + (f"  <lastBuildDate>{newest}</lastBuildDate>\n" if newest else "")
         + "".join(items)
@@ -85,7 +85,7 @@ def json_feed(ctx: BuildContext) -> bytes:
     ]
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{SITE_TITLE}: {ui('feed_title', lang)}",
+        "title": f"{SITE_TITLE}: {_('feed_title', lang)}",
         "home_page_url": absolute(ctx, ""),
         "feed_url": absolute(ctx, "feed.json"),
         "language": lang,

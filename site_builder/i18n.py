@@ -9,7 +9,6 @@ call sites and tests name messages by key, so a text can change without touching
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ RUNTIME_KEYS = (
     N_("unknown_stakeholder_group"),
     N_("unknown_reference"),
     N_("unknown_indicator"),
-    # flask_app/contribute.py, moderate.py: forms.msg(f"status_{status}"), one per submission status
+    # flask_app/contribute.py, moderate.py: _(f"contrib.status_{status}"), one per submission status
     N_("contrib.status_diajukan"),
     N_("contrib.status_perlu_revisi"),
     N_("contrib.status_disetujui"),
@@ -56,16 +55,23 @@ RUNTIME_KEYS = (
     N_("role_pelatih"),
     N_("role_moderator"),
     N_("role_admin"),
-    # flask_app/search.py FACET_TITLES: f"facet_{name}", one per search facet
+    # search/query.py Vocabulary: f"facet_{name}", the structural facets (the others take schema labels)
     N_("facet_type"),
-    N_("facet_region"),
     N_("facet_year"),
-    N_("facet_tag"),
-    N_("facet_status"),
-    # site_builder/dashboard.py _reason_text: the reasons site_builder.aggregate gives for a figure left out
+    # generators/dashboard_blocks.py reason_text: why site_builder.aggregate left a figure out
     N_("covered_by_province"),
     N_("covered_by_nation"),
     N_("no_base"),
+    # site_builder/fields/base.py kind_name: Phrase(f"kind_{name}"), what a YAML value was found to be
+    N_("kind_null"),
+    N_("kind_str"),
+    N_("kind_int"),
+    N_("kind_float"),
+    N_("kind_bool"),
+    N_("kind_list"),
+    N_("kind_dict"),
+    N_("kind_date"),
+    N_("kind_datetime"),
 )
 
 
@@ -118,47 +124,6 @@ def _(key: str, lang: str | None = None, **params: Any) -> str:
     if not template:
         raise KeyError(f"message key {key!r} is not in the catalogue ({TRANSLATIONS_DIR})")
     return template.format(**params) if params else template
-
-
-class Catalogue:
-    """Transitional adapter for the lookup functions of the merge (``t``, ``ui``, ``dui``, ``msg``).
-
-    ``Catalogue()`` delegates to ``_``; ``prefix`` tries an area's key first (``Catalogue(prefix="dashboard.")``
-    finds ``dashboard.title``, then ``province``). ``Catalogue(messages)`` with a dict still reads that dict, for
-    the areas whose dicts are not yet deleted. ``default_lang=None`` means the request's language.
-    Once every call site uses ``_()``, this class goes.
-    """
-
-    def __init__(
-        self,
-        messages: Mapping[str, Mapping[str, str]] | None = None,
-        *,
-        prefix: str = "",
-        default_lang: str | None = DEFAULT_LANG,
-    ) -> None:
-        self.messages, self.prefix, self.default_lang = messages, prefix, default_lang
-
-    def key(self, key: str) -> str:
-        """The catalogue key ``key`` stands for: the prefixed one when the catalogue has it."""
-        return self.prefix + key if self.prefix and has(self.prefix + key) else key
-
-    def __contains__(self, key: object) -> bool:
-        if self.messages is not None:
-            return key in self.messages
-        return isinstance(key, str) and has(self.key(key))
-
-    def __call__(self, key: str, lang: str | None = None, **params: Any) -> str:
-        """The message ``key`` in ``lang`` (the adapter's default language when None), formatted with ``params``."""
-        lang = lang or self.default_lang
-        if self.messages is None:
-            return _(self.key(key), lang, **params)
-        lang = lang or request_lang()
-        entry = self.messages[key]
-        template = entry.get(lang) or entry[DEFAULT_LANG]
-        return template.format(**params) if params else template
-
-
-t = Catalogue()
 
 
 def install_jinja(env: jinja2.Environment, lang: str | None = None) -> None:

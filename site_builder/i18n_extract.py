@@ -5,21 +5,15 @@ joins both branches of ``_("a" if x else "b")`` into one string. This one walks 
 may be a literal, a conditional of literals, or a name bound in the same file to those or to a loop over
 a literal tuple (``for k in ("due", "owner")``). Registered in ``babel.cfg``; keys built from parts
 (f-strings) stay invisible and are listed in ``site_builder.i18n.RUNTIME_KEYS``.
-
-Transitional: the option ``prefix_keywords = msg:contrib.`` maps a short key an area's lookup receives
-(``forms.msg("required")``) to the catalogue key it reads (``contrib.required``), as
-``site_builder.i18n.Catalogue(prefix=...)`` does; it goes when call sites pass full keys to ``_()``.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from typing import IO, Any
 
 from jinja2.ext import babel_extract
-
-from . import i18n
 
 Result = tuple[int, str, Any, list[str]]
 
@@ -78,31 +72,19 @@ def extract_python_keys(
     fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: dict[str, Any]
 ) -> Iterator[Result]:
     """Babel extraction method: one result per key a keyword call can receive, positioned as its argument."""
-    yield from _prefixed(_extract_python(fileobj, keywords), options)
+    yield from _extract_python(fileobj, keywords)
 
 
 def extract_jinja_keys(
     fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: dict[str, Any]
 ) -> Iterator[Result]:
-    """Babel extraction method: Jinja's own, plus the transitional ``prefix_keywords`` option."""
-    yield from _prefixed(babel_extract(fileobj, keywords, comment_tags, options), options)
-
-
-def _prefixed(results: Iterable[Result], options: dict[str, Any]) -> Iterator[Result]:
-    prefixes = dict(item.split(":", 1) for item in str(options.get("prefix_keywords", "")).split())
-    for lineno, funcname, messages, comments in results:
-        prefix = prefixes.get(funcname)
-        if prefix:
-            single = isinstance(messages, str)
-            args = [messages] if single else list(messages)
-            args = [prefix + m if isinstance(m, str) and i18n.has(prefix + m) else m for m in args]
-            messages = args[0] if single else tuple(args)
-        yield lineno, funcname, messages, comments
+    """Babel extraction method: Jinja's own (registered beside the Python one so babel.cfg names both)."""
+    yield from babel_extract(fileobj, keywords, comment_tags, options)
 
 
 def _extract_python(fileobj: IO[bytes], keywords: Collection[str]) -> Iterator[Result]:
     tree = ast.parse(fileobj.read())
-    scopes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    scopes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda))]
     for scope in scopes:
         # A name is looked up in its own function, then at module level (constants, lookup tables).
         bindings = _bindings(scope)

@@ -9,8 +9,8 @@ import markupsafe
 from .content import Document
 from .context import BuildContext, region_names, templates
 from .formatting import doc_url, fmt_date, href
+from .i18n import _
 from .panel import Cell, listing_cell
-from .site_ui import ui
 
 
 def doc_row(ctx: BuildContext, doc: Document, page_url: str, columns: list[str] | None) -> tuple[str, frozenset[str]]:
@@ -46,7 +46,7 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
     refdata = ctx.corpus.refdata
     schemas = ctx.corpus.schemas
     if columns is None:
-        headers = [ui("title", lang), ui("type", lang), ui("region", lang), ui("date", lang)]
+        headers = [_("title", lang), _("type", lang), _("region", lang), _("date", lang)]
     else:
         fields = schemas[docs[0].type].fields if docs else {}
         headers = [fields[c].label_in(lang) if c in fields else c for c in columns]
@@ -72,13 +72,13 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
         .render(
             headers=headers,
             body=markupsafe.Markup("".join(body)),
-            empty=ui("none", lang),
+            empty=_("none", lang),
             filters=len(docs) > 1,
             provinces=[(r.code, r.name) for r in provinces],
             tags=[(t, refdata.tags[t].label_in(lang) if t in refdata.tags else t) for t in tags],
             years=years,
-            ui={k: ui(k, lang) for k in ("filter", "filter_text", "filter_region", "filter_tag", "filter_year")}
-            | {"filter_shown": ui("filter_shown", lang)},
+            ui={k: _(k, lang) for k in ("filter", "filter_text", "filter_region", "filter_tag", "filter_year")}
+            | {"filter_shown": _("filter_shown", lang)},
             total=len(docs),
         )
     )

@@ -16,8 +16,8 @@ from .content import Document
 from .context import BuildContext, region_names, sorted_docs, templates
 from .fields import CellContext, kind_of
 from .formatting import doc_url, fmt_number, href, listing_src, src_url
+from .i18n import _
 from .schemas import Field, Schema
-from .site_ui import ui
 
 # Fields every document has that the panel shows in its own header or not at all.
 COMMON_SHOWN = ("date", "updated", "region", "tags")
@@ -139,10 +139,10 @@ class PanelBuilder:
             f["region"].label_in(lang),
             f["year"].label_in(lang),
             f["unit"].label_in(lang),
-            f["baseline"].label_in(lang) if "baseline" in f else ui("baseline", lang),
+            f["baseline"].label_in(lang) if "baseline" in f else _("baseline", lang),
             f["target"].label_in(lang),
             f["realization"].label_in(lang),
-            ui("achievement", lang),
+            _("achievement", lang),
         ]
         table = {"columns": columns, "numeric": [False, False, False, False, True, True, True, True], "rows": rows}
         return {"label": spec.label_in(lang), "kind": "table", "value": table}
@@ -260,9 +260,9 @@ def document_panel(ctx: BuildContext, doc: Document, page_url: str) -> str:
             type_label=ctx.corpus.schemas[doc.type].label_in(ctx.lang),
             type_href=href(page_url, src_url(listing_src(doc.type))),
             entries=entries,
-            contributed=ui("contributed", ctx.lang, name=contribution.get("contributor", "")) if contribution else "",
-            example=ui("example", ctx.lang) if doc.example else "",
-            heading=ui("metadata", ctx.lang),
+            contributed=_("contributed", ctx.lang, name=contribution.get("contributor", "")) if contribution else "",
+            example=_("example", ctx.lang) if doc.example else "",
+            heading=_("metadata", ctx.lang),
         )
     )
 
@@ -275,7 +275,7 @@ def document_footer(ctx: BuildContext, doc: Document, page_url: str) -> str:
     return (
         templates()
         .get_template("links.html")
-        .render(links=links, related_label=ui("related", ctx.lang), backlinks_label=ui("backlinks", ctx.lang))
+        .render(links=links, related_label=_("related", ctx.lang), backlinks_label=_("backlinks", ctx.lang))
     )
 
 

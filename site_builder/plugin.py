@@ -35,10 +35,10 @@ from .content import Corpus, Document, load
 from .context import HTML_SLOT, THEME_DIR, BuildContext, GeneratedPage
 from .formatting import doc_url
 from .generators import Generator, dashboard, decisions, home, listings, regions, review, tags
+from .i18n import _
 from .panel import document_footer, document_panel
 from .render import sanitize_html
 from .schemas import SchemaError
-from .site_ui import ui
 
 CACHE_VERSION = 2
 # Folders of content/ that hold schemas and reference data, not pages.
@@ -236,7 +236,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         existing = {file.src_uri for file in files}
         for src_uri, page in self.generated.items():
             if src_uri in existing:
-                raise PluginError(f"{src_uri}: {ui('generated_clash', 'id')}")
+                raise PluginError(f"{src_uri}: {_('generated_clash', 'id')}")
             files.append(File.generated(config, src_uri, content=page.markdown))
         if self.incremental is not None:
             self._mark_dirty(files)

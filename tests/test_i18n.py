@@ -33,7 +33,7 @@ def used_keys(root: Path) -> dict[str, str]:
 
     Keys the code builds at run time are named in ``site_builder.i18n.RUNTIME_KEYS`` (through ``N_``), so the
     extraction finds them there: that list is the one place for dynamic keys (``f"unknown_{spec.ref}"``,
-    ``forms.msg(f"status_{status}")``, ``_('role_' ~ role)``, ``f"facet_{name}"``, dashboard reasons).
+    ``_(f"contrib.status_{status}")``, ``_('role_' ~ role)``, ``f"facet_{name}"``, dashboard reasons).
     """
     with open(root / "babel.cfg") as fh:
         method_map, options_map = parse_mapping_cfg(fh, "babel.cfg")
@@ -99,8 +99,7 @@ def test_every_key_the_code_uses_is_in_the_catalogue():
 
 def _tree(tmp_path: Path, code: str) -> Path:
     (tmp_path / "babel.cfg").write_text(
-        "[extractors]\npykeys = site_builder.i18n_extract:extract_python_keys\n\n"
-        "[pykeys: pkg/**.py]\nkeywords = t dui\nprefix_keywords = dui:dashboard.\n"
+        "[extractors]\npykeys = site_builder.i18n_extract:extract_python_keys\n\n[pykeys: pkg/**.py]\nkeywords = _\n"
     )
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "mod.py").write_text(code)
@@ -108,24 +107,24 @@ def _tree(tmp_path: Path, code: str) -> Path:
 
 
 def test_the_check_sees_a_new_unused_entry_and_a_missing_key(tmp_path):
-    root = _tree(tmp_path, 't("home", lang)\nt("no_such_key_yet", lang)\n')
+    root = _tree(tmp_path, '_("home", lang)\n_("no_such_key_yet", lang)\n')
     used = used_keys(root)
     assert set(used) == {"home", "no_such_key_yet"}
     assert "no_such_key_yet" not in po("id")  # would fail test_every_key_the_code_uses_is_in_the_catalogue
     assert "recent" in set(po("id")) - set(used)  # would fail test_every_catalogue_entry_is_used_by_code
 
 
-def test_extractor_reads_fstrings_conditionals_loops_tables_and_prefixes(tmp_path):
+def test_extractor_reads_fstrings_conditionals_loops_and_tables(tmp_path):
     code = (
         "def page(lang, ok, level):\n"
         "    key = 'check_ok' if ok else 'check_differs'\n"
-        "    heads = [t(k, lang) for k in ('due', 'owner')]\n"
+        "    heads = [_(k, lang) for k in ('due', 'owner')]\n"
         "    source = {'kabkota': 'from_districts'}\n"
-        "    note = t(source.get(level, 'own_figure'), lang)\n"
-        "    return f\"## {t('rule_heading', lang)} {t(key, lang)} {dui('title', lang)} {dui('year', lang)}\"\n"
+        "    note = _(source.get(level, 'own_figure'), lang)\n"
+        "    return f\"## {_('rule_heading', lang)} {_(key, lang)} {_('dashboard.title', lang)}\"\n"
         "\n"
         "def other(lang):\n"
-        "    return t(key, lang)  # another function's `key` is not this one's\n"
+        "    return _(key, lang)  # another function's `key` is not this one's\n"
     )
     used = used_keys(_tree(tmp_path, code))
     assert set(used) == {
@@ -136,8 +135,7 @@ def test_extractor_reads_fstrings_conditionals_loops_tables_and_prefixes(tmp_pat
         "from_districts",
         "own_figure",
         "rule_heading",
-        "dashboard.title",  # dui's short key read with its area prefix, as Catalogue(prefix=...) does
-        "year",  # no dashboard.year: the short key itself
+        "dashboard.title",
     }
 
 
@@ -149,13 +147,15 @@ def test_extractor_positions_follow_the_keyword_spec():
     assert (2, "add", (None, "too_long"), []) in results
 
 
-# --- _() and the transitional adapters ------------------------------------------------------------
+# --- _() ------------------------------------------------------------
 
 
 def test_underscore_in_both_languages_with_placeholders():
     assert i18n._("expected_list", "id", found="teks") == "harus berupa daftar, ditemukan teks"
     assert i18n._("expected_list", "en", found="text") == "expected a list, found text"
-    assert i18n._("done", "en", pages=3, seconds=1.25, site_dir="site") == "3 pages built in 1.2 seconds into site"
+    assert (
+        i18n._("build_done", "en", pages=3, seconds=1.25, site_dir="site") == "3 pages built in 1.2 seconds into site"
+    )
 
 
 def test_underscore_defaults_to_indonesian_outside_a_request_and_for_unknown_languages():
@@ -166,27 +166,6 @@ def test_underscore_defaults_to_indonesian_outside_a_request_and_for_unknown_lan
 def test_a_missing_key_is_an_error_not_a_blank():
     with pytest.raises(KeyError, match="message key 'no_such_key' is not in the catalogue"):
         i18n._("no_such_key", "en")
-
-
-def test_catalogue_adapter_tries_the_area_prefix_first():
-    dashboard = i18n.Catalogue(prefix="dashboard.")
-    assert dashboard("title", "id") == "Dasbor capaian program"
-    assert dashboard("province", "en") == "Province"  # no dashboard.province: the shared key
-    assert i18n.Catalogue()("title", "id") == "Judul"
-    assert "title" in dashboard and "no_such_key" not in dashboard
-    assert i18n.t("warning_prefix") == "peringatan"
-
-
-def test_catalogue_adapter_still_reads_a_dict_during_the_merge():
-    legacy = i18n.Catalogue({"k": {"id": "Halo {name}", "en": ""}})
-    assert legacy("k", "en", name="Ani") == "Halo Ani"  # an empty English text falls back to Indonesian
-    assert "k" in legacy
-
-
-def test_add_messages_refuses_a_text_that_differs_from_the_catalogue():
-    messages.add_messages({"contrib.ui_send": {"id": "Kirim", "en": "Send"}})
-    with pytest.raises(ValueError, match=r"message key 'contrib\.ui_send' is already defined differently \(id\)"):
-        messages.add_messages({"contrib.ui_send": {"id": "Kirimkan", "en": "Send"}})
 
 
 # --- the service: Flask-Babel, the locale selector, templates ------------------------------------

@@ -75,7 +75,7 @@ class ListType(FieldType):
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """A list, each item checked."""
         if not isinstance(value, list):
-            v.add(dotted, "expected_list", found=kind_name(value))
+            v.report(dotted, "expected_list", found=kind_name(value))
             return None
         item = spec.items
         checked = [kind_of(item).validate(item, x, f"{dotted}.{i}", v) for i, x in enumerate(value)]
@@ -136,7 +136,7 @@ class ObjectType(FieldType):
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """A mapping whose keys are declared, each checked."""
         if not isinstance(value, dict):
-            v.add(dotted, "expected_mapping", found=kind_name(value))
+            v.report(dotted, "expected_mapping", found=kind_name(value))
             return None
         return v.mapping(spec.fields, value, dotted, type_name=spec.name)
 

@@ -106,14 +106,14 @@ class FieldType:
 
     # --- validation
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
-        """Check a YAML value; report through ``v.add``; return it normalised or None."""
+        """Check a YAML value; report through ``v.report``; return it normalised or None."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            v.add(dotted, "expected_string", found=kind_name(value))
+            v.report(dotted, "expected_string", found=kind_name(value))
             return None
         if spec.max_length and len(value) > spec.max_length:
-            v.add(dotted, "too_long", length=len(value), limit=spec.max_length)
+            v.report(dotted, "too_long", length=len(value), limit=spec.max_length)
         return value
 
     def check_spec(self, spec: Field) -> str | None:

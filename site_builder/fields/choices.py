@@ -52,7 +52,7 @@ class EnumType(ChoiceType):
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """A declared value."""
         if not isinstance(value, str) or value not in spec.values:
-            v.add(dotted, "not_in_enum", value=value, allowed=", ".join(spec.values))
+            v.report(dotted, "not_in_enum", value=value, allowed=", ".join(spec.values))
             return None
         return value
 
@@ -214,13 +214,13 @@ class RefType(ChoiceType):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            v.add(dotted, "expected_string", found=kind_name(value))
+            v.report(dotted, "expected_string", found=kind_name(value))
             return None
         if spec.ref == "document":
             v.doc_refs.append((dotted, value, spec))
             return value
         if value not in self.kind(spec).known(v.refdata):
-            v.add(dotted, f"unknown_{spec.ref}", value=value)
+            v.report(dotted, f"unknown_{spec.ref}", value=value)
             return None
         return value
 

@@ -35,7 +35,7 @@ class AttachmentType(StringType):
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """A string path, remembered for the existence check."""
         if not isinstance(value, str):
-            v.add(dotted, "expected_string", found=kind_name(value))
+            v.report(dotted, "expected_string", found=kind_name(value))
             return None
         value = super().validate(spec, value, dotted, v)
         v.attachments.append((dotted, value))
@@ -67,7 +67,7 @@ class NumberType(FieldType):
 
     def refuse(self, value: Any, dotted: str, v: Any) -> None:
         """Report a value of the wrong kind."""
-        v.add(dotted, "expected_number", found=kind_name(value))
+        v.report(dotted, "expected_number", found=kind_name(value))
 
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """A number within ``min``/``max``."""
@@ -75,10 +75,10 @@ class NumberType(FieldType):
             self.refuse(value, dotted, v)
             return None
         if spec.min is not None and value < spec.min:
-            v.add(dotted, "below_min", limit=spec.min)
+            v.report(dotted, "below_min", limit=spec.min)
             return None
         if spec.max is not None and value > spec.max:
-            v.add(dotted, "above_max", limit=spec.max)
+            v.report(dotted, "above_max", limit=spec.max)
             return None
         return value
 
@@ -119,7 +119,7 @@ class IntegerType(NumberType):
 
     def refuse(self, value: Any, dotted: str, v: Any) -> None:
         """Report a value that is no integer."""
-        v.add(dotted, "expected_integer", found=kind_name(value))
+        v.report(dotted, "expected_integer", found=kind_name(value))
 
 
 class YearType(IntegerType):
@@ -135,7 +135,7 @@ class YearType(IntegerType):
 
     def refuse(self, value: Any, dotted: str, v: Any) -> None:
         """Report a value that is no year."""
-        v.add(dotted, "expected_year", value=value)
+        v.report(dotted, "expected_year", value=value)
 
     def configure(self, spec: Field, control: FormField, ctx: FormContext) -> None:
         """A number input bounded to years."""
@@ -159,7 +159,7 @@ class BooleanType(FieldType):
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
         """Only true or false."""
         if not isinstance(value, bool):
-            v.add(dotted, "expected_boolean", found=kind_name(value))
+            v.report(dotted, "expected_boolean", found=kind_name(value))
             return None
         return value
 
@@ -205,7 +205,7 @@ class DateType(FieldType):
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        v.add(dotted, "expected_date", value=value)
+        v.report(dotted, "expected_date", value=value)
         return None
 
     def configure(self, spec: Field, control: FormField, ctx: FormContext) -> None:

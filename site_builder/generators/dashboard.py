@@ -14,9 +14,8 @@ from .. import exports
 from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
 from ..context import BuildContext, GeneratedPage
 from ..formatting import href, md_escape
-from ..site_ui import ui
+from ..i18n import _
 from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
-from .dashboard_ui import dui
 
 SRC_URI = "dasbor/index.md"
 MATRIX_SRC = "dasbor/matriks-keselarasan.md"
@@ -29,7 +28,7 @@ def md_link(from_src: str, to_src: str) -> str:
 
 def open_data_markdown(lang: str, page_url: str) -> str:
     """The open-data section: file links and the data dictionary, from ``exports.DATA_DICTIONARY``."""
-    parts = [f"## {dui('open_data', lang)}\n\n<p>{esc(dui('open_data_intro', lang))}</p>\n\n"]
+    parts = [f"## {_('open_data', lang)}\n\n<p>{esc(_('open_data_intro', lang))}</p>\n\n"]
     rows = []
     for name, (title, _columns) in exports.DATA_DICTIONARY.items():
         links = " · ".join(
@@ -38,11 +37,9 @@ def open_data_markdown(lang: str, page_url: str) -> str:
         )
         rows.append([f"<code>{esc(name)}</code>", esc(title), links])
     parts.append(
-        data_table(
-            dui("open_data", lang), [dui("file", lang), dui("description", lang), "CSV / JSON"], rows, [False] * 3
-        )
+        data_table(_("open_data", lang), [_("file", lang), _("description", lang), "CSV / JSON"], rows, [False] * 3)
     )
-    parts.append(f"\n\n### {dui('dictionary', lang)}\n\n")
+    parts.append(f"\n\n### {_('dictionary', lang)}\n\n")
     seen: set[int] = set()
     for columns in (c for _title, c in exports.DATA_DICTIONARY.values()):
         if id(columns) in seen:
@@ -52,7 +49,9 @@ def open_data_markdown(lang: str, page_url: str) -> str:
         caption = ", ".join(f"{n}.csv/.json" for n in users)
         rows = [[f"<code>{esc(c.name)}</code>", esc(c.type), esc(c.description)] for c in columns]
         parts.append(
-            data_table(caption, [dui("column", lang), dui("type", lang), dui("description", lang)], rows, [False] * 3)
+            data_table(
+                caption, [_("column", lang), _("dashboard.type", lang), _("description", lang)], rows, [False] * 3
+            )
         )
         parts.append("\n\n")
     return "".join(parts)
@@ -66,29 +65,31 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
     lang = ctx.lang
     agg = aggregation_of(ctx)
     refdata = ctx.corpus.refdata
-    page = GeneratedPage(SRC_URI, dui("title", lang), "")
-    parts = [f"# {md_escape(page.title)}\n\n{stylesheet_link(page.url)}\n\n{md_escape(dui('intro', lang))}\n\n"]
+    page = GeneratedPage(SRC_URI, _("dashboard.title", lang), "")
+    parts = [f"# {md_escape(page.title)}\n\n{stylesheet_link(page.url)}\n\n{md_escape(_('intro', lang))}\n\n"]
     if any(a.example for a in agg.aggregates):
-        parts.append(f'!!! note "{dui("example", lang).capitalize()}"\n\n    {md_escape(dui("examples", lang))}\n\n')
-    parts.append(dui("matrix_link", lang, url=md_link(SRC_URI, MATRIX_SRC)) + "\n\n")
+        parts.append(
+            f'!!! note "{_("dashboard.example", lang).capitalize()}"\n\n    {md_escape(_("examples", lang))}\n\n'
+        )
+    parts.append(_("matrix_link", lang, url=md_link(SRC_URI, MATRIX_SRC)) + "\n\n")
     indicators = agg.indicators_with_data()
     if not indicators:
-        parts.append(f"{md_escape(dui('no_data', lang))}\n\n")
+        parts.append(f"{md_escape(_('no_data', lang))}\n\n")
     national = refdata.regions["00"]
     for ind_id in indicators:
         indicator = refdata.indicators[ind_id]
         parts.append(f"## {md_escape(indicator.name_in(lang))}\n\n")
         how = aggregation_text(indicator, lang)
-        parts.append(f"{md_escape(dui('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
-        parts.append(f"### {md_escape(dui('national_heading', lang))}\n\n")
+        parts.append(f"{md_escape(_('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
+        parts.append(f"### {md_escape(_('national_heading', lang))}\n\n")
         parts.append(years_block(ctx, indicator, national, agg.at("nasional", ind_id), f"nasional-{ind_id}") + "\n\n")
         year = agg.ranking_year(ind_id)
         if year is None:
-            parts.append(f"{md_escape(dui('ranking_none', lang))}\n\n")
+            parts.append(f"{md_escape(_('ranking_none', lang))}\n\n")
         else:
-            parts.append(f"### {md_escape(dui('ranking_heading', lang, year=year))}\n\n")
+            parts.append(f"### {md_escape(_('ranking_heading', lang, year=year))}\n\n")
             parts.append(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}") + "\n\n")
-    parts.append(f"## {dui('rule_heading', lang)}\n\n{dui('rule', lang)}\n\n")
+    parts.append(f"## {_('rule_heading', lang)}\n\n{_('rule', lang)}\n\n")
     parts.append(open_data_markdown(lang, page.url))
     page.markdown = "".join(parts)
     return page
@@ -99,16 +100,16 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
     lang = ctx.lang
     refs = ctx.corpus.refdata.references
     indicators = ctx.corpus.refdata.indicators
-    page = GeneratedPage(MATRIX_SRC, dui("matrix_title", lang), "")
+    page = GeneratedPage(MATRIX_SRC, _("matrix_title", lang), "")
     programmes = sorted(ctx.corpus.of_type("program"), key=lambda d: (d.title.casefold(), d.slug))
-    parts = [f"# {md_escape(page.title)}\n\n{md_escape(dui('matrix_intro', lang))}\n\n"]
+    parts = [f"# {md_escape(page.title)}\n\n{md_escape(_('matrix_intro', lang))}\n\n"]
     if not programmes:
-        parts.append(f"{md_escape(dui('no_programmes', lang))}\n\n")
+        parts.append(f"{md_escape(_('no_programmes', lang))}\n\n")
     else:
-        headers = [dui("programme", lang)] + [r.label_in(lang) for r in refs.values()] + [dui("indicators", lang)]
+        headers = [_("programme", lang)] + [r.label_in(lang) for r in refs.values()] + [_("indicators", lang)]
         rows = []
         counts = dict.fromkeys(refs, 0)
-        aligned_cell = f'<span aria-hidden="true">✓</span> {esc(dui("aligned", lang))}'
+        aligned_cell = f'<span aria-hidden="true">✓</span> {esc(_("aligned", lang))}'
         for doc in programmes:
             alignment = set(doc.meta.get("alignment") or [])
             for ref_id in alignment & set(refs):
@@ -117,16 +118,16 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
             ind_names = ", ".join(indicators[i].name_in(lang) for i in inds if i in indicators)
             link = f'<a href="{esc(href(page.url, doc.url))}">{esc(doc.title)}</a>'
             rows.append([link] + [aligned_cell if r in alignment else "" for r in refs] + [esc(ind_names)])
-        rows.append([esc(dui("total", lang))] + [str(counts[r]) for r in refs] + [""])
+        rows.append([esc(_("total", lang))] + [str(counts[r]) for r in refs] + [""])
         numeric = [False] + [False] * len(refs) + [False]
-        parts.append(data_table(dui("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan") + "\n\n")
-    parts.append(f"## {dui('references', lang)}\n\n")
+        parts.append(data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan") + "\n\n")
+    parts.append(f"## {_('references', lang)}\n\n")
     items = "".join(
         f"<dt>{esc(r.label_in(lang))}</dt><dd>{esc(r.description.get(lang) or r.description.get('id') or '')}</dd>"
         for r in refs.values()
     )
     parts.append(f"<dl>{items}</dl>\n\n")
-    parts.append(dui("back_to_dashboard", lang, url=md_link(MATRIX_SRC, SRC_URI)) + "\n")
+    parts.append(_("back_to_dashboard", lang, url=md_link(MATRIX_SRC, SRC_URI)) + "\n")
     page.markdown = "".join(parts)
     return page
 
@@ -142,4 +143,4 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
     """The dashboard in the navigation."""
-    return [{ui("dashboard", ctx.lang): SRC_URI}]
+    return [{_("dashboard", ctx.lang): SRC_URI}]

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import i18n
 from ..aggregate import Aggregate, Aggregation, aggregate_corpus
 from ..charts import YearBars, chart_block, data_table, esc, ranking_chart, year_bar_chart
 from ..context import BuildContext
 from ..formatting import fmt_number, href, region_url
+from ..i18n import _
 from ..schemas import Indicator, Region
-from .dashboard_ui import DASHBOARD_UI, dui
 
 
 def cached(ctx: BuildContext, key: str, make: Any) -> Any:
@@ -53,28 +54,28 @@ def aggregation_text(indicator: Indicator, lang: str) -> str:
     """How an indicator is combined, in words."""
     if indicator.aggregation == "weighted_mean":
         base = indicator.base.get(lang) or indicator.base.get("id") or "basis"
-        return dui("aggregation_weighted_mean", lang, base=base)
-    return dui("aggregation_sum", lang)
+        return _("aggregation_weighted_mean", lang, base=base)
+    return _("aggregation_sum", lang)
 
 
 def note(a: Aggregate, lang: str) -> str:
     """The Notes cell of one aggregate: reporting, where its figure comes from, example."""
     notes = []
     if not a.reported:
-        notes.append(dui("not_reported", lang))
+        notes.append(_("not_reported", lang))
     elif a.rows_reported < a.rows:
-        notes.append(dui("partial", lang, reported=a.rows_reported, rows=a.rows))
+        notes.append(_("partial", lang, reported=a.rows_reported, rows=a.rows))
     if a.level != "kabkota":
         source = {"kabkota": "from_districts", "provinsi": "from_provinces" if a.level == "nasional" else "own_figure"}
-        notes.append(dui(source.get(a.source_level, "own_figure"), lang))
+        notes.append(_(source.get(a.source_level, "own_figure"), lang))
     if a.example:
-        notes.append(dui("example", lang))
+        notes.append(_("dashboard.example", lang))
     return "; ".join(notes)
 
 
 def realization_cell(a: Aggregate, lang: str) -> str:
     """The realisation as escaped HTML, or "not yet reported"."""
-    return esc(fmt_figure(a.realization, lang)) if a.reported else esc(dui("not_reported", lang))
+    return esc(fmt_figure(a.realization, lang)) if a.reported else esc(_("not_reported", lang))
 
 
 def years_block(ctx: BuildContext, indicator: Indicator, region: Region, cells: list[Aggregate], chart_id: str) -> str:
@@ -83,35 +84,35 @@ def years_block(ctx: BuildContext, indicator: Indicator, region: Region, cells: 
     name = indicator.name_in(lang)
     bars = [YearBars(a.year, a.target, a.realization) for a in cells]
     points = "; ".join(
-        dui(
+        _(
             "chart_point",
             lang,
             year=a.year,
             target=fmt_figure(a.target, lang),
-            realization=fmt_figure(a.realization, lang) if a.reported else dui("not_reported", lang),
+            realization=fmt_figure(a.realization, lang) if a.reported else _("not_reported", lang),
         )
         for a in cells
     )
     labels = {
-        "target": dui("target", lang),
-        "realization": dui("realization", lang),
-        "not_reported_short": dui("not_reported_short", lang),
+        "target": _("dashboard.target", lang),
+        "realization": _("realization", lang),
+        "not_reported_short": _("not_reported_short", lang),
     }
     svg = year_bar_chart(
         chart_id,
-        dui("chart_years_title", lang, name=name, region=region.name),
-        dui("chart_years_desc", lang, points=points),
+        _("chart_years_title", lang, name=name, region=region.name),
+        _("chart_years_desc", lang, points=points),
         bars,
         lambda v: fmt_figure(v, lang),
         labels,
     )
     headers = [
-        dui("year", lang),
-        f"{dui('target', lang)} ({indicator.unit})",
-        f"{dui('realization', lang)} ({indicator.unit})",
-        dui("achievement", lang),
-        dui("rows_reported", lang),
-        dui("notes", lang),
+        _("year", lang),
+        f"{_('dashboard.target', lang)} ({indicator.unit})",
+        f"{_('realization', lang)} ({indicator.unit})",
+        _("dashboard.achievement", lang),
+        _("rows_reported", lang),
+        _("notes", lang),
     ]
     rows = [
         [
@@ -124,7 +125,7 @@ def years_block(ctx: BuildContext, indicator: Indicator, region: Region, cells: 
         ]
         for a in cells
     ]
-    caption = dui("table_years", lang, name=name, region=region.name, unit=indicator.unit)
+    caption = _("table_years", lang, name=name, region=region.name, unit=indicator.unit)
     table = data_table(caption, headers, rows, [False, True, True, True, True, False], f"{chart_id}-data")
     return chart_block(svg, table)
 
@@ -138,15 +139,15 @@ def ranking_block(ctx: BuildContext, indicator: Indicator, year: int, page_url: 
     name = indicator.name_in(lang)
     items = [(regions[a.region].name, a.achievement_pct) for a in ranked]
     points = "; ".join(
-        f"{label} {fmt_pct(v, lang) if v is not None else dui('not_reported', lang)}" for label, v in items
+        f"{label} {fmt_pct(v, lang) if v is not None else _('not_reported', lang)}" for label, v in items
     )
     svg = ranking_chart(
         chart_id,
-        dui("chart_rank_title", lang, name=name, year=year),
-        dui("chart_rank_desc", lang, points=points),
+        _("chart_rank_title", lang, name=name, year=year),
+        _("chart_rank_desc", lang, points=points),
         items,
         lambda v: fmt_pct(v, lang),
-        dui("not_reported", lang),
+        _("not_reported", lang),
     )
     rows = []
     rank = 0
@@ -165,15 +166,15 @@ def ranking_block(ctx: BuildContext, indicator: Indicator, year: int, page_url: 
             ]
         )
     headers = [
-        dui("rank", lang),
-        dui("province", lang),
-        f"{dui('target', lang)} ({indicator.unit})",
-        f"{dui('realization', lang)} ({indicator.unit})",
-        dui("achievement", lang),
-        dui("notes", lang),
+        _("rank", lang),
+        _("province", lang),
+        f"{_('dashboard.target', lang)} ({indicator.unit})",
+        f"{_('realization', lang)} ({indicator.unit})",
+        _("dashboard.achievement", lang),
+        _("notes", lang),
     ]
     table = data_table(
-        dui("table_rank", lang, name=name, year=year),
+        _("table_rank", lang, name=name, year=year),
         headers,
         rows,
         [True, False, True, True, True, False],
@@ -184,4 +185,4 @@ def ranking_block(ctx: BuildContext, indicator: Indicator, year: int, page_url: 
 
 def reason_text(reason: str, lang: str) -> str:
     """Why a row was not added, in words (the reason itself when it has no message)."""
-    return dui(reason, lang) if reason in DASHBOARD_UI else reason
+    return _(reason, lang) if i18n.has(reason) else reason

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, region_names, templates
 from ..formatting import doc_url, fmt_date, href, md_escape
-from ..site_ui import ui
+from ..i18n import _
 
 SRC_URI = "keputusan-terbuka/index.md"
 
@@ -15,7 +15,7 @@ SRC_URI = "keputusan-terbuka/index.md"
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     """The open-decisions page."""
     lang = ctx.lang
-    page = GeneratedPage(SRC_URI, ui("open_decisions", lang), "")
+    page = GeneratedPage(SRC_URI, _("open_decisions", lang), "")
     rows = []
     for doc in ctx.corpus.documents:
         if doc.type != "keputusan":
@@ -27,7 +27,7 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
             rows.append(
                 {
                     "sort": (due or dt.date.max, doc.slug, decision.get("no", 0)),
-                    "due": fmt_date(due, lang) if due else ui("no_due", lang),
+                    "due": fmt_date(due, lang) if due else _("no_due", lang),
                     "overdue": bool(due and due < ctx.today),
                     "text": str(decision.get("text", "")),
                     "owner": str(decision.get("owner") or ""),
@@ -36,15 +36,15 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
                 }
             )
     rows.sort(key=lambda r: r["sort"])
-    page.markdown = f"# {md_escape(page.title)}\n\n{ui('open_intro', lang, count=len(rows))}\n\n{HTML_SLOT}\n"
+    page.markdown = f"# {md_escape(page.title)}\n\n{_('open_intro', lang, count=len(rows))}\n\n{HTML_SLOT}\n"
     page.html = (
         templates()
         .get_template("decisions.html")
         .render(
             rows=rows,
-            headers=[ui(k, lang) for k in ("due", "decision", "owner", "meeting", "region")],
-            overdue=ui("overdue", lang),
-            empty=ui("none", lang),
+            headers=[_(k, lang) for k in ("due", "decision", "owner", "meeting", "region")],
+            overdue=_("overdue", lang),
+            empty=_("none", lang),
         )
     )
     yield page
@@ -52,4 +52,4 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
     """The open-decisions page in the navigation."""
-    return [{ui("open_decisions", ctx.lang): SRC_URI}]
+    return [{_("open_decisions", ctx.lang): SRC_URI}]

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import HOME_SRC, REGIONS_SRC, TAGS_SRC, href, listing_src, src_url
+from ..i18n import _
 from ..listing import doc_table
-from ..site_ui import ui
 
 SRC_URI = HOME_SRC
 
@@ -18,24 +18,24 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     if (ctx.corpus.root / SRC_URI).exists():
         return
     lang = ctx.lang
-    page = GeneratedPage(SRC_URI, ui("home", lang), "")
+    page = GeneratedPage(SRC_URI, _("home", lang), "")
     sections = [
         (href(page.url, src_url(listing_src(s.type))), s.plural_in(lang), len(ctx.corpus.of_type(s.type)))
         for s in ctx.corpus.schemas.values()
     ]
     sections += [
-        (href(page.url, src_url(REGIONS_SRC)), ui("regions", lang), len(ctx.corpus.refdata.provinces())),
-        (href(page.url, src_url(TAGS_SRC)), ui("tags", lang), len(ctx.corpus.refdata.tags)),
+        (href(page.url, src_url(REGIONS_SRC)), _("regions", lang), len(ctx.corpus.refdata.provinces())),
+        (href(page.url, src_url(TAGS_SRC)), _("tags", lang), len(ctx.corpus.refdata.tags)),
     ]
     counts = (
-        templates().get_template("counts.html").render(rows=sections, headers=[ui("sections", lang), ui("count", lang)])
+        templates().get_template("counts.html").render(rows=sections, headers=[_("sections", lang), _("count", lang)])
     )
     recent = sorted(ctx.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug))[:10]
-    page.html = counts + f"<h2>{html.escape(ui('recent', lang))}</h2>" + doc_table(ctx, recent, page.url)
-    page.markdown = f"# Rumah Pengetahuan Pokja PKP\n\n{ui('home_intro', lang)}\n\n{HTML_SLOT}\n"
+    page.html = counts + f"<h2>{html.escape(_('recent', lang))}</h2>" + doc_table(ctx, recent, page.url)
+    page.markdown = f"# Rumah Pengetahuan Pokja PKP\n\n{_('home_intro', lang)}\n\n{HTML_SLOT}\n"
     yield page
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
     """The home page's navigation entry (the content's own index.md has the same address)."""
-    return [{ui("home", ctx.lang): SRC_URI}]
+    return [{_("home", ctx.lang): SRC_URI}]

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, sorted_docs
 from ..formatting import listing_src, md_escape
+from ..i18n import _
 from ..listing import doc_table
 from ..schemas import Schema
-from ..site_ui import ui
 
 
 def type_listing(ctx: BuildContext, schema: Schema) -> GeneratedPage:
@@ -16,7 +16,7 @@ def type_listing(ctx: BuildContext, schema: Schema) -> GeneratedPage:
     page = GeneratedPage(listing_src(schema.type), schema.plural_in(ctx.lang), "")
     docs = sorted_docs(ctx.corpus.of_type(schema.type))
     description = schema.description.get(ctx.lang) or schema.description.get("id") or ""
-    count = ui("all_of_type", ctx.lang, count=len(docs))
+    count = _("all_of_type", ctx.lang, count=len(docs))
     page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(description)} {count}\n\n{HTML_SLOT}\n"
     page.html = doc_table(ctx, docs, page.url, list(schema.listing))
     return page

@@ -8,6 +8,7 @@ from ..charts import data_table, esc, stylesheet_link
 from ..content import Document
 from ..context import BuildContext
 from ..formatting import fmt_date, href, md_escape, province_src, region_url
+from ..i18n import _
 from ..schemas import Indicator, Region
 from . import dashboard
 from .dashboard_blocks import (
@@ -21,7 +22,6 @@ from .dashboard_blocks import (
     reason_text,
     years_block,
 )
-from .dashboard_ui import dui
 
 
 def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
@@ -88,14 +88,14 @@ def _district_table(ctx: BuildContext, indicator: Indicator, province: Region, t
             ]
         )
     headers = [
-        dui("district", lang),
-        dui("year", lang),
-        f"{dui('target', lang)} ({indicator.unit})",
-        f"{dui('realization', lang)} ({indicator.unit})",
-        dui("achievement", lang),
-        dui("notes", lang),
+        _("district", lang),
+        _("year", lang),
+        f"{_('dashboard.target', lang)} ({indicator.unit})",
+        f"{_('realization', lang)} ({indicator.unit})",
+        _("dashboard.achievement", lang),
+        _("notes", lang),
     ]
-    caption = dui("district_detail", lang, name=indicator.name_in(lang))
+    caption = _("district_detail", lang, name=indicator.name_in(lang))
     table = data_table(caption, headers, rows, [False, False, True, True, True, False], table_id)
     return f'<div class="pokja-listing">{table}</div>'
 
@@ -106,15 +106,15 @@ def province_section(ctx: BuildContext, region: Region) -> str:
     agg = aggregation_of(ctx)
     page_url = region_url(region)
     refdata = ctx.corpus.refdata
-    parts = [f"## {md_escape(dui('province_results', lang))}\n\n{stylesheet_link(page_url)}\n\n"]
+    parts = [f"## {md_escape(_('province_results', lang))}\n\n{stylesheet_link(page_url)}\n\n"]
     indicators = [i for i in refdata.indicators if agg.at("provinsi", i, region.code)]
     if not indicators:
-        parts.append(f"{md_escape(dui('province_no_targets', lang))}\n\n")
+        parts.append(f"{md_escape(_('province_no_targets', lang))}\n\n")
     for ind_id in indicators:
         indicator = refdata.indicators[ind_id]
         parts.append(f"### {md_escape(indicator.name_in(lang))}\n\n")
         how = aggregation_text(indicator, lang)
-        parts.append(f"{md_escape(dui('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
+        parts.append(f"{md_escape(_('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
         cells = agg.at("provinsi", ind_id, region.code)
         parts.append(years_block(ctx, indicator, region, cells, f"provinsi-{region.code}-{ind_id}") + "\n\n")
         detail = _district_table(ctx, indicator, region, f"kabkota-{region.code}-{ind_id}")
@@ -122,12 +122,12 @@ def province_section(ctx: BuildContext, region: Region) -> str:
             parts.append(detail + "\n\n")
     # a link to the source file: MkDocs resolves and checks it
     to_dashboard = dashboard.md_link(province_src(region.code), dashboard.SRC_URI)
-    parts.append(dui("see_dashboard", lang, url=to_dashboard) + "\n\n")
+    parts.append(_("see_dashboard", lang, url=to_dashboard) + "\n\n")
 
-    parts.append(f"## {md_escape(dui('province_programmes', lang))}\n\n")
+    parts.append(f"## {md_escape(_('province_programmes', lang))}\n\n")
     programmes = _programmes_in(ctx, region.code)
     if not programmes:
-        parts.append(f"{md_escape(dui('province_no_programmes', lang))}\n\n")
+        parts.append(f"{md_escape(_('province_no_programmes', lang))}\n\n")
     else:
         rows = []
         for doc in programmes:
@@ -142,21 +142,21 @@ def province_section(ctx: BuildContext, region: Region) -> str:
                     esc(", ".join(refdata.indicators[i].name_in(lang) for i in inds if i in refdata.indicators)),
                 ]
             )
-        headers = [dui(k, lang) for k in ("programme", "lead_agency", "period", "status", "indicators")]
-        table = data_table(dui("province_programmes", lang), headers, rows, [False] * 5)
+        headers = [_(k, lang) for k in ("programme", "lead_agency", "period", "status", "indicators")]
+        table = data_table(_("province_programmes", lang), headers, rows, [False] * 5)
         parts.append(f'<div class="pokja-listing">{table}</div>\n\n')
 
-    parts.append(f"## {md_escape(dui('province_profile', lang))}\n\n")
+    parts.append(f"## {md_escape(_('province_profile', lang))}\n\n")
     profiles = _profiles_in(ctx, region.code)
     if not profiles:
-        parts.append(f"{md_escape(dui('province_no_profile', lang))}\n\n")
+        parts.append(f"{md_escape(_('province_no_profile', lang))}\n\n")
     items = []
     for doc in profiles:
         sk = doc.meta.get("sk") or {}
         lines = [f'<a href="{esc(href(page_url, doc.url))}">{esc(doc.title)}</a>']
         if sk:
             date = fmt_date(sk["date"], lang) if sk.get("date") else "–"
-            lines.append(esc(dui("sk", lang, number=sk.get("number", "–"), date=date, issuer=sk.get("issuer", "–"))))
+            lines.append(esc(_("sk", lang, number=sk.get("number", "–"), date=date, issuer=sk.get("issuer", "–"))))
         members = doc.meta.get("members") or []
         if members:
             counts: dict[str, int] = {}
@@ -165,9 +165,9 @@ def province_section(ctx: BuildContext, region: Region) -> str:
             groups = ", ".join(
                 f"{refdata.groups[g].label_in(lang) if g in refdata.groups else g} {n}" for g, n in counts.items()
             )
-            lines.append(esc(dui("members", lang, count=len(members), groups=groups)))
+            lines.append(esc(_("members", lang, count=len(members), groups=groups)))
         if doc.example:
-            lines.append(esc(dui("example", lang)))
+            lines.append(esc(_("dashboard.example", lang)))
         items.append(f"<li>{'<br>'.join(lines)}</li>")
     if items:
         parts.append(f"<ul>{''.join(items)}</ul>\n\n")

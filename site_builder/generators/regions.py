@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import NATIONAL_ANCHOR, REGIONS_SRC, href, md_escape, province_src, src_url
+from ..i18n import _
 from ..listing import doc_table
 from ..schemas import Region
-from ..site_ui import ui
 from . import province_section
 
 SRC_URI = REGIONS_SRC
@@ -24,8 +24,8 @@ def province_page(ctx: BuildContext, region: Region, sections: Sequence[Province
     """``wilayah/<code>/``: a province's documents, then ``sections``."""
     lang = ctx.lang
     docs = ctx.by_province.get(region.code, [])
-    page = GeneratedPage(province_src(region.code), ui("province_title", lang, name=region.name), "")
-    intro = ui("province_intro", lang, name=region.name, count=len(docs))
+    page = GeneratedPage(province_src(region.code), _("province_title", lang, name=region.name), "")
+    intro = _("province_intro", lang, name=region.name, count=len(docs))
     page.html = doc_table(ctx, docs, page.url)
     page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
     page.markdown += "".join(section(ctx, region) for section in sections)
@@ -35,18 +35,16 @@ def province_page(ctx: BuildContext, region: Region, sections: Sequence[Province
 def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECTIONS) -> Iterable[GeneratedPage]:
     """The regions index and one page per province, each with ``sections``."""
     lang = ctx.lang
-    index = GeneratedPage(SRC_URI, ui("regions", lang), "")
+    index = GeneratedPage(SRC_URI, _("regions", lang), "")
     provinces = ctx.corpus.refdata.provinces()
     rows = [
         (href(index.url, src_url(province_src(p.code))), p.name, len(ctx.by_province.get(p.code, [])))
         for p in provinces
     ]
-    counts = (
-        templates().get_template("counts.html").render(rows=rows, headers=[ui("province", lang), ui("count", lang)])
-    )
+    counts = templates().get_template("counts.html").render(rows=rows, headers=[_("province", lang), _("count", lang)])
     national = doc_table(ctx, ctx.by_province.get("00", []), index.url)
-    index.markdown = f"# {md_escape(index.title)}\n\n{ui('regions_intro', lang)}\n\n{HTML_SLOT}\n"
-    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(ui("national_docs", lang))}</h2>{national}'
+    index.markdown = f"# {md_escape(index.title)}\n\n{_('regions_intro', lang)}\n\n{HTML_SLOT}\n"
+    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(_("national_docs", lang))}</h2>{national}'
     yield index
     for province in provinces:
         yield province_page(ctx, province, sections)
@@ -54,4 +52,4 @@ def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECT
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
     """The regions index in the navigation."""
-    return [{ui("regions", ctx.lang): SRC_URI}]
+    return [{_("regions", ctx.lang): SRC_URI}]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import doc_url, fmt_date, href, md_escape
-from ..site_ui import ui
+from ..i18n import _
 
 SRC_URI = "pedoman-tinjau-ulang/index.md"
 
@@ -14,7 +14,7 @@ SRC_URI = "pedoman-tinjau-ulang/index.md"
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     """The guidelines-due-for-review page."""
     lang = ctx.lang
-    page = GeneratedPage(SRC_URI, ui("review_title", lang), "")
+    page = GeneratedPage(SRC_URI, _("review_title", lang), "")
     docs = [
         d
         for d in ctx.corpus.documents
@@ -33,13 +33,13 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
         ]
         for d in docs
     ]
-    intro = ui("review_intro", lang, today=fmt_date(ctx.today, lang), count=len(docs))
+    intro = _("review_intro", lang, today=fmt_date(ctx.today, lang), count=len(docs))
     page.markdown = f"# {md_escape(page.title)}\n\n{intro}\n\n{HTML_SLOT}\n"
     page.html = (
         templates()
         .get_template("simple_table.html")
         .render(
-            headers=[ui(k, lang) for k in ("title", "issuer", "status", "review_by")], rows=rows, empty=ui("none", lang)
+            headers=[_(k, lang) for k in ("title", "issuer", "status", "review_by")], rows=rows, empty=_("none", lang)
         )
     )
     yield page
@@ -47,4 +47,4 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
     """The review page in the navigation."""
-    return [{ui("review_title", ctx.lang): SRC_URI}]
+    return [{_("review_title", ctx.lang): SRC_URI}]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from site_builder.content import load
-from site_builder.i18n import t
+from site_builder.i18n import _
 from tests.conftest import base_meta
 
 
@@ -50,7 +50,7 @@ def test_unknown_indicator(make_doc: Callable[..., Path], empty_tree: Path) -> N
     assert messages(empty_tree) == [
         ("targets.0.indicator", "'rumah-terbang' bukan indikator yang dikenal (lihat content/_data/indikator.yml)")
     ]
-    assert t("unknown_indicator", "id", value="x").startswith("'x' bukan indikator")
+    assert _("unknown_indicator", "id", value="x").startswith("'x' bukan indikator")
 
 
 def test_unit_mismatch(make_doc: Callable[..., Path], empty_tree: Path) -> None:

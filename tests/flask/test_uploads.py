@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from flask_app.forms import msg
 from flask_app.uploads import UploadError, is_stored_name, store_upload
+from site_builder.i18n import _
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2f8d5e90000000049454e44ae426082"
@@ -47,7 +47,7 @@ def refused(tmp_path, data: bytes, name: str, limit: int = 1024 * 1024) -> str:
         store(tmp_path, data, name, limit)
     # nothing is left behind, not even a temporary file
     assert list((tmp_path / "up").iterdir()) == []
-    return msg(info.value.key, "id", **info.value.params)
+    return _(info.value.key, "id", **info.value.params)
 
 
 def test_pdf_is_stored_under_a_generated_name(tmp_path):
