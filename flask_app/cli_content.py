@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from site_builder.content import SLUG_RE, content_root, document_text, load, slugify
+from flask_app import settings
+from site_builder.content import SLUG_RE, document_text, load, slugify
 from site_builder.fields import kind_of
 from site_builder.i18n import LANGS, _
 from site_builder.schemas import SchemaError, load_schemas, schema_problems
@@ -23,11 +24,22 @@ def progress_bar(label: str):
     return lambda items: tqdm(items, desc=label, unit="berkas", file=sys.stderr, leave=False)
 
 
+def content_root(value: str | None) -> Path:
+    """The content tree a command works on: the argument, else the CONTENT_DIR setting (shown relative)."""
+    if value:
+        return Path(value)
+    configured = Path(settings.resolve()["CONTENT_DIR"])
+    try:
+        return configured.relative_to(Path.cwd())
+    except ValueError:
+        return configured
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a tree; print every problem; exit 1 on errors (or warnings with --strict)."""
     root = content_root(args.path)
     if not root.is_dir():
-        print(f"{root}: folder tidak ditemukan" if args.lang == "id" else f"{root}: no such folder", file=sys.stderr)
+        print(_("cli_no_folder", args.lang, path=root), file=sys.stderr)
         return 2
     # Schema files first: a key no code reads is reported like a document's problem.
     schema_errors = schema_problems(root)

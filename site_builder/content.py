@@ -6,7 +6,6 @@ site_builder, search and flask_app all import this module; nothing else parses f
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,11 +23,6 @@ MAX_FILE_BYTES = 1024 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Top-level Markdown files (the home page and the like) are plain pages, not documents.
 PLAIN_PAGE_NAMES = {"index.md"}
-
-
-def content_root(value: str | Path | None = None) -> Path:
-    """The content tree a command works on: the argument, else $POKJA_CONTENT, else ./content."""
-    return Path(value or os.environ.get("POKJA_CONTENT") or "content")
 
 
 @dataclass

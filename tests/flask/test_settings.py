@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flask_app import settings
-from flask_app.publish import mkdocs_config
+from flask_app.content import mkdocs_config_path
 from search.cli import content_dir, index_dir
 from tests.conftest import REPO
 
@@ -49,9 +49,6 @@ def test_only_settings_reads_pokja_variables():
             if names:
                 readers[path.relative_to(REPO).as_posix()] = names
     assert readers.pop("flask_app/settings.py") == declared
-    # content_root() belongs to the content model (another area of issue #9): it goes when its callers
-    # take CONTENT_DIR from the settings.
-    readers.pop("site_builder/content.py", None)
     assert readers == {}
     for path in [REPO / "Makefile", *Path(REPO / "scripts").glob("*.sh")]:
         used = set(re.findall(r"\b(POKJA_[A-Z_]+)\b", path.read_text(encoding="utf-8")))
@@ -130,7 +127,7 @@ def test_create_app_publisher_and_search_cli_resolve_through_the_settings(make_a
     app = make_app(INDEX_DIR="")
     assert app.config["MAX_UPLOAD_BYTES"] == 4096
     assert app.config["INDEX_DIR"] == f"{tmp_path / 'instance'}/index"
-    assert mkdocs_config(app.config) == f"{tmp_path / 'akar'}/mkdocs.yml"
+    assert mkdocs_config_path(app.config) == tmp_path / "akar" / "mkdocs.yml"
     assert index_dir(None) == tmp_path / "akar" / "instance" / "index"
     assert content_dir(None) == tmp_path / "akar" / "content"
     assert index_dir("elsewhere") == Path("elsewhere")
