@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from markupsafe import escape
 
 from site_builder.content import Corpus, CorpusCache, iter_markdown, load
-from site_builder.render import MarkdownConfig, render_markdown
+from site_builder.i18n import _
+from site_builder.render import MarkdownConfig, RenderRefused, render_member_markdown
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 EXTENSION = "pokja_content"
@@ -104,7 +106,19 @@ class ContentService:
 
     def render_body(self, body: str) -> str:
         """A member's Markdown as the site renders a contributed page's body: the site's extensions, sanitised."""
-        return render_markdown(body, untrusted=True, config=self.markdown)
+        try:
+            return render_member_markdown(body, config=self.markdown)
+        except RenderRefused as exc:
+            # A body past the limits (or too slow) is shown as why, never as a 500 or a held thread.
+            return f'<p class="render-refused">{escape(_(exc.key, **exc.params))}</p>'
+
+    def render_refusal(self, body: str) -> str | None:
+        """Why a member's body cannot be rendered within the limits (the message), else None."""
+        try:
+            render_member_markdown(body, config=self.markdown)
+        except RenderRefused as exc:
+            return _(exc.key, **exc.params)
+        return None
 
 
 def mkdocs_config_path(config: Any) -> Path:

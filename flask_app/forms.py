@@ -20,11 +20,11 @@ from flask_app.messages import current_lang
 from site_builder.content import Document, document_text, parse_document
 from site_builder.fields import FormContext, FormField, clean_text, form_control, kind_of
 from site_builder.i18n import _
+from site_builder.render import MAX_BODY_CHARS, body_problem
 from site_builder.schemas import Field, RefData, Schema
 
-__all__ = ["FormField", "clean_text", "form_fields", "parse_form", "to_form_values", "validate"]
+__all__ = ["MAX_BODY_CHARS", "FormField", "clean_text", "form_fields", "parse_form", "to_form_values", "validate"]
 
-MAX_BODY_CHARS = 200_000
 FORM_ERROR = "_form"  # errors about the form as a whole
 BODY = "body"
 
@@ -162,8 +162,8 @@ def validate(
     meta = {**data, **(extra or {})}
     if not body.strip():
         errors.setdefault(BODY, []).append(_("contrib.body_required", lang))
-    elif len(body) > MAX_BODY_CHARS:
-        errors.setdefault(BODY, []).append(_("contrib.body_too_long", lang, length=len(body), limit=MAX_BODY_CHARS))
+    elif (limit := body_problem(body)) is not None:
+        errors.setdefault(BODY, []).append(_(limit[0], lang, **limit[1]))
     elif (near := markup_problem(body)) is not None:
         errors.setdefault(BODY, []).append(_("contrib.body_bad_markup", lang, near=near))
     rel = f"{schema.type}/kiriman.md"  # a placeholder slug: the publisher chooses the real one

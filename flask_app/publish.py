@@ -260,6 +260,9 @@ def build_document_text(
     if near is not None:
         # Never write a file that would stop the site build.
         raise PublishStepError("validasi", _("contrib.publish_invalid", detail=_("contrib.body_bad_markup", near=near)))
+    if (refusal := get_content().render_refusal(sub.body)) is not None:
+        # A body past the limits would hold (or crash) the site build: refused before anything is written.
+        raise PublishStepError("validasi", _("contrib.publish_invalid", detail=refusal))
     doc, problems, _validator = parse_document(
         document_text(meta, sub.body, snapshot.schemas.get(sub.type)), rel, snapshot.schemas, snapshot.refdata
     )

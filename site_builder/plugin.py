@@ -37,7 +37,7 @@ from .formatting import doc_url
 from .generators import Generator, dashboard, decisions, home, listings, regions, review, tags
 from .i18n import _
 from .panel import document_footer, document_panel
-from .render import sanitize_html
+from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
 
 CACHE_VERSION = 2
@@ -178,6 +178,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
+        # Heading ids never start with "_" (Material's own elements are __config, __palette: issue #13).
+        config.mdx_configs.setdefault("toc", {}).setdefault("slugify", heading_slug)
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         if self.incremental is not None:
             corpus = self.incremental.corpus
