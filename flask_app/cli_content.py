@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_app import settings
-from site_builder.content import SLUG_RE, document_text, load, slugify
+from site_builder.content import RESERVED_SLUGS, SLUG_RE, document_text, load, slugify
 from site_builder.fields import kind_of
 from site_builder.i18n import LANGS, _
 from site_builder.schemas import SchemaError, load_schemas, schema_problems
@@ -101,6 +101,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     slug = slugify(args.title)
     if not SLUG_RE.match(slug):
         print(_("new_bad_title", args.lang, title=args.title), file=sys.stderr)
+        return 2
+    if slug in RESERVED_SLUGS:
+        print(_("reserved_slug", args.lang, slug=slug), file=sys.stderr)
         return 2
     folder = root / args.type
     folder.mkdir(parents=True, exist_ok=True)

@@ -172,7 +172,14 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
     body = forms.parse_body(values)
     names = forms.field_names(forms.form_fields(schema, refdata, values=values))
     _doc, field_errors = forms.validate(
-        schema, schemas, refdata, data, body, names=names, extra={"attachments": _attachment_meta(attachments)}
+        schema,
+        schemas,
+        refdata,
+        data,
+        body,
+        names=names,
+        extra={"attachments": _attachment_meta(attachments)},
+        corpus=snapshot.corpus,
     )
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)

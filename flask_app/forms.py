@@ -17,7 +17,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from flask_app.messages import current_lang
-from site_builder.content import Document, document_text, parse_document
+from site_builder.content import Corpus, Document, document_text, parse_document, reference_problems
 from site_builder.fields import FormContext, FormField, clean_text, form_control, kind_of
 from site_builder.i18n import _
 from site_builder.render import MAX_BODY_CHARS, body_problem
@@ -155,6 +155,7 @@ def validate(
     extra: Mapping[str, Any] | None = None,
     lang: str | None = None,
     today: dt.date | None = None,
+    corpus: Corpus | None = None,
 ) -> tuple[Document | None, dict[str, list[str]]]:
     """Check a contribution with the one validator; return the document and errors by form field name."""
     lang = lang or current_lang()
@@ -167,7 +168,10 @@ def validate(
     elif (near := markup_problem(body)) is not None:
         errors.setdefault(BODY, []).append(_("contrib.body_bad_markup", lang, near=near))
     rel = f"{schema.type}/kiriman.md"  # a placeholder slug: the publisher chooses the real one
-    doc, problems, _validator = parse_document(document_text(meta, body, schema), rel, dict(schemas), refdata, today)
+    doc, problems, validator = parse_document(document_text(meta, body, schema), rel, dict(schemas), refdata, today)
+    if corpus is not None and doc is not None and validator is not None:
+        # The publisher resolves them too: a reference to nothing (or to another type) is refused here.
+        problems = problems + reference_problems(validator, corpus)
     for problem in problems:
         if problem.severity != "error":
             continue

@@ -43,7 +43,9 @@ def preview_document(sub: Submission, corpus: Corpus) -> tuple[Document | None, 
     extra: dict[str, Any] = {"contribution": contribution}
     if attachments:
         extra["attachments"] = attachments
-    doc, errors = forms.validate(schema, corpus.schemas, corpus.refdata, sub.data, sub.body, names=set(), extra=extra)
+    doc, errors = forms.validate(
+        schema, corpus.schemas, corpus.refdata, sub.data, sub.body, names=set(), extra=extra, corpus=corpus
+    )
     if doc is not None:
         doc.rel_path = f"{sub.type}/{sub.slug or f'kiriman-{sub.id}'}.md"
     return doc, errors

@@ -27,7 +27,15 @@ from flask_app.auth import User
 from flask_app.content import Snapshot, get_content, mkdocs_config_path
 from flask_app.db import audit, get_session
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
-from site_builder.content import SLUG_RE, Document, document_text, parse_document, slugify
+from site_builder.content import (
+    RESERVED_SLUGS,
+    SLUG_RE,
+    Document,
+    document_text,
+    parse_document,
+    reference_problems,
+    slugify,
+)
 from site_builder.i18n import _
 from site_builder.render import markup_problem
 
@@ -222,7 +230,7 @@ def rebuild_pages(path: Path, app_config: dict[str, Any]) -> list[str]:
 
 
 def _choose_slug(db: Session, sub: Submission, snapshot: Snapshot) -> str:
-    if sub.slug:
+    if sub.slug and sub.slug not in RESERVED_SLUGS:  # a slug chosen before reservation is chosen again
         return sub.slug
     base = slugify(sub.title)[:70].strip("-")
     if not SLUG_RE.match(base):
@@ -230,6 +238,7 @@ def _choose_slug(db: Session, sub: Submission, snapshot: Snapshot) -> str:
     taken = snapshot.taken_slugs()
     taken |= set(db.scalars(select(Submission.slug).where(Submission.slug.is_not(None), Submission.id != sub.id)))
     slug, n = base, 2
+    taken |= RESERVED_SLUGS  # "Index" becomes index-2, never the type's generated listing
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     sub.slug = slug
@@ -263,9 +272,14 @@ def build_document_text(
     if (refusal := get_content().render_refusal(sub.body)) is not None:
         # A body past the limits would hold (or crash) the site build: refused before anything is written.
         raise PublishStepError("validasi", _("contrib.publish_invalid", detail=refusal))
-    doc, problems, _validator = parse_document(
+    doc, problems, validator = parse_document(
         document_text(meta, sub.body, snapshot.schemas.get(sub.type)), rel, snapshot.schemas, snapshot.refdata
     )
+    if doc is not None and validator is not None:
+        # Checked before anything is written: a reference to nothing would wedge every later build.
+        problems = problems + reference_problems(validator, snapshot.corpus)
+        if any(p.severity == "error" for p in problems):
+            doc = None
     if doc is None:
         detail = "; ".join(p.format() for p in problems if p.severity == "error")
         raise PublishStepError("validasi", _("contrib.publish_invalid", detail=detail))

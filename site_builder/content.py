@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,6 +21,11 @@ __all__ = ["Corpus", "Document", "Problem", "document_text", "dump_front_matter"
 
 MAX_FILE_BYTES = 1024 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Addresses the site generates itself (a type's listing is <type>/index.md) and names of its feeds and
+# sections: a document under one of them would clash with a generated page at build (issue #13).
+RESERVED_SLUGS = frozenset(
+    {"index", "feed", "rss", "atom", "sitemap", "tag", "wilayah", "dasbor", "search", "cari", "lampiran", "assets"}
+)
 # Top-level Markdown files (the home page and the like) are plain pages, not documents.
 PLAIN_PAGE_NAMES = {"index.md"}
 
@@ -281,6 +286,8 @@ def parse_document(
     problems = v.problems
     if not SLUG_RE.match(slug):
         v.report("", "bad_slug", slug=slug)
+    elif slug in RESERVED_SLUGS:
+        v.report("", "reserved_slug", slug=slug)
     declared = data.pop("type", None)
     if declared is not None and declared != folder:
         v.report("type", "type_mismatch", found=declared, folder=folder)
@@ -313,18 +320,29 @@ def iter_markdown(root: Path) -> Iterator[Path]:
         yield path
 
 
+def _check_doc_refs(v: _Validator, by_slug: Mapping[str, Document]) -> None:
+    for dotted, slug, spec in v.doc_refs:
+        target = by_slug.get(slug)
+        if target is None:
+            v.report(dotted, "unknown_document", value=slug)
+        elif spec.document_type and target.type != spec.document_type:
+            v.report(dotted, "wrong_document_type", value=slug, found=target.type, expected=spec.document_type)
+
+
+def reference_problems(validator: _Validator, corpus: Corpus) -> list[Problem]:
+    """The problems of a parsed document's references to other documents (unknown, or of another type)."""
+    validator.problems = []
+    _check_doc_refs(validator, corpus.by_slug)
+    return list(validator.problems)
+
+
 def _resolve(
     docs_with_validators: Iterable[tuple[Document, _Validator]], by_slug: dict[str, Document], root: Path
 ) -> list[Problem]:
     problems: list[Problem] = []
     for doc, v in docs_with_validators:
         v.problems = []
-        for dotted, slug, spec in v.doc_refs:
-            target = by_slug.get(slug)
-            if target is None:
-                v.report(dotted, "unknown_document", value=slug)
-            elif spec.document_type and target.type != spec.document_type:
-                v.report(dotted, "wrong_document_type", value=slug, found=target.type, expected=spec.document_type)
+        _check_doc_refs(v, by_slug)
         base = (root / doc.rel_path).parent
         for dotted, name in v.attachments:
             target_path = (base / name).resolve()
