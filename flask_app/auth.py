@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import flask_login
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, func, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -128,6 +128,12 @@ def issue_password_link(user: User, db: Session | None = None) -> str:
     db = db or get_session()
     token = secrets.token_urlsafe(32)
     hours = current_app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
+    # A new link revokes the older ones still open: only the latest link sent can set the password.
+    db.execute(
+        update(PasswordLink)
+        .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     db.add(
         PasswordLink(user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + dt.timedelta(hours=hours))
     )
@@ -353,6 +359,14 @@ def login() -> Any:
 def logout() -> Any:
     """End the session."""
     lang = session.get("lang")
+    user = current_user()
+    if user is not None:
+        # Every session of the account ends, a copied cookie too: its version no longer matches.
+        db = get_session()
+        db.execute(
+            update(User).where(User.id == user.id).values(session_version=func.coalesce(User.session_version, 0) + 1)
+        )
+        db.commit()
     flask_login.logout_user()
     session.clear()
     if lang:
@@ -374,7 +388,15 @@ def set_password_page(token: str) -> Any:
         password = request.form.get("password", "")
         error = password_problem(password, request.form.get("password2", ""))
         if error is None and user is not None:
-            link.used_at = utcnow()
+            # Consumed atomically: of several concurrent uses of one link, exactly one sets the password.
+            consumed = db.execute(
+                update(PasswordLink)
+                .where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None))
+                .values(used_at=utcnow())
+            )
+            if consumed.rowcount != 1:
+                db.rollback()
+                return render_template("auth/link_invalid.html"), 400
             set_password(user, password, db)
             audit(user, "password_set", user.email, session=db)
             flash(_("password_set"), "info")
