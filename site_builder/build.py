@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -87,7 +89,39 @@ def build_site(
     """Full build through MkDocs' API; raises SiteBuildError with MkDocs' messages on failure."""
     config = _config(config_file, content_dir, site_dir, strict)
     _plugin(config).incremental = None
-    _run(config, dirty=False)
+    _build_fresh(config)
+
+
+def _build_fresh(config: MkDocsConfig) -> None:
+    """A full build into a fresh folder next to the site, swapped in only when it succeeded.
+
+    MkDocs empties its site folder before the plugin can refuse anything: building in place, one bad
+    document would leave the whole public site answering 404. The last good site keeps serving instead.
+    """
+    plugin = _plugin(config)
+    live = Path(config.site_dir)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    fresh = live.parent / f".{live.name}.baru-{secrets.token_hex(4)}"
+    plugin.live_site_dir = str(live)
+    config["site_dir"] = str(fresh)
+    try:
+        _run(config, dirty=False)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    finally:
+        config["site_dir"] = str(live)
+        plugin.live_site_dir = None
+    swap_in(fresh, live)
+
+
+def swap_in(fresh: Path, live: Path) -> None:
+    """Replace the folder ``live`` by ``fresh`` (two renames on one file system; the old one is removed)."""
+    old = live.parent / f".{live.name}.lama-{secrets.token_hex(4)}"
+    if live.exists():
+        os.rename(live, old)
+    os.rename(fresh, live)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _targets(doc: Document) -> set[str]:
@@ -180,7 +214,7 @@ def publish_documents(
         # A full build leaves bad documents out; the ones being published must be valid, as below.
         plugin.must_be_valid = changed_rels
         try:
-            _run(config, dirty=False)
+            _build_fresh(config)
         finally:
             plugin.must_be_valid = set()
         return sorted(set(plugin.written))
@@ -202,4 +236,4 @@ def clean_site(site_dir: str | Path) -> None:
     shutil.rmtree(site_dir, ignore_errors=True)
 
 
-__all__ = ["SiteBuildError", "build_site", "clean_site", "load", "publish_documents", "remove_page"]
+__all__ = ["SiteBuildError", "build_site", "clean_site", "load", "publish_documents", "remove_page", "swap_in"]

@@ -111,12 +111,13 @@ def tree_stats(root: Path) -> dict[str, tuple[int, int]]:
     return stats
 
 
-def cache_path(config: MkDocsConfig, plugin_config: PokjaConfig) -> Path:
-    """The incremental-publish state file of one (docs_dir, site_dir) pair."""
+def cache_path(config: MkDocsConfig, plugin_config: PokjaConfig, site_dir: str | None = None) -> Path:
+    """The incremental-publish state file of one (docs_dir, site_dir) pair (``site_dir``: the live one)."""
     folder = plugin_config.cache_dir
     if folder is None:
         folder = os.path.join(os.path.dirname(config.config_file_path or "mkdocs.yml"), ".cache", "pokja")
-    key = hashlib.sha256(f"{os.path.abspath(config.docs_dir)}\0{os.path.abspath(config.site_dir)}".encode())
+    site = os.path.abspath(site_dir or config.site_dir)
+    key = hashlib.sha256(f"{os.path.abspath(config.docs_dir)}\0{site}".encode())
     return Path(folder) / f"{key.hexdigest()[:16]}.pickle"
 
 
@@ -153,6 +154,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
     def __init__(self) -> None:
         self.incremental: Incremental | None = None
         self.written: list[str] = []
+        # A full build writes into a fresh folder swapped in afterwards; its state is kept for the live one.
+        self.live_site_dir: str | None = None
         self.ctx: BuildContext | None = None
         self.generated: dict[str, GeneratedPage] = {}
         self.docs_by_src: dict[str, Document] = {}
@@ -260,7 +263,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Keep compiled theme templates between builds (a publish would compile them again)."""
         if self.command != "serve" and env.bytecode_cache is None:
-            folder = cache_path(config, self.config).parent / "jinja"
+            folder = cache_path(config, self.config, self.live_site_dir).parent / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         return env
@@ -378,7 +381,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
     def save_state(self, config: MkDocsConfig) -> None:
         """Keep the corpus and page fingerprints so one changed document can be published alone."""
         assert self.ctx is not None
-        path = cache_path(config, self.config)
+        path = cache_path(config, self.config, self.live_site_dir)
         corpus = self.ctx.corpus
         # Field line numbers only serve validation messages, and a publish validates afresh: leave them
         # out of the state (a third of its size).
