@@ -205,6 +205,10 @@ def _type_checks(doc_type: str, meta: dict[str, Any], v: _Validator, today: dt.d
     period = meta.get("period")
     if isinstance(period, dict) and period.get("start") and period.get("end") and period["end"] < period["start"]:
         v.report("period.end", "period_reversed", start=period["start"], end=period["end"])
+    for name in ("date", "updated"):  # publication dates: a future one would stay on top of every feed
+        value = meta.get(name)
+        if isinstance(value, dt.date) and value > today:
+            v.report(name, "future_date", value=value.isoformat(), today=today.isoformat())
     review_by = meta.get("review_by")
     if doc_type == "pedoman" and review_by and review_by < today and meta.get("status") != "dicabut":
         v.report("review_by", "review_overdue", severity="warning", value=review_by.isoformat())

@@ -82,6 +82,14 @@ class FormContext:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What XML 1.0 cannot carry (feed.xml, sitemap) and Unicode's noncharacters (U+FFFE, U+FDD0...).
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+# Bidirectional overrides and isolates reorder what a title or file name shows (U+202E "exe.pdf").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value: str) -> str:
@@ -103,6 +111,7 @@ class FieldType:
 
     name: ClassVar[str] = ""
     keys: ClassVar[frozenset[str]] = frozenset()  # schema keys beyond COMMON_KEYS
+    single_line: ClassVar[bool] = True  # titles and file names: no bidirectional overrides
 
     # --- validation
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
@@ -114,6 +123,12 @@ class FieldType:
             return None
         if spec.max_length and len(value) > spec.max_length:
             v.report(dotted, "too_long", length=len(value), limit=spec.max_length)
+        if (bad := _NOT_XML.search(value)) is not None:
+            v.report(dotted, "invalid_character", char=f"U+{ord(bad.group()):04X}")
+            return None
+        if self.single_line and (bad := _BIDI.search(value)) is not None:
+            v.report(dotted, "bidi_character", char=f"U+{ord(bad.group()):04X}")
+            return None
         return value
 
     def check_spec(self, spec: Field) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,6 +12,10 @@ from .base import Cell, CellContext, FieldType, FormContext, FormField, kind_nam
 
 if TYPE_CHECKING:
     from ..schemas import Field
+
+
+# A sane range for any date of a document (0001 and 9999 are typing slips, issue #13).
+DATE_YEARS = (1900, 2100)
 
 
 class StringType(FieldType):
@@ -25,6 +30,7 @@ class TextType(StringType):
 
     name = "text"
     widget = "textarea"
+    single_line = False  # running text may quote right-to-left script
 
 
 class AttachmentType(StringType):
@@ -195,18 +201,22 @@ class DateType(FieldType):
     name = "date"
 
     def validate(self, spec: Field, value: Any, dotted: str, v: Any) -> Any:
-        """A date, a date-time (its date) or ISO text."""
+        """A date, a date-time (its date) or ISO text, within DATE_YEARS."""
+        date: dt.date | None = None
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        v.report(dotted, "expected_date", value=value)
-        return None
+            date = value.date()
+        elif isinstance(value, dt.date):
+            date = value
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                date = dt.date.fromisoformat(value)
+        if date is None:
+            v.report(dotted, "expected_date", value=value)
+            return None
+        if not DATE_YEARS[0] <= date.year <= DATE_YEARS[1]:
+            v.report(dotted, "date_out_of_range", value=date.isoformat(), low=DATE_YEARS[0], high=DATE_YEARS[1])
+            return None
+        return date
 
     def configure(self, spec: Field, control: FormField, ctx: FormContext) -> None:
         """A date input."""
