@@ -56,7 +56,8 @@ MAX_BRACKETS = 20_000  # "[" in one body
 MAX_EMPHASIS = 20_000  # "*" and "_" markers
 RENDER_TIMEOUT = 2.0  # seconds a member's body may take in the worker before it is refused
 # attr_list syntax ({: #id .class key=value }) would let member text set ids (``__config``) and attributes.
-_ATTR_LIST = re.compile(r"\{:[^}\n]*\}|\{[ ]*[#.][^}\n]*\}|\{[ ]*[\w-]+=[^}\n]*\}")
+# Bounded repetitions: an unclosed "{:" run must not make the check itself quadratic.
+_ATTR_LIST = re.compile(r"\{:[^}\n]{0,200}\}|\{[ ]{0,8}[#.][^}\n]{0,200}\}|\{[ ]{0,8}[\w-]{1,40}=[^}\n]{0,200}\}")
 _LINE_NESTING = re.compile(r"^((?:[ \t]|>|[-*+][ \t]|\d{1,9}[.)][ \t])*)")
 
 
