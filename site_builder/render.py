@@ -55,6 +55,7 @@ MAX_OPEN_BRACKETS = 400  # "[" left unclosed in one paragraph: 1,000 already cos
 MAX_BRACKETS = 20_000  # "[" in one body
 MAX_EMPHASIS = 20_000  # "*" and "_" markers
 RENDER_TIMEOUT = 2.0  # seconds a member's body may take in the worker before it is refused
+WORKER_START_TIMEOUT = 60.0  # starting the workers (once, and after a timed-out render) is not the body's cost
 # attr_list syntax ({: #id .class key=value }) would let member text set ids (``__config``) and attributes.
 # Bounded repetitions: an unclosed "{:" run must not make the check itself quadratic.
 _ATTR_LIST = re.compile(r"\{:[^}\n]{0,200}\}|\{[ ]{0,8}[#.][^}\n]{0,200}\}|\{[ ]{0,8}[\w-]{1,40}=[^}\n]{0,200}\}")
@@ -203,7 +204,11 @@ def _worker_pool() -> ProcessPoolExecutor:
             import multiprocessing
 
             # forkserver: a worker never inherits the service's threads or locks mid-use.
-            _pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("forkserver"))
+            pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("forkserver"))
+            # Started and warmed (Markdown imported) before any render is timed: the limit is the render's.
+            for warm in [pool.submit(_render, "x", (), {}) for _ in range(2)]:
+                warm.result(timeout=WORKER_START_TIMEOUT)
+            _pool = pool
         return _pool
 
 
