@@ -87,7 +87,8 @@ def _serializer() -> URLSafeSerializer:
 
 def unsubscribe_url(user: User, what: str) -> str:
     """The one-click unsubscribe URL for ``what`` (``notifications``, ``digest`` or ``follow:<path>``)."""
-    return mail.link(url_for("notify.unsubscribe", token=_serializer().dumps([user.id, what])))
+    # A literal path: mails are also composed outside requests (commands, the worker).
+    return mail.link("/akun/berhenti/" + _serializer().dumps([user.id, what]))
 
 
 def _send(
