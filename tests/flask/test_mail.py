@@ -353,3 +353,16 @@ def test_mails_per_recipient_and_hour_are_bounded(make_app, make_user):
     for n in range(4):
         _submit(app, author, f"Banyak {n}")
     assert len([r for r in _outbox(app) if r.recipient == moderator.email]) == 2
+
+
+def test_the_preferences_page_saves_language_and_choices(mail_app, server, make_user):
+    member = make_user("anggota")
+    client = sign_in(mail_app.test_client(), member)
+    assert "Pengaturan surel" in client.get("/akun").get_data(as_text=True)
+    token = fetch_csrf(client, "/akun/surel")
+    response = client.post("/akun/surel", data={"lang": "en", "digest": "1", "csrf_token": token})
+    assert response.status_code == 303
+    with mail_app.app_context(), session_scope() as db:
+        pref = db.get(notify.MailPreference, member.id)
+        assert (pref.lang, pref.notifications, pref.digest) == ("en", False, True)
+    assert client.get("/akun/surel").status_code == 200
