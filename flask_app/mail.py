@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import Integer, String, Text, func, select
+from sqlalchemy import Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flask_app.db import Base, UTCDateTime, utcnow
@@ -30,6 +30,7 @@ WAITING, SENT, FAILED = "menunggu", "terkirim", "gagal"
 SMTP_TIMEOUT = 20.0
 MAX_BACKOFF = dt.timedelta(hours=1)
 WORKER_POLL_SECONDS = 5.0
+CLAIM_MINUTES = 10
 EXTENSION = "pokja_mail"
 # Header values come from names, titles and notes: one line, bounded, so no header can be injected.
 MAX_HEADER_CHARS = 200
@@ -189,6 +190,26 @@ def _mark(app: Flask, row: OutboxMail) -> None:
             db.commit()
 
 
+def _claim(db: Session, row: OutboxMail, now: dt.datetime) -> bool:
+    """Take ``row`` for this sender: another process or thread that read it too finds it taken.
+
+    The claim moves the next attempt CLAIM_MINUTES ahead; a sender that dies mid-way leaves the mail due
+    again after that, so a mail is never lost (and sent twice only after such a crash).
+    """
+    claimed_until = now + dt.timedelta(minutes=CLAIM_MINUTES)
+    result = db.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == row.id,
+            OutboxMail.status == WAITING,
+            OutboxMail.next_attempt_at == row.next_attempt_at,
+        )
+        .values(next_attempt_at=claimed_until)
+    )
+    db.commit()
+    return result.rowcount == 1
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after the ``attempts``-th failure: 1, 2, 4 … minutes, at most an hour."""
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
@@ -199,12 +220,13 @@ def deliver_due(app: Flask, now: dt.datetime | None = None) -> tuple[int, int]:
     now = now or utcnow()
     factory = app.extensions["pokja_db"]["factory"]
     with _LOCK, factory() as db:
-        rows = db.scalars(
+        due = db.scalars(
             select(OutboxMail)
             .where(OutboxMail.status == WAITING, OutboxMail.next_attempt_at <= now)
             .order_by(OutboxMail.id)
         ).all()
         db.expunge_all()
+        rows = [row for row in due if _claim(db, row, now)]
     if not rows:
         return 0, 0
     with _LOCK, app.app_context():

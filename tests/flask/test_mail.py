@@ -366,3 +366,18 @@ def test_the_preferences_page_saves_language_and_choices(mail_app, server, make_
         pref = db.get(notify.MailPreference, member.id)
         assert (pref.lang, pref.notifications, pref.digest) == ("en", False, True)
     assert client.get("/akun/surel").status_code == 200
+
+
+def test_a_mail_claimed_by_one_sender_is_not_sent_by_another(mail_app, server, make_user):
+    make_user("moderator")
+    _submit(mail_app, make_user("anggota"), "Sekali saja")
+    (row,) = _outbox(mail_app)
+    with mail_app.app_context(), session_scope() as db:
+        # Another process read the same row and claimed it first.
+        assert mail._claim(db, row, utcnow()) is True
+        assert mail._claim(db, row, utcnow()) is False
+    assert mail.deliver_due(mail_app) == (0, 0)
+    assert server.inbox.messages == []
+    later = utcnow() + dt.timedelta(minutes=mail.CLAIM_MINUTES + 1)
+    assert mail.deliver_due(mail_app, now=later) == (1, 0)  # that sender died: the mail is not lost
+    assert len(server.inbox.messages) == 1
