@@ -381,3 +381,25 @@ def test_a_mail_claimed_by_one_sender_is_not_sent_by_another(mail_app, server, m
     later = utcnow() + dt.timedelta(minutes=mail.CLAIM_MINUTES + 1)
     assert mail.deliver_due(mail_app, now=later) == (1, 0)  # that sender died: the mail is not lost
     assert len(server.inbox.messages) == 1
+
+
+def test_pokja_user_add_mails_the_invitation(make_app, server, tmp_path, site_dir, monkeypatch, capsys):
+    from flask_app.cli import main
+
+    make_app()  # copies the content tree
+    for name, value in {
+        "POKJA_ROOT": tmp_path,
+        "POKJA_CONTENT": tmp_path / "content",
+        "POKJA_SITE": site_dir,
+        "POKJA_INDEX": tmp_path / "index",
+        "POKJA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "POKJA_SECRET_KEY": "rahasia-uji",
+        "POKJA_BASE_URL": BASE,
+        "POKJA_SMTP_URL": server.url,
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    assert main(["user", "add", "undang@contoh.id", "--role", "anggota"]) == 0
+    assert "Undangan dijadwalkan ke undang@contoh.id." in capsys.readouterr().out
+    (msg,) = server.inbox.messages
+    assert msg["To"] == "undang@contoh.id"
+    assert LINK_RE.search(_text(msg)).group(0).startswith(BASE + "/akun/sandi/")
