@@ -173,10 +173,10 @@ def create_submission(
     )
     sub.events.append(SubmissionEvent(at=now, actor_id=author_id, action="kirim", to_status=SUBMITTED))
     db.add(sub)
-    db.flush()
-    # The moderators' mails are committed with the submission, or not at all.
-    notify.submission_changed(db, sub, "kirim")
     try:
+        db.flush()
+        # The moderators' mails are committed with the submission, or not at all.
+        notify.submission_changed(db, sub, "kirim")
         db.commit()
     except IntegrityError:
         # Two posts of one form raced: the other one won, return its row.
