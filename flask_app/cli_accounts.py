@@ -231,10 +231,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from flask_app import create_app
     from flask_app.db import dispose
+    from flask_app import settings
     from flask_app.mail import start_worker
 
     app = create_app()
-    if not os.environ.get("POKJA_BASE_URL"):
+    if not settings.given("BASE_URL"):
         # Links in mails name the address actually served (make run PORT=8080), never a request's Host.
         app.config["BASE_URL"] = f"http://{args.host}:{args.port}"
     worker = None

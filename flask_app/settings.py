@@ -169,3 +169,10 @@ def markdown_table() -> str:
         env = f"`{setting.env}`" if setting.env else "–"
         lines.append(f"| {env} | `{setting.key}` | {shown_default(setting)} | {setting.help} |")
     return "\n".join(lines)
+
+
+def given(key: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the setting's variable is set (not empty), rather than its default in force."""
+    environ = os.environ if environ is None else environ
+    env = BY_KEY[key].env
+    return bool(env and environ.get(env, "") != "")
