@@ -229,9 +229,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Prepare site, index and accounts, then serve with waitress."""
     import waitress
 
-    from flask_app import create_app
+    from flask_app import create_app, settings
     from flask_app.db import dispose
-    from flask_app import settings
     from flask_app.mail import start_worker
 
     app = create_app()
