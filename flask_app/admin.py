@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from flask_app import mail, notify
 from flask_app.auth import (
     DEFAULT_LINK_HOURS,
     ROLES,
@@ -50,7 +51,10 @@ def index() -> Any:
     users = db.scalars(select(User).order_by(User.email)).all()
     events = db.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_ROWS))
     actors = {u.id: u.email for u in users}
-    return render_template("admin/index.html", users=users, events=list(events), actors=actors, roles=ROLES)
+    failed = mail.failed_mails(db)
+    return render_template(
+        "admin/index.html", users=users, events=list(events), actors=actors, roles=ROLES, failed_mails=failed
+    )
 
 
 @bp.post("/akun")
@@ -66,6 +70,9 @@ def create() -> Any:
     except ValueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.index"))
+    db = get_session()
+    notify.invitation(db, user, path)
+    db.commit()
     audit(actor, "user_create", user.email, f"role={user.role}")
     flash(_("admin_created", email=user.email, hours=_link_hours(), link=base_url() + path), "info")
     return redirect(url_for("admin.index"))
@@ -120,4 +127,18 @@ def set_role(user_id: int) -> Any:
     get_session().commit()
     audit(actor, "user_role", user.email, f"{old} -> {role}")
     flash(_("admin_role_changed", email=user.email, role=role), "info")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/surel/<int:mail_id>/kirim-ulang")
+@roles_required("admin")
+@fresh_login_required()
+def resend_mail(mail_id: int) -> Any:
+    """Put a failed mail back in the outbox; the worker sends it."""
+    db = get_session()
+    if mail.resend(db, mail_id) is None:
+        abort(404)
+    db.commit()
+    audit(current_user(), "mail_resend", f"mail:{mail_id}")
+    flash(_("admin_mail_resent", id=mail_id), "info")
     return redirect(url_for("admin.index"))

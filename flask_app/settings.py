@@ -66,6 +66,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_UPLOAD_BYTES", "POKJA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, "size limit of one attachment"),
     Setting("PUBLISH_LOCK", "POKJA_PUBLISH_LOCK", "{INSTANCE_DIR}/publish.lock", "lock file of the one publisher"),
     Setting("PUBLISH_LOCK_TIMEOUT", "POKJA_PUBLISH_LOCK_TIMEOUT", 30.0, "seconds a publication waits for the lock"),
+    Setting(
+        "SMTP_URL",
+        "POKJA_SMTP_URL",
+        "",
+        "`smtp://user:pass@host:587` (STARTTLS if offered) or `smtps://…`; empty: `.eml` files in `<instance>/outbox`",
+    ),
+    Setting(
+        "SMTP_CA_FILE", "POKJA_SMTP_CA_FILE", "", "extra CA certificate file the SMTP server's TLS is checked against"
+    ),
+    Setting("MAIL_FROM", "POKJA_MAIL_FROM", "Pokja PKP <noreply@localhost>", "sender address of every mail"),
+    Setting(
+        "MAIL_RETRY_HOURS",
+        "POKJA_MAIL_RETRY_HOURS",
+        24.0,
+        "hours a mail is retried (with backoff) before it is marked failed",
+    ),
+    Setting(
+        "MAIL_MAX_PER_HOUR", "POKJA_MAIL_MAX_PER_HOUR", 20, "mails per recipient and hour; more are dropped and logged"
+    ),
+    Setting("MAIL_WORKER", "POKJA_MAIL_WORKER", True, "send the outbox from a background thread of the service"),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
@@ -149,3 +169,10 @@ def markdown_table() -> str:
         env = f"`{setting.env}`" if setting.env else "–"
         lines.append(f"| {env} | `{setting.key}` | {shown_default(setting)} | {setting.help} |")
     return "\n".join(lines)
+
+
+def given(key: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the setting's variable is set (not empty), rather than its default in force."""
+    environ = os.environ if environ is None else environ
+    env = BY_KEY[key].env
+    return bool(env and environ.get(env, "") != "")

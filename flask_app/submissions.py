@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from flask_app import notify
 from flask_app.db import Base, UTCDateTime, utcnow
 
 SUBMITTED = "diajukan"
@@ -173,6 +174,9 @@ def create_submission(
     sub.events.append(SubmissionEvent(at=now, actor_id=author_id, action="kirim", to_status=SUBMITTED))
     db.add(sub)
     try:
+        db.flush()
+        # The moderators' mails are committed with the submission, or not at all.
+        notify.submission_changed(db, sub, "kirim")
         db.commit()
     except IntegrityError:
         # Two posts of one form raced: the other one won, return its row.
@@ -199,6 +203,8 @@ def record(
             at=sub.updated_at, actor_id=actor_id, action=action, from_status=from_status, to_status=to_status, note=note
         )
     )
+    # Every status change passes here: its mails join the caller's transaction.
+    notify.submission_changed(db, sub, action, note)
 
 
 def revise_submission(

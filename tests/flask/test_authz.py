@@ -49,6 +49,11 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "moderate.retry": {"POST": MODERATORS},
     "moderate.send_back": {"POST": MODERATORS},
     "moderate.reject": {"POST": MODERATORS},
+    "admin.resend_mail": {"POST": ADMINS},
+    "notify.unsubscribe": {"GET": PUBLIC, "POST": PUBLIC},
+    "notify.forgot_password": {"GET": PUBLIC, "POST": PUBLIC},
+    "notify.preferences": {"GET": MEMBERS, "POST": MEMBERS},
+    "notify.follow": {"GET": MEMBERS, "POST": MEMBERS},
 }
 
 # Values for URL arguments: ids that do not exist, so an allowed request touches nothing shared.
@@ -59,6 +64,7 @@ SAMPLE_ARGS = {
     "user_id": 999_999,
     "submission_id": 999_999,
     "doc_type": "pembelajaran",
+    "mail_id": 999_999,
 }
 
 
