@@ -67,26 +67,34 @@ class SearchService:
         return self._vocabulary
 
     def _current_searcher(self) -> Any:
-        if self._searcher is None:
-            schemas = self.vocabulary_schemas()
-            if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
-                if not self.auto_build:
-                    raise IndexUnavailable(_("index_missing"))
-                from site_builder.content import load
+        """The shared searcher, reopened when a writer committed; only opening takes the lock.
 
-                search_index.rebuild(load(self.content_dir), self.index_dir)
-            self._searcher = search_index.open_index(self.index_dir).searcher()
-        elif not self._searcher.up_to_date():
-            # A writer committed a new generation. Not searcher.refresh(): it reuses segment
-            # readers and misses deletions committed without new documents (whoosh3 3.54.0).
-            stale, self._searcher = self._searcher, search_index.open_index(self.index_dir).searcher()
-            stale.close()
-        return self._searcher
+        A Whoosh searcher is safe to share for reading, so searches run side by side; a refresh
+        swaps in a new searcher while searches still holding the old one finish on it (it is
+        closed by the garbage collector once the last of them lets go, never under a reader).
+        """
+        searcher = self._searcher
+        if searcher is not None and searcher.up_to_date():
+            return searcher
+        with self._lock:
+            if self._searcher is None:
+                schemas = self.vocabulary_schemas()
+                if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
+                    if not self.auto_build:
+                        raise IndexUnavailable(_("index_missing"))
+                    from site_builder.content import load
+
+                    search_index.rebuild(load(self.content_dir), self.index_dir)
+                self._searcher = search_index.open_index(self.index_dir).searcher()
+            elif not self._searcher.up_to_date():
+                # A writer committed a new generation. Not searcher.refresh(): it reuses segment
+                # readers and misses deletions committed without new documents (whoosh3 3.54.0).
+                self._searcher = search_index.open_index(self.index_dir).searcher()
+            return self._searcher
 
     def run(self, search_request: SearchRequest, lang: str = "id") -> SearchResult:
-        """Search under the service lock (a Whoosh searcher is not meant for concurrent use)."""
-        with self._lock:
-            return search(self._current_searcher(), search_request, self.vocabulary, lang)
+        """Search without a lock: requests share the searcher for reading."""
+        return search(self._current_searcher(), search_request, self.vocabulary, lang)
 
     def close(self) -> None:
         """Close the searcher (tests and shutdown)."""
