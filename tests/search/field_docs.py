@@ -79,8 +79,7 @@ FIELD_DOCS: dict[str, tuple[str, dict, str]] = {
     ),
     "uji-pp-penyelenggaraan": _pedoman(
         "Penyelenggaraan Perumahan menurut PP 14/2016",
-        "PP 14/2016 mengatur penyelenggaraan perumahan. Program KOTAKU menangani permukiman kumuh "
-        "perkotaan.\n",
+        "PP 14/2016 mengatur penyelenggaraan perumahan. Program KOTAKU menangani permukiman kumuh perkotaan.\n",
         ["PP 14 th 2016", "Permen PUPR No. 14/PRT/M/2018"],
         tags=["permukiman-kumuh"],
     ),

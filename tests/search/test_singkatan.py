@@ -99,10 +99,19 @@ def test_acronym_and_expansion_find_the_same_documents(field_search, entry) -> N
             ],
             {"uji-bantuan-rtlh-desa", "uji-rumah-tidak-layak-huni"},
         ),
-        (["Perpres 9/2021", "Peraturan Presiden Nomor 9 Tahun 2021", "Perpres No. 9 th 2021"], {"uji-perpres-percepatan"}),
-        (["Perda 2/2019", "Perda Kota Surabaya No. 2 Tahun 2019", "Peraturan Daerah Nomor 2 Tahun 2019"], {"uji-rusunawa-kota"}),
+        (
+            ["Perpres 9/2021", "Peraturan Presiden Nomor 9 Tahun 2021", "Perpres No. 9 th 2021"],
+            {"uji-perpres-percepatan"},
+        ),
+        (
+            ["Perda 2/2019", "Perda Kota Surabaya No. 2 Tahun 2019", "Peraturan Daerah Nomor 2 Tahun 2019"],
+            {"uji-rusunawa-kota"},
+        ),
         (["Pergub 45/2021", "Peraturan Gubernur Jawa Tengah Nomor 45 Tahun 2021"], {"uji-rp3kp-provinsi"}),
-        (["Perbup 8/2022", "Peraturan Bupati Nomor 8 Tahun 2022", "Perbup No. 8 th 2022"], {"uji-rencana-pembangunan-kawasan"}),
+        (
+            ["Perbup 8/2022", "Peraturan Bupati Nomor 8 Tahun 2022", "Perbup No. 8 th 2022"],
+            {"uji-rencana-pembangunan-kawasan"},
+        ),
         (
             ["Kepmendagri 100.1.1-6117/2022", "Keputusan Menteri Dalam Negeri Nomor 100.1.1-6117 Tahun 2022"],
             {"uji-kepmendagri-kode-wilayah"},
