@@ -7,19 +7,20 @@ when no document has all), filters ``type``, ``year`` and the schemas' ``facets:
 
     {"ok": true, "query": "...", "filters": {"tag": ["rtlh"]}, "sort": "relevansi", "total": 12,
      "matched_any_word": false, "suggestion": "pembangunan" | null,
+     "also_searched": ["rumah tidak layak huni"] (other forms of the query's acronyms searched too),
      "paging": {"page": 1, "pages": 2, "per_page": 10, "total": 12},
      "hits": [{"slug", "type", "type_label", "title", "url", "date", "summary",
                "snippet" (HTML: escaped text with <mark> around matches; every other field is plain
                text), "regions": [{"code", "name"}], "tags": [{"id", "label"}], "status",
-               "contributed"}],
+               "contributed", "references" (the query's regulation references it cites: "PP 14/2016")}],
      "facets": {"type" | "year" | <each schema facet>: [{"value", "label", "count", "selected"}]}}
 
 and every error in one shape, with the HTTP status repeated::
 
     {"ok": false, "error": "<pesan dalam bahasa Indonesia>", "status": 400}
 
-400 for a bad request (unbalanced quotes, text over 500 characters, control characters, an
-unknown filter value, a bad or too large page number), 503 when the index is missing or busy.
+400 for a bad request (unbalanced quotes, text over 500 characters or 32 words or 8 phrases,
+control characters, an unknown filter value, a bad or too large page number), 503 when the index is missing or busy.
 """
 
 from __future__ import annotations

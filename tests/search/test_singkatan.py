@@ -173,3 +173,15 @@ def test_a_bad_singkatan_file_is_refused_with_a_message(tmp_path: Path, text: st
     with pytest.raises(SchemaError) as info:
         load_abbreviations(path)
     assert message in str(info.value)
+
+
+def test_pokja_check_refuses_a_bad_singkatan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from flask_app.cli import main
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT / "_schemas", root / "_schemas")
+    shutil.copytree(CONTENT / "_data", root / "_data")
+    (root / "_data" / "singkatan.yml").write_text("abbreviations:\n  - {acronym: RTLH}\n", encoding="utf-8")
+    assert main(["check", str(root)]) == 2
+    captured = capsys.readouterr()
+    assert "singkatan.yml: entri singkatan ke-1 tidak sah: expansion None" in captured.out + captured.err
