@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from .fields import FIELD_TYPES, accepted_keys, kind_of
+from .i18n import _
 from .problems import Problem
 
 # Top-level keys of a type's schema file and of _common.yml; each is read by load_schemas.
@@ -131,7 +133,7 @@ def _key_problems(node: yaml.Node, rel: str, known: tuple[str, ...], prefix: str
     if not isinstance(node, yaml.MappingNode):
         return []
     problems = []
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         key = str(key_node.value)
         if key not in known:
             line = key_node.start_mark.line + 1
@@ -279,6 +281,17 @@ class RefItem:
         return self.label.get(lang) or self.label.get("id") or self.id
 
 
+@dataclass(frozen=True)
+class Abbreviation:
+    """One entry of content/_data/singkatan.yml: an acronym and its long forms."""
+
+    acronym: str
+    expansion: str
+    variants: tuple[str, ...] = ()
+    regulation: bool = False
+    source: str = ""
+
+
 @dataclass
 class RefData:
     """All reference lists of content/_data."""
@@ -289,6 +302,7 @@ class RefData:
     references: dict[str, RefItem]
     indicators: dict[str, Indicator]
     region_source: str = ""
+    abbreviations: tuple[Abbreviation, ...] = ()
 
     def provinces(self) -> list[Region]:
         """Provinces in code order."""
@@ -350,4 +364,53 @@ def load_refdata(content_root: Path) -> RefData:
         references={r.id: r for r in _items(_read_yaml(folder / "rujukan.yml"), "references", folder / "rujukan.yml")},
         indicators=indicators,
         region_source=str(wilayah.get("source") or ""),
+        abbreviations=load_abbreviations(folder / "singkatan.yml"),
     )
+
+
+def load_abbreviations(path: Path) -> tuple[Abbreviation, ...]:
+    """The acronyms of ``path`` (none when the file is absent); SchemaError names a bad entry."""
+    if not path.exists():
+        return ()
+    data = _read_yaml(path)
+    entries = data.get("abbreviations") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise SchemaError(_("singkatan_bad_entry", path=path, number=0, reason="abbreviations: [...]"))
+    out, seen = [], set()
+    for number, e in enumerate(entries, start=1):
+        reason = _abbreviation_problem(e)
+        if reason:
+            raise SchemaError(_("singkatan_bad_entry", path=path, number=number, reason=reason))
+        item = Abbreviation(
+            str(e["acronym"]),
+            str(e["expansion"]),
+            tuple(e.get("variants") or ()),
+            bool(e.get("regulation")),
+            str(e.get("source") or ""),
+        )
+        for form in (item.acronym, item.expansion, *item.variants):
+            if form.lower() in seen:
+                raise SchemaError(_("singkatan_duplicate", path=path, form=form))
+            seen.add(form.lower())
+        out.append(item)
+    return tuple(out)
+
+
+def _abbreviation_problem(e: Any) -> str:
+    """Why one entry is not valid ('' when it is)."""
+    if not isinstance(e, dict):
+        return "mapping {acronym, expansion}"
+    unknown = set(e) - {"acronym", "expansion", "variants", "regulation", "source"}
+    if unknown:
+        return ", ".join(sorted(map(str, unknown)))
+    acronym, expansion = e.get("acronym"), e.get("expansion")
+    if not isinstance(acronym, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,14}", acronym):
+        return f"acronym {acronym!r}"
+    if not isinstance(expansion, str) or len(expansion.split()) < 1 or expansion.lower() == acronym.lower():
+        return f"expansion {expansion!r}"
+    variants = e.get("variants") or []
+    if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+        return f"variants {variants!r}"
+    if not isinstance(e.get("regulation", False), bool) or not isinstance(e.get("source", ""), str):
+        return "regulation: true|false, source: text"
+    return ""
