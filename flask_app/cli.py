@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "search.cli",
     "flask_app.cli_accounts",
     "site_builder.cli",
+    "flask_app.cli_regions",
 ]
 
 
