@@ -98,7 +98,9 @@ def create() -> Any:
     except ValueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.index"))
-    audit(actor, "user_create", user.email, f"role={user.role} region={user.region}")
+    # The region is named only for a regional account: a national one's audit line reads as before.
+    where = f" region={user.region}" if user.region != regions.NATIONAL else ""
+    audit(actor, "user_create", user.email, f"role={user.role}{where}")
     flash(_("admin_created", email=user.email, hours=_link_hours(), link=base_url() + path), "info")
     return redirect(url_for("admin.index"))
 

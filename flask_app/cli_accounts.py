@@ -56,7 +56,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 1
-        detail = f"role={user.role} region={user.region} (pokja user add)"
+        where = f" region={user.region}" if user.region != "00" else ""
+        detail = f"role={user.role}{where} (pokja user add)"
         audit(None, "user_create", user.email, detail, session=get_session())
         hours = app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
         print(_("cli_user_created", email=user.email, role=user.role))
