@@ -48,8 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
 
     @app.errorhandler(403)
-    def forbidden(_exc: Exception) -> tuple[str, int]:
-        return render_template("error.html", status=403), 403
+    def forbidden(exc: Exception) -> tuple[str, int]:
+        # An out-of-scope refusal (flask_app/regions.py) says which region is another Pokja's.
+        return render_template("error.html", status=403, message=getattr(exc, "message", None)), 403
 
     @app.errorhandler(404)
     def not_found(_exc: Exception) -> tuple[str, int]:

@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "flask_app.cli_accounts",
     "flask_app.cli_mail",
     "site_builder.cli",
+    "flask_app.cli_regions",
 ]
 
 

@@ -49,11 +49,17 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
     with app_context() as app:
         try:
-            user, path = create_user(args.email, args.role, args.name or "")
+            from flask_app.content import get_content
+            from flask_app.regions import check_region
+
+            region = check_region(args.region, get_content().current().refdata)
+            user, path = create_user(args.email, args.role, args.name or "", region=region)
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 1
-        audit(None, "user_create", user.email, f"role={user.role} (pokja user add)", session=get_session())
+        where = f" region={user.region}" if user.region != "00" else ""
+        detail = f"role={user.role}{where} (pokja user add)"
+        audit(None, "user_create", user.email, detail, session=get_session())
         hours = app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
         print(_("cli_user_created", email=user.email, role=user.role))
         print(_("cli_user_link", hours=hours))
@@ -261,6 +267,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES, help="peran akun")
     add.add_argument("--name", default="", help="nama lengkap")
+    add.add_argument(
+        "--region", default="00", help="kode wilayah Pokja akun: 00 nasional, provinsi (33) atau kabupaten/kota (33.02)"
+    )
     add.set_defaults(func=cmd_user_add)
     disable = user_sub.add_parser("disable", help="nonaktifkan akun")
     disable.add_argument("email")

@@ -83,6 +83,14 @@ RUNTIME_KEYS = (
     N_("covered_by_province"),
     N_("covered_by_nation"),
     N_("no_base"),
+    # generators/dashboard_map.py: f"map_class_{cls}" per colour class, f"map_{kind}_title" per map
+    N_("map_class_c1"),
+    N_("map_class_c2"),
+    N_("map_class_c3"),
+    N_("map_class_c4"),
+    N_("map_class_none"),
+    N_("map_achievement_title"),
+    N_("map_completeness_title"),
     # site_builder/fields/base.py kind_name: Phrase(f"kind_{name}"), what a YAML value was found to be
     N_("kind_null"),
     N_("kind_str"),

@@ -44,6 +44,9 @@ class Field:
     form: bool = True
     boost: int = 1  # how many times the field's words count in search (0: not searched)
     facet: str | None = None  # the search parameter when a type lists the field as a facet
+    per: str | None = None  # figure: the sibling field naming the row's indicator
+    count: bool = False  # figure: always a whole count (households), whatever the indicator
+    compare: str | None = None  # figure: the sibling target a realisation far above warns against
 
     @property
     def facet_name(self) -> str:
@@ -113,6 +116,9 @@ def _field(name: str, spec: Any, where: str) -> Field:
         form=bool(spec.get("form", True)),
         boost=int(spec.get("boost", 1)),
         facet=spec.get("facet"),
+        per=spec.get("per"),
+        count=bool(spec.get("count", False)),
+        compare=spec.get("compare"),
     )
     problem = kind_of(declared).check_spec(declared)
     if problem:
@@ -262,6 +268,7 @@ class Indicator:
     unit: str
     aggregation: str  # sum or weighted_mean
     base: dict[str, str] = field(default_factory=dict)
+    kind: str = "measure"  # count (whole numbers: units, households), percent, or measure (hectares)
 
     def name_in(self, lang: str = "id") -> str:
         """The indicator's name in ``lang``."""
@@ -348,6 +355,8 @@ def load_refdata(content_root: Path) -> RefData:
     ind_data = _read_yaml(ind_path)
     indicators = {}
     for e in ind_data.get("indicators") or []:
+        if e.get("kind", "measure") not in ("count", "percent", "measure"):
+            raise SchemaError(f"{ind_path}: indicator {e.get('id')!r}: kind must be count, percent or measure")
         if e.get("aggregation") not in ("sum", "weighted_mean"):
             raise SchemaError(f"{ind_path}: indicator {e.get('id')!r}: aggregation must be sum or weighted_mean")
         indicators[str(e["id"])] = Indicator(
@@ -356,6 +365,7 @@ def load_refdata(content_root: Path) -> RefData:
             unit=str(e["unit"]),
             aggregation=e["aggregation"],
             base=dict(e.get("base") or {}),
+            kind=str(e.get("kind") or "measure"),
         )
     return RefData(
         regions=regions,

@@ -116,6 +116,9 @@ class FieldType:
             v.report(dotted, "too_long", length=len(value), limit=spec.max_length)
         return value
 
+    def check_row(self, spec: Field, key: str, row: dict[str, Any], dotted: str, v: Any) -> None:
+        """Check the checked value ``row[key]`` against its sibling fields (may drop it from ``row``)."""
+
     def check_spec(self, spec: Field) -> str | None:
         """What is wrong with a declaration of this type (beyond unknown keys), or None."""
         return None

@@ -15,7 +15,9 @@ from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
 from ..context import BuildContext, GeneratedPage
 from ..formatting import href, md_escape
 from ..i18n import _
+from ..maps import map_defs
 from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
+from .dashboard_map import map_blocks
 
 SRC_URI = "dasbor/index.md"
 MATRIX_SRC = "dasbor/matriks-keselarasan.md"
@@ -76,6 +78,8 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
     if not indicators:
         parts.append(f"{md_escape(_('no_data', lang))}\n\n")
     national = refdata.regions["00"]
+    if any(agg.ranking_year(i) is not None for i in indicators):
+        parts.append(map_defs([r.code for r in refdata.provinces()]) + "\n\n")
     for ind_id in indicators:
         indicator = refdata.indicators[ind_id]
         parts.append(f"## {md_escape(indicator.name_in(lang))}\n\n")
@@ -89,6 +93,8 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
         else:
             parts.append(f"### {md_escape(_('ranking_heading', lang, year=year))}\n\n")
             parts.append(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}") + "\n\n")
+            parts.append(f"### {md_escape(_('map_heading', lang, year=year))}\n\n")
+            parts.append(map_blocks(ctx, indicator, year, page.url, f"peta-{ind_id}") + "\n\n")
     parts.append(f"## {_('rule_heading', lang)}\n\n{_('rule', lang)}\n\n")
     parts.append(open_data_markdown(lang, page.url))
     page.markdown = "".join(parts)
