@@ -15,6 +15,7 @@ from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
 from ..context import BuildContext, GeneratedPage
 from ..formatting import href, md_escape
 from ..i18n import _
+from ..schemas import Identity
 from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
 
 SRC_URI = "dasbor/index.md"
@@ -26,9 +27,14 @@ def md_link(from_src: str, to_src: str) -> str:
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
 
-def open_data_markdown(lang: str, page_url: str) -> str:
-    """The open-data section: file links and the data dictionary, from ``exports.DATA_DICTIONARY``."""
+def open_data_markdown(lang: str, page_url: str, identity: Identity | None = None) -> str:
+    """The open-data section: licence, file links and the data dictionary, from ``exports.DATA_DICTIONARY``."""
     parts = [f"## {_('open_data', lang)}\n\n<p>{esc(_('open_data_intro', lang))}</p>\n\n"]
+    if identity is not None and identity.license_url:
+        parts.append(
+            f'<p class="pokja-license">{esc(_("open_data_license", lang, publisher=identity.name))} '
+            f'<a href="{esc(identity.license_url)}" rel="license">{esc(identity.license_name)}</a>.</p>\n\n'
+        )
     rows = []
     for name, (title, _columns) in exports.DATA_DICTIONARY.items():
         links = " · ".join(
@@ -90,7 +96,7 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
             parts.append(f"### {md_escape(_('ranking_heading', lang, year=year))}\n\n")
             parts.append(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}") + "\n\n")
     parts.append(f"## {_('rule_heading', lang)}\n\n{_('rule', lang)}\n\n")
-    parts.append(open_data_markdown(lang, page.url))
+    parts.append(open_data_markdown(lang, page.url, ctx.corpus.refdata.identity))
     page.markdown = "".join(parts)
     return page
 
