@@ -13,9 +13,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, send_file
+from flask import Blueprint, Flask, abort, current_app, jsonify, send_file
 
 from site_builder.i18n import _
+from site_builder.schemas import Identity, SchemaError
 
 from .auth import current_user
 
@@ -24,6 +25,21 @@ bp = Blueprint("reader", __name__)
 ZIP_NAME = "situs-luring.zip"
 # The pre-compressed copies are for the wire, not for a reader's disk.
 SKIPPED_SUFFIXES = (".gz", ".br", ".tmp")
+
+
+def identity() -> Identity:
+    """The Pokja's identity (content/_data/identitas.yml) for the service's footer; the defaults if unreadable."""
+    try:
+        from .content import get_content
+
+        return get_content().current().refdata.identity
+    except (SchemaError, OSError):
+        return Identity()
+
+
+def init_app(app: Flask) -> None:
+    """Templates get ``pokja_identity()``, the same identity the site's footer shows."""
+    app.jinja_env.globals["pokja_identity"] = identity
 
 
 @bp.get("/akun/status")

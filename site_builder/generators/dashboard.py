@@ -126,7 +126,9 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
             rows.append([link] + [aligned_cell if r in alignment else "" for r in refs] + [esc(ind_names)])
         rows.append([esc(_("total", lang))] + [str(counts[r]) for r in refs] + [""])
         numeric = [False] + [False] * len(refs) + [False]
-        parts.append(data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan") + "\n\n")
+        table = data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan")
+        # Wider than a phone: it scrolls inside its own box (pokja.js makes the box a focusable region).
+        parts.append(f'<div class="pokja-scroll">{table}</div>\n\n')
     parts.append(f"## {_('references', lang)}\n\n")
     items = "".join(
         f"<dt>{esc(r.label_in(lang))}</dt><dd>{esc(r.description.get(lang) or r.description.get('id') or '')}</dd>"
