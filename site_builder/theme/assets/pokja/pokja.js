@@ -53,6 +53,8 @@
       // Only a box that scrolls becomes a tab stop: a focusable, labelled region a keyboard can scroll.
       if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth + 1) return;
       box.setAttribute("tabindex", "0");
+      // A <dd> keeps its role in the definition list: focusable is enough for the keyboard.
+      if (box.tagName === "DD") return;
       box.setAttribute("role", "region");
       var caption = box.querySelector("caption");
       box.setAttribute("aria-label", caption ? caption.textContent : label);
