@@ -171,6 +171,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         # Content files whose errors fail the build (the documents a publish was asked for).
         self.must_be_valid: set[str] = set()
         self.compress_stats: compress.CompressStats | None = None
+        self.compressor: compress.Compressor | None = None
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -182,6 +183,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         """Load and validate the corpus (failing the build on any error), run the generators."""
         self.written = []
         self.converter = None
+        self.compressor = None
+        if self.config.precompress and self.command != "serve":
+            self.compressor = compress.Compressor()
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
@@ -355,8 +359,12 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Record what was written (publish_documents returns it)."""
+        """Record what was written (publish_documents returns it); compress it on a worker thread."""
         self.written.append(page.file.dest_uri)
+        if self.compressor is not None:
+            # The bytes MkDocs is about to write (mkdocs.commands.build._build_page encodes them so).
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data)
         return output
 
     # --- after the pages ------------------------------------------------------------------------
@@ -369,8 +377,13 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             self.gc_threshold = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Hand the frozen objects back to the garbage collector."""
+        """Hand the frozen objects back to the garbage collector; stop the compressing threads."""
         self.restore_gc()
+        if self.compressor is not None:
+            # The build's own error is the one to report, not a copy that failed with it.
+            with contextlib.suppress(Exception):
+                self.compressor.finish()
+            self.compressor = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds, the full sitemap, generators' extra files; then the state for incremental publish."""
@@ -391,10 +404,13 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             for url in sorted(self.incremental.removed_pages):
                 remove_page(config.site_dir, url)
                 self.written.append(url)
-        if self.config.precompress and self.command != "serve":
-            # A full build compresses the whole tree (the theme's assets too); a publish what it wrote.
+        if self.compressor is not None:
+            # The pages were compressed as they were written; now the rest: a full build the whole tree
+            # (the theme's assets too), a publish what it wrote.
+            stats = self.compressor.finish()
             names = None if self.incremental is None else self.written
-            self.compress_stats = compress.compress_tree(config.site_dir, names)
+            self.compress_stats = compress.compress_tree(config.site_dir, names, self.compressor.done, stats)
+            self.compressor = None
         if self.command != "serve":
             self.save_state(config)
 
