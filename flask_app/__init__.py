@@ -20,6 +20,7 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.contribute",
     "flask_app.moderate",
     "flask_app.notify",
+    "flask_app.reader",
 ]
 
 
@@ -34,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    from flask_app import content, db, messages, security
+    from flask_app import compression, content, db, messages, security
 
     # Import every area first so all their tables exist before db.init_app creates them.
     modules = [importlib.import_module(name) for name in BLUEPRINT_MODULES]
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app)
     db.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     for module in modules:
         if hasattr(module, "init_app"):
             module.init_app(app)
@@ -72,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             path = f"{path.rstrip('/')}/index.html".lstrip("/")
         if not (site_dir / path).is_file():
             abort(404)
-        return send_from_directory(site_dir, path)
+        return compression.site_file(site_dir, path)
 
     return app
 

@@ -46,7 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "signs session cookies and form tokens; empty: a random key kept in `<instance>/secret_key`",
     ),
-    Setting("BASE_URL", "POKJA_BASE_URL", "http://127.0.0.1:8000", "public address in one-time links"),
+    Setting(
+        "BASE_URL",
+        "POKJA_BASE_URL",
+        "http://127.0.0.1:8000",
+        "public address: one-time links, and the site's `site_url` (absolute links in feeds and sitemap)",
+    ),
     Setting("SECURE_COOKIES", "POKJA_SECURE_COOKIES", False, "`1`: session cookie over HTTPS only"),
     Setting("SESSION_HOURS", "POKJA_SESSION_HOURS", 12, "a login session lasts this many hours"),
     Setting(
@@ -176,3 +181,8 @@ def given(key: str, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     env = BY_KEY[key].env
     return bool(env and environ.get(env, "") != "")
+
+
+def site_url(environ: Mapping[str, str] | None = None) -> str:
+    """The site's public address with a trailing slash (mkdocs ``site_url`` when mkdocs.yml sets none)."""
+    return str(resolve(environ=environ)["BASE_URL"]).rstrip("/") + "/"

@@ -299,6 +299,49 @@ class Abbreviation:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class Identity:
+    """The Pokja that runs the site (content/_data/identitas.yml): name, logo, address, contact, data licence."""
+
+    name: str = "Pokja PKP"
+    site_name: str = "Rumah Pengetahuan Pokja PKP"
+    logo: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    license_id: str = ""
+    license_name: str = ""
+    license_url: str = ""
+    example: bool = False
+
+    def license_record(self) -> dict[str, str]:
+        """The data licence as the open-data exports carry it."""
+        return {"id": self.license_id, "name": self.license_name, "url": self.license_url}
+
+
+def load_identity(folder: Path) -> Identity:
+    """Read ``identitas.yml`` from a content/_data folder; the defaults when the file is absent."""
+    path = folder / "identitas.yml"
+    if not path.is_file():
+        return Identity()
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not data.get("name"):
+        raise SchemaError(f"{path}: expected a mapping with at least 'name'")
+    lic = data.get("license") or {}
+    return Identity(
+        name=str(data["name"]),
+        site_name=str(data.get("site_name") or Identity.site_name),
+        logo=str(data.get("logo") or ""),
+        address=str(data.get("address") or ""),
+        email=str(data.get("email") or ""),
+        phone=str(data.get("phone") or ""),
+        license_id=str(lic.get("id") or ""),
+        license_name=str(lic.get("name") or ""),
+        license_url=str(lic.get("url") or ""),
+        example=bool(data.get("example")),
+    )
+
+
 @dataclass
 class RefData:
     """All reference lists of content/_data."""
@@ -310,6 +353,7 @@ class RefData:
     indicators: dict[str, Indicator]
     region_source: str = ""
     abbreviations: tuple[Abbreviation, ...] = ()
+    identity: Identity = field(default_factory=Identity)
 
     def provinces(self) -> list[Region]:
         """Provinces in code order."""
@@ -375,6 +419,7 @@ def load_refdata(content_root: Path) -> RefData:
         indicators=indicators,
         region_source=str(wilayah.get("source") or ""),
         abbreviations=load_abbreviations(folder / "singkatan.yml"),
+        identity=load_identity(folder),
     )
 
 

@@ -37,6 +37,8 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "admin.set_role": {"POST": ADMINS},
     "search.search_page": {"GET": PUBLIC},
     "search.api_search": {"GET": PUBLIC},
+    "reader.status": {"GET": PUBLIC},
+    "reader.download_site": {"GET": PUBLIC},
     "contribute.index": {"GET": MEMBERS},
     "contribute.new": {"GET": MEMBERS, "POST": MEMBERS},
     "contribute.sent": {"GET": MEMBERS},
