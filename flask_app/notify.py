@@ -162,8 +162,11 @@ def _active(db: Session, query: Any) -> list[User]:
 
 
 def reviewers(db: Session, sub: Any) -> list[User]:
-    """The moderators who review ``sub`` (all moderators until submissions carry a region scope)."""
-    return _active(db, select(User).where(User.role.in_(REVIEWERS)).order_by(User.id))
+    """The moderators of the region that reviews ``sub``: its own, else the next level up (flask_app.regions)."""
+    from flask_app import regions
+
+    target = regions.moderator_for(db, getattr(sub, "region", None) or regions.NATIONAL)
+    return _active(db, select(User).where(User.role.in_(REVIEWERS), User.region == target).order_by(User.id))
 
 
 def _wants_notifications(db: Session, user: User) -> bool:

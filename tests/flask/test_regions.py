@@ -183,3 +183,18 @@ def test_existing_lesson_helpers_still_national(app, make_user) -> None:
 
     with app.app_context(), session_scope() as db:
         assert db.get(Submission, sid).region == "00"
+
+
+def test_the_received_mail_goes_to_the_moderators_of_the_reviewing_region(app, regional) -> None:
+    from flask_app.db import session_scope
+    from flask_app.mail import OutboxMail
+
+    mod_jateng = regional("moderator", "33")
+    mod_jatim = regional("moderator", "35")
+    national = regional("moderator", "00")
+    banyumas = regional("anggota", "33.02")  # no moderator of its own: the province reviews it
+    assert _submit_as(banyumas, title="Pelajaran Banyumas", region=["33.02"]).status_code == 303
+    with app.app_context(), session_scope() as db:
+        received = {m.recipient for m in db.scalars(select(OutboxMail)) if m.recipient != banyumas.user.email}
+    assert received == {mod_jateng.user.email}
+    assert mod_jatim.user.email not in received and national.user.email not in received
