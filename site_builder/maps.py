@@ -17,6 +17,8 @@ from .charts import esc
 
 BOUNDARIES = Path(__file__).parent / "data" / "wilayah" / "provinsi-batas-sederhana.geojson"
 MAP_WIDTH = 900
+LEGEND_FONT = 38  # 38 of 900 units is 12.5 px on a 300 px wide map
+LEGEND_LINE = 48
 NO_DATA = "none"
 NO_DATA_COLOUR = "#e0e0e0"
 # (lower bound in percent, class, colour): a sequential blue scale, darkest for at or above target.
@@ -103,11 +105,15 @@ def province_map(
     The page must hold :func:`map_defs` once (the shapes the map's ``<use>`` elements draw).
     """
     _west, _north, _scale, height = _frame()
-    legend_y = int(height) + 28
+    # The legend stands one entry a line in large type: the map shrinks to a phone's width (900 units to
+    # about 330 px), and its text must still read at 12 px or more there.
+    entries = [c for _low, c, _colour in reversed(CLASSES)] + [NO_DATA]
+    legend_top = int(height) + LEGEND_LINE
+    legend_bottom = legend_top + LEGEND_LINE * (len(entries) - 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pokja-chart-svg pokja-map" id="{esc(map_id)}" '
-        f'viewBox="0 0 {MAP_WIDTH} {legend_y + 12}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'role="img" aria-labelledby="{esc(map_id)}-title {esc(map_id)}-desc" font-size="22">'
+        f'viewBox="0 0 {MAP_WIDTH} {legend_bottom + 16}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'role="img" aria-labelledby="{esc(map_id)}-title {esc(map_id)}-desc" font-size="{LEGEND_FONT}">'
         f'<title id="{esc(map_id)}-title">{esc(title)}</title><desc id="{esc(map_id)}-desc">{esc(desc)}</desc>'
     ]
     for code, name in names.items():
@@ -116,13 +122,12 @@ def province_map(
             f'<use href="#{shape_id(code)}" data-kode="{esc(code)}" data-kelas="{cls}" fill="{COLOURS[cls]}" '
             f'stroke="#546e7a" stroke-width="0.6"><title>{esc(name)}: {esc(label(cls))}</title></use>'
         )
-    x = 0
-    for cls in [c for _low, c, _colour in reversed(CLASSES)] + [NO_DATA]:
-        text = label(cls)
+    for i, cls in enumerate(entries):
+        y = legend_top + i * LEGEND_LINE
+        box = LEGEND_FONT - 6
         parts.append(
-            f'<rect x="{x}" y="{legend_y - 16}" width="18" height="18" fill="{COLOURS[cls]}" stroke="#546e7a"/>'
+            f'<rect x="0" y="{y - box + 2}" width="{box}" height="{box}" fill="{COLOURS[cls]}" stroke="#546e7a"/>'
         )
-        parts.append(f'<text x="{x + 24}" y="{legend_y}" fill="currentColor">{esc(text)}</text>')
-        x += 40 + int(len(text) * 22 * 0.55)
+        parts.append(f'<text x="{box + 14}" y="{y}" fill="currentColor">{esc(label(cls))}</text>')
     parts.append("</svg>")
     return "".join(parts)
