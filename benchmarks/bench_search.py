@@ -6,7 +6,10 @@ For each corpus size: full indexing (documents/s), a one-document update, query 
 50 fixed queries through the bare searcher (top 10), through search.query.search (what the service
 runs: facets, snippets, suggestion), and over HTTP through /api/search; the same corpus and queries
 in SQLite FTS5 (Python's sqlite3, bm25, top 10) as the reference. Prints figures and ratios, and the
-relevance set's recall@10 on the starter content. Everything lives in a temporary folder.
+relevance set's recall@10, MRR and nDCG@10 (starter content plus the field documents of
+tests/search/field_docs.py), and the p95 of each adversarial query (many unknown words, long
+words, many phrases, common words that fall back to any word): the worst must stay under 100 ms.
+Everything lives in a temporary folder.
 
 The synthetic corpus draws words from a Zipf distribution over 3,000 roots (the first hundred real
 Indonesian roots, the rest invented) in several affixed forms each, so stemming, posting lists and
@@ -17,6 +20,7 @@ most documents. The median number of hits per query is printed with the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -35,8 +39,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from search import analysis, index  # noqa: E402
-from search.query import SearchRequest, Vocabulary, parse_request, search  # noqa: E402
-from search.relevance import judge, load_set, mean_recall  # noqa: E402
+from search.query import QueryError, SearchRequest, Vocabulary, parse_request, search  # noqa: E402
+from search.relevance import judge, load_set, mean_ndcg, mean_recall, mean_reciprocal_rank  # noqa: E402
 from site_builder.content import Corpus, Document, load  # noqa: E402
 from site_builder.schemas import load_refdata, load_schemas  # noqa: E402
 
@@ -226,6 +230,7 @@ def bench_size(n: int, runs: int, folder: Path) -> None:
         bare = time_queries(lambda q: list(searcher.search(parser.parse(q), limit=10)), queries, runs)
         full = time_queries(lambda q: search(searcher, parse_request({"q": q}, vocabulary), vocabulary), queries, runs)
         hits = [search(searcher, SearchRequest(q=q), vocabulary).total for q in queries]
+        adversarial_searcher = ix.searcher()
     from flask_app import create_app
 
     app = create_app(
@@ -261,6 +266,8 @@ def bench_size(n: int, runs: int, folder: Path) -> None:
     print(f"{'Whoosh search() + facets':30} {full[0]:8.1f} {full[1]:8.1f}")
     print(f"{'HTTP /api/search':30} {api[0]:8.1f} {api[1]:8.1f}")
     print(f"{'SQLite FTS5, top 10':30} {fts['p50']:8.1f} {fts['p95']:8.1f}")
+    with adversarial_searcher:
+        bench_adversarial(adversarial_searcher, vocabulary, words)
     print(
         f"ratios to FTS5 p95: searcher {bare[1] / fts['p95']:.1f}x, search() {full[1] / fts['p95']:.1f}x, "
         f"/api/search {api[1] / fts['p95']:.1f}x; indexing {index_s / fts['index_s']:.1f}x slower"
@@ -268,11 +275,52 @@ def bench_size(n: int, runs: int, folder: Path) -> None:
 
 
 def relevance(folder: Path) -> None:
-    """recall@10 of the relevance set on the starter content."""
-    index.rebuild(load(CONTENT), folder / "index-relevance")
+    """recall@10, MRR and nDCG@10 of the relevance set on the starter content plus the field documents."""
+    from tests.search.field_docs import write_field_docs
+
+    root = folder / "relevance-content"
+    shutil.copytree(CONTENT, root)
+    write_field_docs(root)
+    index.rebuild(load(root), folder / "index-relevance")
     with index.open_index(folder / "index-relevance").searcher() as searcher:
-        judgements = judge(searcher, Vocabulary.from_content(CONTENT), load_set(REPO / "tests/search/relevance.yml"))
-    print(f"\nrelevance set: {len(judgements)} queries, recall@10 = {mean_recall(judgements):.3f}")
+        judgements = judge(searcher, Vocabulary.from_content(root), load_set(REPO / "tests/search/relevance.yml"))
+    print(
+        f"\nrelevance set: {len(judgements)} queries, recall@10 = {mean_recall(judgements):.3f}, "
+        f"MRR = {mean_reciprocal_rank(judgements):.3f}, nDCG@10 = {mean_ndcg(judgements):.3f}"
+    )
+
+
+def adversarial_queries(words: list[str]) -> dict[str, str]:
+    """Hostile or unlucky queries, by name."""
+    rng = random.Random(13)
+    unknown = ["".join(rng.choice("bcdfghjklmnpqrstvwxyz") for _ in range(3)) for _ in range(125)]
+    common = words[:32]
+    return {
+        "125 unknown 3-letter words": " ".join(unknown),
+        "32 unknown words": " ".join(unknown[:32]),
+        "32 common words (any word)": " ".join(common),
+        "32 unknown long words": " ".join(w * 5 for w in unknown[:32]),
+        "8 phrases of common words": " ".join(f'"{a} {b}"' for a, b in zip(common[:8], common[8:16], strict=True)),
+        "one 500-letter word": "a" * 500,
+        "expansions and references": "rumah tidak layak huni masyarakat berpenghasilan rendah PP 14/2016 UU 1/2011",
+        "same common word 32 times": " ".join([common[0]] * 32),
+    }
+
+
+def bench_adversarial(searcher, vocabulary: Vocabulary, words: list[str], runs: int = 20) -> None:
+    """p95 of each adversarial query through parse_request and search (what the service runs)."""
+    worst = 0.0
+    print(f"{'adversarial query (ms)':34} {'p50':>8} {'p95':>8}")
+    for name, q in adversarial_queries(words).items():
+
+        def run(q: str) -> None:
+            with contextlib.suppress(QueryError):  # refused with a message: that is the answer
+                search(searcher, parse_request({"q": q}, vocabulary), vocabulary)
+
+        p50, p95 = time_queries(run, [q], runs)
+        worst = max(worst, p95)
+        print(f"{name:34} {p50:8.1f} {p95:8.1f}")
+    print(f"worst adversarial p95: {worst:.1f} ms (target < 100 ms)")
 
 
 def main() -> None:

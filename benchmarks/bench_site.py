@@ -274,6 +274,21 @@ def bench(n: int, workdir: Path) -> dict:
 
     full = run_child("pokja", str(ours), str(content), str(site))
     print(f"full build (pokja plugin):       {full['seconds']:8.1f} s   peak {full['peak_mb']:7.0f} MB", flush=True)
+    # The same build without the .gz/.br copies: what pre-compression (site_builder/compress.py) adds.
+    raw_config = base / "mkdocs-pokja-raw.yml"
+    raw_yaml = yaml.safe_load(ours.read_text(encoding="utf-8"))
+    raw_yaml["plugins"] = [{"pokja": {"precompress": False}}]
+    raw_config.write_text(yaml.safe_dump(raw_yaml, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    uncompressed = run_child("pokja", str(raw_config), str(content), str(base / "site-raw"))
+    shutil.rmtree(base / "site-raw", ignore_errors=True)
+    added = full["seconds"] - uncompressed["seconds"]
+    sizes = {suffix: sum(p.stat().st_size for p in site.rglob(f"*{suffix}")) for suffix in (".html", ".gz", ".br")}
+    print(
+        f"pre-compression adds:            {added:8.1f} s   ({added / uncompressed['seconds']:+.0%} wall,"
+        f" {full['cpu'] - uncompressed['cpu']:+.1f} s CPU; without it {uncompressed['seconds']:.1f} s);"
+        f" HTML {sizes['.html'] / 2**20:.1f} MB, .gz {sizes['.gz'] / 2**20:.1f} MB, .br {sizes['.br'] / 2**20:.1f} MB",
+        flush=True,
+    )
     baseline = run_child("plain", str(plain), str(content), str(plain_site))
     print(
         f"plain mkdocs-material:           {baseline['seconds']:8.1f} s   peak {baseline['peak_mb']:7.0f} MB",
@@ -319,6 +334,7 @@ def bench(n: int, workdir: Path) -> dict:
         "peak_publish_mb": publish["peak_mb"],
         "page_kb": raw / 1024,
         "page_gzip_kb": zipped / 1024,
+        "precompress_s": added,
     }
 
 

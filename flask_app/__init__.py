@@ -19,6 +19,8 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.search",
     "flask_app.contribute",
     "flask_app.moderate",
+    "flask_app.notify",
+    "flask_app.reader",
 ]
 
 
@@ -33,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    from flask_app import content, db, messages, security
+    from flask_app import compression, content, db, messages, security
 
     # Import every area first so all their tables exist before db.init_app creates them.
     modules = [importlib.import_module(name) for name in BLUEPRINT_MODULES]
@@ -41,14 +43,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app)
     db.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     for module in modules:
         if hasattr(module, "init_app"):
             module.init_app(app)
         app.register_blueprint(module.bp)
 
     @app.errorhandler(403)
-    def forbidden(_exc: Exception) -> tuple[str, int]:
-        return render_template("error.html", status=403), 403
+    def forbidden(exc: Exception) -> tuple[str, int]:
+        # An out-of-scope refusal (flask_app/regions.py) says which region is another Pokja's.
+        return render_template("error.html", status=403, message=getattr(exc, "message", None)), 403
 
     @app.errorhandler(404)
     def not_found(_exc: Exception) -> tuple[str, int]:
@@ -70,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             path = f"{path.rstrip('/')}/index.html".lstrip("/")
         if not (site_dir / path).is_file():
             abort(404)
-        return send_from_directory(site_dir, path)
+        return compression.site_file(site_dir, path)
 
     return app
 

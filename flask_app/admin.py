@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from flask_app import mail, notify, regions
 from flask_app.auth import (
     DEFAULT_LINK_HOURS,
     ROLES,
@@ -17,6 +18,7 @@ from flask_app.auth import (
     issue_password_link,
     roles_required,
 )
+from flask_app.content import get_content
 from flask_app.db import AuditEvent, audit, get_session
 from flask_app.messages import _
 
@@ -38,7 +40,22 @@ def _target(user_id: int) -> User:
     user = get_session().get(User, user_id)
     if user is None:
         abort(404)
+    _require_scope(user.region)
     return user
+
+
+def _require_scope(code: str) -> None:
+    """Admins manage the accounts of their own scope only (403 with a message otherwise)."""
+    scope = regions.scope_of(current_user())
+    if not regions.in_scope(scope, code):
+        refdata = get_content().current().refdata
+        raise regions.OutOfScope(
+            _(
+                "region_out_of_scope",
+                regions=regions.region_label(code, refdata),
+                scope=regions.region_label(scope, refdata),
+            )
+        )
 
 
 @bp.get("/")
@@ -47,10 +64,24 @@ def _target(user_id: int) -> User:
 def index() -> Any:
     """Every account and the latest audit events."""
     db = get_session()
-    users = db.scalars(select(User).order_by(User.email)).all()
+    actor = current_user()
+    query = select(User).order_by(User.email)
+    within = regions.scope_filter(User.region, regions.scope_of(actor))
+    users = db.scalars(query if within is None else query.where(within)).all()
     events = db.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_ROWS))
     actors = {u.id: u.email for u in users}
-    return render_template("admin/index.html", users=users, events=list(events), actors=actors, roles=ROLES)
+    failed = mail.failed_mails(db)
+    refdata = get_content().current().refdata
+    return render_template(
+        "admin/index.html",
+        users=users,
+        events=list(events),
+        actors=actors,
+        roles=ROLES,
+        failed_mails=failed,
+        region_choices=regions.scope_choices(actor, refdata),
+        region_label=lambda code: regions.region_label(code, refdata),
+    )
 
 
 @bp.post("/akun")
@@ -62,11 +93,19 @@ def create() -> Any:
     email = request.form.get("email", "")
     role = request.form.get("role", "")
     try:
-        user, path = create_user(email, role, request.form.get("name", ""))
+        typed = request.form.get("region", "") or regions.scope_of(actor)
+        region = regions.check_region(typed, get_content().current().refdata)
+        _require_scope(region)
+        user, path = create_user(email, role, request.form.get("name", ""), region=region)
     except ValueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.index"))
-    audit(actor, "user_create", user.email, f"role={user.role}")
+    db = get_session()
+    notify.invitation(db, user, path)
+    db.commit()
+    # The region is named only for a regional account: a national one's audit line reads as before.
+    where = f" region={user.region}" if user.region != regions.NATIONAL else ""
+    audit(actor, "user_create", user.email, f"role={user.role}{where}")
     flash(_("admin_created", email=user.email, hours=_link_hours(), link=base_url() + path), "info")
     return redirect(url_for("admin.index"))
 
@@ -120,4 +159,18 @@ def set_role(user_id: int) -> Any:
     get_session().commit()
     audit(actor, "user_role", user.email, f"{old} -> {role}")
     flash(_("admin_role_changed", email=user.email, role=role), "info")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/surel/<int:mail_id>/kirim-ulang")
+@roles_required("admin")
+@fresh_login_required()
+def resend_mail(mail_id: int) -> Any:
+    """Put a failed mail back in the outbox; the worker sends it."""
+    db = get_session()
+    if mail.resend(db, mail_id) is None:
+        abort(404)
+    db.commit()
+    audit(current_user(), "mail_resend", f"mail:{mail_id}")
+    flash(_("admin_mail_resent", id=mail_id), "info")
     return redirect(url_for("admin.index"))

@@ -55,6 +55,8 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Bumped when the password changes: older sessions of the account stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The account's Pokja: "00" national, a province or a kabupaten/kota code (flask_app/regions.py).
+    region: Mapped[str] = mapped_column(String(8), default="00", server_default="00")
 
     @property
     def display_name(self) -> str:
@@ -141,7 +143,9 @@ def issue_password_link(user: User, db: Session | None = None) -> str:
     return f"/akun/sandi/{token}"
 
 
-def create_user(email: str, role: str, name: str = "", db: Session | None = None) -> tuple[User, str]:
+def create_user(
+    email: str, role: str, name: str = "", db: Session | None = None, region: str = "00"
+) -> tuple[User, str]:
     """Create an account without a password; returns it and its one-time set-password URL path.
 
     Raises ValueError with an Indonesian message for a bad email, an unknown role or an existing account.
@@ -154,7 +158,7 @@ def create_user(email: str, role: str, name: str = "", db: Session | None = None
         raise ValueError(_("bad_role", role=role, roles=", ".join(ROLES)))
     if find_user(email, db) is not None:
         raise ValueError(_("email_taken", email=email))
-    user = User(email=email, role=role, name=name.strip(), active=True, created_at=utcnow())
+    user = User(email=email, role=role, name=name.strip(), active=True, created_at=utcnow(), region=region)
     db.add(user)
     db.flush()
     return user, issue_password_link(user, db)

@@ -12,7 +12,9 @@ COMMAND_MODULES = [
     "flask_app.cli_content",
     "search.cli",
     "flask_app.cli_accounts",
+    "flask_app.cli_mail",
     "site_builder.cli",
+    "flask_app.cli_regions",
 ]
 
 

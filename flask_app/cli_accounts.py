@@ -43,20 +43,33 @@ def link(app: Flask, path: str) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Create an account and print its one-time set-password link."""
+    from flask_app import mail, notify
     from flask_app.auth import DEFAULT_LINK_HOURS, create_user
     from flask_app.db import audit, get_session
 
     with app_context() as app:
         try:
-            user, path = create_user(args.email, args.role, args.name or "")
+            from flask_app.content import get_content
+            from flask_app.regions import check_region
+
+            region = check_region(args.region, get_content().current().refdata)
+            user, path = create_user(args.email, args.role, args.name or "", region=region)
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 1
-        audit(None, "user_create", user.email, f"role={user.role} (pokja user add)", session=get_session())
+        where = f" region={user.region}" if user.region != "00" else ""
+        detail = f"role={user.role}{where} (pokja user add)"
+        audit(None, "user_create", user.email, detail, session=get_session())
         hours = app.config.get("PASSWORD_LINK_HOURS", DEFAULT_LINK_HOURS)
         print(_("cli_user_created", email=user.email, role=user.role))
         print(_("cli_user_link", hours=hours))
         print(link(app, path))
+        db = get_session()
+        if notify.invitation(db, user, path) is not None:
+            db.commit()
+            print(_("cli_mail_invited", email=user.email))
+            # Sent at once when the server answers; otherwise the outbox keeps it for the service's worker.
+            mail.deliver_due(app)
     return 0
 
 
@@ -222,15 +235,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Prepare site, index and accounts, then serve with waitress."""
     import waitress
 
-    from flask_app import create_app
+    from flask_app import create_app, settings
     from flask_app.db import dispose
+    from flask_app.mail import start_worker
 
     app = create_app()
+    if not settings.given("BASE_URL"):
+        # Links in mails name the address actually served (make run PORT=8080), never a request's Host.
+        app.config["BASE_URL"] = f"http://{args.host}:{args.port}"
+    worker = None
     try:
         prepare(app)
+        worker = start_worker(app) if app.config.get("MAIL_WORKER") else None
         print(_("cli_serving", host=args.host, port=args.port), flush=True)
         waitress.serve(app, host=args.host, port=args.port, threads=8)
     finally:
+        if worker is not None:
+            worker.stop()
         dispose(app)
     return 0
 
@@ -246,6 +267,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES, help="peran akun")
     add.add_argument("--name", default="", help="nama lengkap")
+    add.add_argument(
+        "--region", default="00", help="kode wilayah Pokja akun: 00 nasional, provinsi (33) atau kabupaten/kota (33.02)"
+    )
     add.set_defaults(func=cmd_user_add)
     disable = user_sub.add_parser("disable", help="nonaktifkan akun")
     disable.add_argument("email")

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from flask_app import forms, submissions
+from flask_app import forms, regions, submissions
 from flask_app.auth import User, current_user, login_required
 from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
@@ -170,6 +170,8 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
         values["form_token"] = secrets.token_urlsafe(24)
     data = forms.parse_form(schema, values)
     body = forms.parse_body(values)
+    # A Pokja files for its own region only (raises a 403 that names the region).
+    regions.require_in_scope(user, data, refdata, schema.type)
     names = forms.field_names(forms.form_fields(schema, refdata, values=values))
     _doc, field_errors = forms.validate(
         schema,
@@ -209,6 +211,7 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
             author_id=user.id,
             form_token=values["form_token"],
             attachments=stored_attachments,
+            region=regions.scope_of(user),
         )
         if is_new:
             _forget_pending(a["stored_name"] for a in attachments)

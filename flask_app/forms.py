@@ -10,7 +10,6 @@ Indonesian errors next to the fields they are about.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,7 +19,7 @@ from flask_app.messages import current_lang
 from site_builder.content import Corpus, Document, document_text, parse_document, reference_problems
 from site_builder.fields import FormContext, FormField, clean_text, form_control, kind_of
 from site_builder.i18n import _
-from site_builder.render import MAX_BODY_CHARS, body_problem
+from site_builder.render import MAX_BODY_CHARS, body_problem, markup_problem
 from site_builder.schemas import Field, RefData, Schema
 
 __all__ = ["MAX_BODY_CHARS", "FormField", "clean_text", "form_fields", "parse_form", "to_form_values", "validate"]
@@ -98,27 +97,6 @@ def initial_values(schema: Schema, *, today: dt.date | None = None, contributor:
 
 
 # --- validation through the one validator --------------------------------------------------
-
-
-_NEAR = re.compile(r"at '(.*)'$", re.S)
-
-
-def markup_problem(body: str) -> str | None:
-    """The text near markup that MkDocs' HTML scan of a page cannot tokenise, else None.
-
-    MkDocs feeds every page's Markdown source to an HTML parser to find anchors; some broken markup
-    (``<![>``) makes it raise, which would stop the whole site build. Such a body is refused here.
-    """
-    from markdown.htmlparser import htmlparser
-
-    parser = htmlparser.HTMLParser()
-    try:
-        parser.feed(body)
-        parser.close()
-    except Exception as exc:  # the parser signals broken markup with AssertionError and others
-        match = _NEAR.search(str(exc))
-        return (match.group(1) if match else str(exc))[:40]
-    return None
 
 
 def _label_of(dotted: str, schema: Schema, lang: str) -> str:

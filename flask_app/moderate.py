@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from flask_app import forms, submissions
+from flask_app import forms, regions, submissions
 from flask_app.auth import User, current_user, fresh_login_required, roles_required
 from flask_app.content import get_content
 from flask_app.db import audit, get_session
@@ -28,6 +28,17 @@ def _get(submission_id: int) -> Submission:
     sub = get_session().get(Submission, submission_id)
     if sub is None:
         abort(404)
+    scope = regions.scope_of(current_user())
+    if not regions.in_scope(scope, sub.region):
+        # Another Pokja's queue: its moderators (or the next level up) decide.
+        refdata = get_content().current().refdata
+        raise regions.OutOfScope(
+            _(
+                "region_not_your_queue",
+                region=regions.region_label(sub.region, refdata),
+                scope=regions.region_label(scope, refdata),
+            )
+        )
     return sub
 
 
@@ -68,7 +79,7 @@ def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
 @roles_required(*MODERATORS)
 def queue() -> Any:
     """Submissions waiting for review, and approved ones whose publication must be retried."""
-    waiting, unpublished = submissions.moderation_queue(get_session())
+    waiting, unpublished = submissions.moderation_queue(get_session(), regions.scope_of(current_user()))
     return render_template("moderate/queue.html", waiting=waiting, unpublished=unpublished)
 
 

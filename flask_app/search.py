@@ -7,19 +7,20 @@ when no document has all), filters ``type``, ``year`` and the schemas' ``facets:
 
     {"ok": true, "query": "...", "filters": {"tag": ["rtlh"]}, "sort": "relevansi", "total": 12,
      "matched_any_word": false, "suggestion": "pembangunan" | null,
+     "also_searched": ["rumah tidak layak huni"] (other forms of the query's acronyms searched too),
      "paging": {"page": 1, "pages": 2, "per_page": 10, "total": 12},
      "hits": [{"slug", "type", "type_label", "title", "url", "date", "summary",
                "snippet" (HTML: escaped text with <mark> around matches; every other field is plain
                text), "regions": [{"code", "name"}], "tags": [{"id", "label"}], "status",
-               "contributed"}],
+               "contributed", "references" (the query's regulation references it cites: "PP 14/2016")}],
      "facets": {"type" | "year" | <each schema facet>: [{"value", "label", "count", "selected"}]}}
 
 and every error in one shape, with the HTTP status repeated::
 
     {"ok": false, "error": "<pesan dalam bahasa Indonesia>", "status": 400}
 
-400 for a bad request (unbalanced quotes, text over 500 characters, control characters, an
-unknown filter value, a bad or too large page number), 503 when the index is missing or busy.
+400 for a bad request (unbalanced quotes, text over 500 characters or 32 words or 8 phrases,
+control characters, an unknown filter value, a bad or too large page number), 503 when the index is missing or busy.
 """
 
 from __future__ import annotations
@@ -67,26 +68,34 @@ class SearchService:
         return self._vocabulary
 
     def _current_searcher(self) -> Any:
-        if self._searcher is None:
-            schemas = self.vocabulary_schemas()
-            if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
-                if not self.auto_build:
-                    raise IndexUnavailable(_("index_missing"))
-                from site_builder.content import load
+        """The shared searcher, reopened when a writer committed; only opening takes the lock.
 
-                search_index.rebuild(load(self.content_dir), self.index_dir)
-            self._searcher = search_index.open_index(self.index_dir).searcher()
-        elif not self._searcher.up_to_date():
-            # A writer committed a new generation. Not searcher.refresh(): it reuses segment
-            # readers and misses deletions committed without new documents (whoosh3 3.54.0).
-            stale, self._searcher = self._searcher, search_index.open_index(self.index_dir).searcher()
-            stale.close()
-        return self._searcher
+        A Whoosh searcher is safe to share for reading, so searches run side by side; a refresh
+        swaps in a new searcher while searches still holding the old one finish on it (it is
+        closed by the garbage collector once the last of them lets go, never under a reader).
+        """
+        searcher = self._searcher
+        if searcher is not None and searcher.up_to_date():
+            return searcher
+        with self._lock:
+            if self._searcher is None:
+                schemas = self.vocabulary_schemas()
+                if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
+                    if not self.auto_build:
+                        raise IndexUnavailable(_("index_missing"))
+                    from site_builder.content import load
+
+                    search_index.rebuild(load(self.content_dir), self.index_dir)
+                self._searcher = search_index.open_index(self.index_dir).searcher()
+            elif not self._searcher.up_to_date():
+                # A writer committed a new generation. Not searcher.refresh(): it reuses segment
+                # readers and misses deletions committed without new documents (whoosh3 3.54.0).
+                self._searcher = search_index.open_index(self.index_dir).searcher()
+            return self._searcher
 
     def run(self, search_request: SearchRequest, lang: str = "id") -> SearchResult:
-        """Search under the service lock (a Whoosh searcher is not meant for concurrent use)."""
-        with self._lock:
-            return search(self._current_searcher(), search_request, self.vocabulary, lang)
+        """Search without a lock: requests share the searcher for reading."""
+        return search(self._current_searcher(), search_request, self.vocabulary, lang)
 
     def close(self) -> None:
         """Close the searcher (tests and shutdown)."""

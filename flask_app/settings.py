@@ -46,7 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "signs session cookies and form tokens; empty: a random key kept in `<instance>/secret_key`",
     ),
-    Setting("BASE_URL", "POKJA_BASE_URL", "http://127.0.0.1:8000", "public address in one-time links"),
+    Setting(
+        "BASE_URL",
+        "POKJA_BASE_URL",
+        "http://127.0.0.1:8000",
+        "public address: one-time links, and the site's `site_url` (absolute links in feeds and sitemap)",
+    ),
     Setting("SECURE_COOKIES", "POKJA_SECURE_COOKIES", False, "`1`: session cookie over HTTPS only"),
     Setting("SESSION_HOURS", "POKJA_SESSION_HOURS", 12, "a login session lasts this many hours"),
     Setting(
@@ -66,6 +71,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_UPLOAD_BYTES", "POKJA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, "size limit of one attachment"),
     Setting("PUBLISH_LOCK", "POKJA_PUBLISH_LOCK", "{INSTANCE_DIR}/publish.lock", "lock file of the one publisher"),
     Setting("PUBLISH_LOCK_TIMEOUT", "POKJA_PUBLISH_LOCK_TIMEOUT", 30.0, "seconds a publication waits for the lock"),
+    Setting(
+        "SMTP_URL",
+        "POKJA_SMTP_URL",
+        "",
+        "`smtp://user:pass@host:587` (STARTTLS if offered) or `smtps://…`; empty: `.eml` files in `<instance>/outbox`",
+    ),
+    Setting(
+        "SMTP_CA_FILE", "POKJA_SMTP_CA_FILE", "", "extra CA certificate file the SMTP server's TLS is checked against"
+    ),
+    Setting("MAIL_FROM", "POKJA_MAIL_FROM", "Pokja PKP <noreply@localhost>", "sender address of every mail"),
+    Setting(
+        "MAIL_RETRY_HOURS",
+        "POKJA_MAIL_RETRY_HOURS",
+        24.0,
+        "hours a mail is retried (with backoff) before it is marked failed",
+    ),
+    Setting(
+        "MAIL_MAX_PER_HOUR", "POKJA_MAIL_MAX_PER_HOUR", 20, "mails per recipient and hour; more are dropped and logged"
+    ),
+    Setting("MAIL_WORKER", "POKJA_MAIL_WORKER", True, "send the outbox from a background thread of the service"),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
@@ -149,3 +174,15 @@ def markdown_table() -> str:
         env = f"`{setting.env}`" if setting.env else "–"
         lines.append(f"| {env} | `{setting.key}` | {shown_default(setting)} | {setting.help} |")
     return "\n".join(lines)
+
+
+def given(key: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the setting's variable is set (not empty), rather than its default in force."""
+    environ = os.environ if environ is None else environ
+    env = BY_KEY[key].env
+    return bool(env and environ.get(env, "") != "")
+
+
+def site_url(environ: Mapping[str, str] | None = None) -> str:
+    """The site's public address with a trailing slash (mkdocs ``site_url`` when mkdocs.yml sets none)."""
+    return str(resolve(environ=environ)["BASE_URL"]).rstrip("/") + "/"

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from flask_app import notify
 from flask_app.db import Base, UTCDateTime, utcnow
 
 SUBMITTED = "diajukan"
@@ -61,6 +62,8 @@ class Submission(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     slug: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # The Pokja it was filed from (the author's region then): which moderators' queue holds it.
+    region: Mapped[str] = mapped_column(String(8), default="00", server_default="00", index=True)
     published_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
     publish_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # One per rendered form: a double submit or a replayed form finds the row it already made.
@@ -150,6 +153,7 @@ def create_submission(
     author_id: int,
     form_token: str,
     attachments: Iterable[Mapping[str, Any]] = (),
+    region: str = "00",
 ) -> tuple[Submission, bool]:
     """Store a new submission durably (committed on return); returns it and whether it is new.
 
@@ -166,6 +170,7 @@ def create_submission(
         body=body,
         author_id=author_id,
         form_token=form_token,
+        region=region,
         created_at=now,
         updated_at=now,
         attachments=_attachment_rows(attachments),
@@ -173,6 +178,9 @@ def create_submission(
     sub.events.append(SubmissionEvent(at=now, actor_id=author_id, action="kirim", to_status=SUBMITTED))
     db.add(sub)
     try:
+        db.flush()
+        # The moderators' mails are committed with the submission, or not at all.
+        notify.submission_changed(db, sub, "kirim")
         db.commit()
     except IntegrityError:
         # Two posts of one form raced: the other one won, return its row.
@@ -199,6 +207,8 @@ def record(
             at=sub.updated_at, actor_id=actor_id, action=action, from_status=from_status, to_status=to_status, note=note
         )
     )
+    # Every status change passes here: its mails join the caller's transaction.
+    notify.submission_changed(db, sub, action, note)
 
 
 def revise_submission(
@@ -236,8 +246,15 @@ def own_submissions(db: Session, author_id: int) -> list[Submission]:
     return list(db.scalars(select(Submission).where(Submission.author_id == author_id).order_by(Submission.id.desc())))
 
 
-def moderation_queue(db: Session) -> tuple[list[Submission], list[Submission]]:
-    """Submissions waiting for review (oldest first) and approved ones whose publication failed."""
-    waiting = db.scalars(select(Submission).where(Submission.status == SUBMITTED).order_by(Submission.id))
-    unpublished = db.scalars(select(Submission).where(Submission.status == APPROVED).order_by(Submission.id))
+def moderation_queue(db: Session, scope: str = "00") -> tuple[list[Submission], list[Submission]]:
+    """Submissions of ``scope`` waiting for review (oldest first) and approved ones whose publication failed."""
+    from flask_app.regions import scope_filter
+
+    within = scope_filter(Submission.region, scope)
+    waiting_q = select(Submission).where(Submission.status == SUBMITTED)
+    unpublished_q = select(Submission).where(Submission.status == APPROVED)
+    if within is not None:
+        waiting_q, unpublished_q = waiting_q.where(within), unpublished_q.where(within)
+    waiting = db.scalars(waiting_q.order_by(Submission.id))
+    unpublished = db.scalars(unpublished_q.order_by(Submission.id))
     return list(waiting), list(unpublished)

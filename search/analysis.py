@@ -9,96 +9,15 @@ dictionary-based Sastrawi stemmer (cached per word), and the field's spelling va
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-# Words with letters or digits; "/" "." "-" inside a token split it (14/2016 -> 14, 2016), so a
-# reference is findable however the number is punctuated. Underscores are not word characters here.
-TOKEN_PATTERN = r"[^\W_]+"
+from .singkatan import Table, find_spans
+from .words import PROTECTED, STOP_WORDS, TOKEN_PATTERN, VARIANTS, stem_word
 
-# Noise words, and the joining words of regulation references ("No.", "Nomor", "Tahun"), so that
-# "UU No. 1 Tahun 2011" and "UU 1/2011" analyse to the same tokens (uu 1 2011).
-STOP_WORDS = frozenset(
-    """
-    yang dan di ke dari untuk dengan pada dalam ini itu atau oleh sebagai adalah akan juga
-    bagi serta telah para tersebut agar karena secara the of
-    no nomor tahun thn
-    """.split()
-)
-
-# Common spelling variants in housing and planning texts: every form maps to the standard (KBBI) one.
-VARIANTS: dict[str, str] = {
-    "pemukiman": "permukiman",
-    "praktek": "praktik",
-    "resiko": "risiko",
-    "kwalitas": "kualitas",
-    "kwantitas": "kuantitas",
-    "sistim": "sistem",
-    "aktifitas": "aktivitas",
-    "kreatifitas": "kreativitas",
-    "efektifitas": "efektivitas",
-    "produktifitas": "produktivitas",
-    "analisa": "analisis",
-    "ijin": "izin",
-    "propinsi": "provinsi",
-    "tehnik": "teknik",
-    "tekhnik": "teknik",
-    "obyek": "objek",
-    "subyek": "subjek",
-    "standarisasi": "standardisasi",
-    "ekstrim": "ekstrem",
-    "frekwensi": "frekuensi",
-    "kongkrit": "konkret",
-    "nasehat": "nasihat",
-    "jaman": "zaman",
-    "merubah": "mengubah",
-    "rubah": "ubah",
-    "perduli": "peduli",
-    "tehnis": "teknis",
-    "tekhnis": "teknis",
-    "koordinir": "koordinasi",
-    "apotik": "apotek",
-    "sekertariat": "sekretariat",
-}
-
-# Acronyms and names the stemmer would mangle ("perkim" -> "kim"): kept as they are.
-PROTECTED = frozenset(
-    """
-    perkim pokja pkp bappeda bappenas kemendagri kemenkeu kementerian pupr permen perpres perda
-    pergub perbup perwal kepmen keppres inpres rtlh mbr dprd skpd rpjmn rpjmd rpjpd renstra renja
-    apbn apbd dak bpn bpbd pnpm kotaku bsps flpp sdg sdgs lsm ngo bumn bumd kabupaten kota
-    """.split()
-)
-
-_stemmer_lock = threading.Lock()
-_stemmer: Any = None
-
-
-def _get_stemmer() -> Any:
-    """Build the Sastrawi stemmer once per process, on first use (its dictionary takes a while)."""
-    global _stemmer
-    if _stemmer is None:
-        with _stemmer_lock:
-            if _stemmer is None:
-                from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-                _stemmer = StemmerFactory().create_stemmer()
-    return _stemmer
-
-
-@lru_cache(maxsize=200_000)
-def stem_word(word: str) -> str:
-    """The root of one lowercased word, its spelling variant folded; numbers and acronyms kept."""
-    word = VARIANTS.get(word, word)
-    if len(word) <= 3 or word in PROTECTED or not word.isalpha():
-        return word
-    root = _get_stemmer().stem(word) or word
-    # Sastrawi's dictionary holds both forms of some variants ("mempraktekkan" -> "praktek").
-    return VARIANTS.get(root, root)
+__all__ = ["PROTECTED", "STOP_WORDS", "TOKEN_PATTERN", "VARIANTS", "IndonesianAnalyzer", "analyze", "stem_word"]
 
 
 class IndonesianAnalyzer(Tokenizer):
@@ -111,8 +30,11 @@ class IndonesianAnalyzer(Tokenizer):
 
     is_morph = True
 
-    def __init__(self) -> None:
+    def __init__(self, table: Table | None = None) -> None:
         self.pattern = re.compile(TOKEN_PATTERN)
+        # The acronyms of the content the index was built from: pickled with the index's schema,
+        # so queries read the same table as indexing did.
+        self.table = table
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
@@ -134,37 +56,59 @@ class IndonesianAnalyzer(Tokenizer):
         no_morph: bool = False,
         **kwargs: Any,
     ) -> Iterator[Token]:
-        """Yield the tokens of ``value`` (one reused Token object, as Whoosh's tokenizers do)."""
+        """Yield the tokens of ``value`` (one reused Token object, as Whoosh's tokenizers do).
+
+        Outside query mode an expansion spelt out also yields its acronym and a regulation
+        reference its reference token, at the position of the span's last word (so "pp 14 2016"
+        and "peraturan pemerintah 14 2016" read alike in a phrase); queries are rewritten to these
+        forms before parsing (search.singkatan.rewrite_query).
+        """
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         matches = self.pattern.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
-        pos = start_pos
+        items: list[tuple[str, Any, bool]] = []
         for match in matches:
             if match is None:
                 continue
-            original = match.group()
-            word = original.lower()
+            word = match.group().lower()
             stop = word in STOP_WORDS
             if stop and removestops:
                 continue  # positions close up over stop words, as StopFilter's renumber does
+            items.append((word if (stop or no_morph) else stem_word(word), match, stop))
+        extras: dict[int, list[tuple[str, int]]] = {}
+        table = getattr(self, "table", None)
+        if table is not None and mode != "query" and not no_morph:
+            live = [k for k, item in enumerate(items) if not item[2]]
+            for span in find_spans([items[k][0] for k in live], table):
+                extras.setdefault(live[span.end - 1], []).append((span.token, live[span.start]))
+        pos = start_pos
+        for k, (text, match, stop) in enumerate(items):
             token.stopped = stop
-            token.text = word if (stop or no_morph) else stem_word(word)
+            token.text = text
             token.boost = 1.0
             if keeporiginal:
-                token.original = original
+                token.original = match.group()
             if positions:
                 token.pos = pos
-                pos += 1
             if chars:
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+            for extra, first in extras.get(k, ()):
+                token.stopped = False
+                token.text = extra
+                if keeporiginal:
+                    token.original = extra
+                if chars:
+                    token.startchar = start_char + items[first][1].start()
+                yield token
+            pos += 1
 
 
-def indonesian_analyzer() -> Any:
+def indonesian_analyzer(table: Table | None = None) -> Any:
     """The analyzer used by every text field, at index and at query time."""
-    return IndonesianAnalyzer()
+    return IndonesianAnalyzer(table)
 
 
-def analyze(text: str) -> list[str]:
+def analyze(text: str, table: Table | None = None) -> list[str]:
     """The terms ``text`` becomes (for tests and for reading what the index holds)."""
-    return [token.text for token in indonesian_analyzer()(text)]
+    return [token.text for token in indonesian_analyzer(table)(text)]

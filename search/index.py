@@ -32,6 +32,7 @@ from site_builder.schemas import Field
 from site_builder.schemas import Schema as DocumentSchema
 
 from .analysis import indonesian_analyzer
+from .singkatan import Table
 
 INDEX_NAME = "MAIN"
 LOCK_NAME = "WRITELOCK"
@@ -82,14 +83,15 @@ def _schema_facets(schemas: Mapping[str, DocumentSchema] | None) -> list[str]:
     return [n for n in facet_names(schemas or {}) if n not in STRUCTURAL_FACETS]
 
 
-def build_schema(schemas: Mapping[str, DocumentSchema] | None = None) -> Schema:
+def build_schema(schemas: Mapping[str, DocumentSchema] | None = None, table: Table | None = None) -> Schema:
     """The Whoosh schema: two text fields with the Indonesian analyzer, facets as keywords.
 
     Title, summary, body and the searchable front-matter share one field ("content"): a query word
     reads one posting list, which halved the latency of broad queries against a field per part.
-    The stored "passage" (summary and body) is what snippets are cut from.
+    The stored "passage" (summary and body) is what snippets are cut from. ``table`` (the content's
+    acronyms) travels with the analyzer in the index, so queries use what indexing used.
     """
-    analyzer = indonesian_analyzer()
+    analyzer = indonesian_analyzer(table)
     schema = Schema(
         slug=ID(stored=True, unique=True),
         type=ID(stored=True),
@@ -251,11 +253,25 @@ def _index_for_writing(
         names = ix.schema.names()
         if facets_free:
             names = [n for n in names if not n.startswith(FACET_PREFIX)]
-        if sorted(names) == sorted(schema.names()):
+        # A rebuild also replaces an index whose acronym table is another (singkatan.yml changed).
+        same_table = not replace_outdated or _table_of(ix.schema) == _table_of(schema)
+        if sorted(names) == sorted(schema.names()) and same_table:
             return ix
         if not replace_outdated:
             raise IndexOutdated()
     return storage.create_index(schema, indexname=INDEX_NAME)
+
+
+def _table_of(schema: Schema) -> Table | None:
+    """The acronym table the schema's analyzer carries (None for an index built without one)."""
+    if TEXT_FIELD not in schema.names():
+        return None
+    return getattr(schema[TEXT_FIELD].analyzer, "table", None)
+
+
+def table_of(searcher: Any) -> Table | None:
+    """The acronym table of an open searcher's index (what its documents were indexed with)."""
+    return _table_of(searcher.schema)
 
 
 def _writer(ix: Any, documents: int = 1) -> Any:
@@ -279,7 +295,8 @@ def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], It
     documents = list(corpus.documents)
     facets = _schema_facets(corpus.schemas)
     with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
-        ix = _index_for_writing(storage, build_schema(corpus.schemas), replace_outdated=True)
+        table = Table.from_entries(corpus.refdata.abbreviations)
+        ix = _index_for_writing(storage, build_schema(corpus.schemas, table), replace_outdated=True)
         writer = _writer(ix, len(documents))
         try:
             seen_words: set[str] = set()

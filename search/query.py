@@ -19,11 +19,16 @@ from site_builder.fields import kind_of
 from site_builder.i18n import LANGS, _
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
-from .analysis import STOP_WORDS, TOKEN_PATTERN, analyze, stem_word
-from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names
+from .analysis import STOP_WORDS, TOKEN_PATTERN, stem_word
+from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names, table_of
+from .singkatan import describe_reference, rewrite_query
+from .suggest import suggest
 
 MAX_QUERY_LENGTH = 500
 MAX_FILTERS = 30
+# Words (and quoted phrases) per query: each is a posting list to read; more is not a question.
+MAX_WORDS = 32
+MAX_PHRASES = 8
 MAX_FREE_VALUE = 100  # a value of a facet without a list of known values (a year, a slug)
 PER_PAGE = 10
 _TOKEN = re.compile(TOKEN_PATTERN)
@@ -40,7 +45,6 @@ _REMOVED_PLUGINS = (
     plugins.SingleQuotePlugin,
 )
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 class QueryError(ValueError):
@@ -157,6 +161,11 @@ def parse_request(args: Any, vocabulary: Vocabulary) -> SearchRequest:
     q = q.translate(_QUOTES).strip()
     if q.count('"') % 2:
         raise QueryError("query_unbalanced_quotes")
+    words = len(_TOKEN.findall(q))
+    if words > MAX_WORDS:
+        raise QueryError("query_too_many_words", count=words, limit=MAX_WORDS)
+    if q.count('"') // 2 > MAX_PHRASES:
+        raise QueryError("query_too_many_phrases", count=q.count('"') // 2, limit=MAX_PHRASES)
     filters: dict[str, list[str]] = {}
     count = 0
     for facet in vocabulary.facets:
@@ -208,6 +217,7 @@ class Hit:
     tags: list[dict[str, str]]
     status: str | None
     contributed: bool
+    references: list[str] = field(default_factory=list)  # the query's regulation references it cites
 
 
 @dataclass
@@ -221,6 +231,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     matched_any: bool = False
+    widened: list[str] = field(default_factory=list)  # other forms searched ("rumah tidak layak huni")
 
     def to_json(self) -> dict[str, Any]:
         """The /api/search answer."""
@@ -232,6 +243,7 @@ class SearchResult:
             "total": self.total,
             "matched_any_word": self.matched_any,
             "suggestion": self.suggestion,
+            "also_searched": self.widened,
             "paging": {
                 "page": self.request.page,
                 "pages": self.pages,
@@ -333,33 +345,18 @@ def _filter_query(filters: dict[str, list[str]]) -> Any:
     return And(parts) if parts else None
 
 
-def _suggest(searcher: Any, q: str) -> str | None:
-    """Replace query words the index does not know by Whoosh's nearest known word ("Maksud Anda")."""
-    reader = searcher.reader()
-    corrector = None
-    suggestion, changed = q, False
-    for word in dict.fromkeys(_WORD.findall(q)):
-        terms = analyze(word)
-        if not terms or reader.doc_frequency(TEXT_FIELD, terms[0]):
-            continue
-        if corrector is None:
-            corrector = searcher.corrector("vocab")
-        found = corrector.suggest(word.lower(), limit=1, maxdist=2)
-        if found:
-            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1)
-            changed = True
-    return suggestion if changed else None
-
-
 def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: str = "id") -> SearchResult:
     """Run ``request`` against an open searcher; raise QueryError for a page beyond the end."""
     filter_q = _filter_query(request.filters)
     sort = {"sortedby": "date", "reverse": True} if request.sort == "tanggal" else {}
     matched_any = False
-    query = _parser(searcher.schema, "and").parse(request.q) if request.q else Every()
+    table = table_of(searcher)
+    # Expansions become their acronym, references their one token (as the index holds them).
+    rewritten = rewrite_query(request.q, table)
+    query = _parser(searcher.schema, "and").parse(rewritten.q) if request.q else Every()
     results = _run(searcher, query, filter_q, sort)
     if results is None and request.q:
-        any_query = _parser(searcher.schema, "or").parse(request.q)
+        any_query = _parser(searcher.schema, "or").parse(rewritten.q)
         if any_query != query:
             results = _run(searcher, any_query, filter_q, sort)
             matched_any = results is not None
@@ -373,15 +370,20 @@ def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: 
     if results is not None:
         terms = _query_terms(results.q)
         start = (request.page - 1) * request.per_page
-        hits = [_hit(hit, terms, vocabulary, lang) for hit in results[start : start + request.per_page]]
+        cited = {ref: set(searcher.docs_for_query(Term(TEXT_FIELD, ref))) for ref in rewritten.references}
+        for found in results[start : start + request.per_page]:
+            hit = _hit(found, terms, vocabulary, lang)
+            hit.references = [describe_reference(ref, table) for ref, docs in cited.items() if found.docnum in docs]
+            hits.append(hit)
     return SearchResult(
         request=request,
         total=total,
         pages=pages,
         hits=hits,
         facets=_facets(searcher, matched, request, vocabulary, lang),
-        suggestion=_suggest(searcher, request.q) if request.q else None,
+        suggestion=suggest(searcher, request.q) if request.q else None,
         matched_any=matched_any,
+        widened=rewritten.widened,
     )
 
 

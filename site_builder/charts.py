@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 WIDTH = 440  # viewBox units; the SVG scales to its container (CHART_CSS caps it on wide screens)
-FONT = 16
+# 17 units: at 360 px the chart is ~330 px wide for a 440-unit viewBox, so 17 units stay >= 12 px on screen.
+FONT = 17
 TARGET_COLOUR = "#607d8b"  # blue grey, 4.4:1 on white
 REALISED_COLOUR = "#1565c0"  # blue, 5.8:1 on white
 REFERENCE_COLOUR = "#c62828"
@@ -90,7 +91,7 @@ def year_bar_chart(
     group = (WIDTH - left) / max(len(bars), 1)
     bar_w = min(group * 0.36, 70.0)
     # value labels only where they fit above their bar (the table has every number anyway)
-    widest = max((len(fmt(v)) for v in values), default=0) * (FONT - 2) * 0.56
+    widest = max((len(fmt(v)) for v in values), default=0) * FONT * 0.56
     show_values = widest <= bar_w + 3
     parts = [_svg_open(chart_id, height, title, desc)]
     parts.append(_legend(16, [(TARGET_COLOUR, labels["target"]), (REALISED_COLOUR, labels["realization"])]))
@@ -103,7 +104,7 @@ def year_bar_chart(
             if value is None:
                 parts.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{base_y - 6}" text-anchor="middle" '
-                    f'font-size="{FONT - 3}" fill="currentColor">{esc(labels["not_reported_short"])}</text>'
+                    f'font-size="{FONT}" fill="currentColor">{esc(labels["not_reported_short"])}</text>'
                 )
                 continue
             h = value * scale
@@ -113,7 +114,7 @@ def year_bar_chart(
             if show_values:
                 parts.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{base_y - h - 5:.1f}" text-anchor="middle" '
-                    f'font-size="{FONT - 2}" fill="currentColor">{esc(fmt(value))}</text>'
+                    f'font-size="{FONT}" fill="currentColor">{esc(fmt(value))}</text>'
                 )
         parts.append(
             f'<text x="{centre:.1f}" y="{height - 8}" text-anchor="middle" fill="currentColor">{b.year}</text>'
@@ -142,15 +143,12 @@ def ranking_chart(
         y = top + row_h * i
         parts.append(f'<text x="0" y="{y + 15}" fill="currentColor">{esc(label)}</text>')
         if value is None:
-            parts.append(
-                f'<text x="0" y="{y + 36}" font-size="{FONT - 2}" fill="currentColor">{esc(not_reported)}</text>'
-            )
+            parts.append(f'<text x="0" y="{y + 36}" font-size="{FONT}" fill="currentColor">{esc(not_reported)}</text>')
             continue
         w = value * scale
         parts.append(f'<rect x="0" y="{y + 21}" width="{w:.1f}" height="16" fill="{REALISED_COLOUR}"/>')
         parts.append(
-            f'<text x="{w + 5:.1f}" y="{y + 34}" font-size="{FONT - 1}" fill="currentColor">'
-            f"{esc(fmt_pct(value))}</text>"
+            f'<text x="{w + 5:.1f}" y="{y + 34}" font-size="{FONT}" fill="currentColor">{esc(fmt_pct(value))}</text>'
         )
     line_x = 100 * scale
     bottom = top + row_h * max(len(items), 1)
@@ -159,7 +157,7 @@ def ranking_chart(
         f'stroke-dasharray="4 3"/>'
     )
     parts.append(
-        f'<text x="{line_x:.1f}" y="{bottom + 16}" text-anchor="middle" font-size="{FONT - 2}" '
+        f'<text x="{line_x:.1f}" y="{bottom + 16}" text-anchor="middle" font-size="{FONT}" '
         f'fill="currentColor">{esc(fmt_pct(100.0))}</text>'
     )
     parts.append("</svg>")

@@ -327,13 +327,16 @@ def iter_markdown(root: Path) -> Iterator[Path]:
         yield path
 
 
-def _check_doc_refs(v: _Validator, by_slug: Mapping[str, Document]) -> None:
+def _check_doc_refs(v: _Validator, by_slug: Mapping[str, Document], failed: Mapping[str, str] | None = None) -> None:
+    failed = failed or {}
     for dotted, slug, spec in v.doc_refs:
         target = by_slug.get(slug)
-        if target is None:
+        # A file that exists but failed is reported once, in its own file: no cascade here.
+        found = target.type if target is not None else failed.get(slug)
+        if found is None:
             v.report(dotted, "unknown_document", value=slug)
-        elif spec.document_type and target.type != spec.document_type:
-            v.report(dotted, "wrong_document_type", value=slug, found=target.type, expected=spec.document_type)
+        elif spec.document_type and found != spec.document_type:
+            v.report(dotted, "wrong_document_type", value=slug, found=found, expected=spec.document_type)
 
 
 def reference_problems(validator: _Validator, corpus: Corpus) -> list[Problem]:
@@ -344,12 +347,17 @@ def reference_problems(validator: _Validator, corpus: Corpus) -> list[Problem]:
 
 
 def _resolve(
-    docs_with_validators: Iterable[tuple[Document, _Validator]], by_slug: dict[str, Document], root: Path
+    docs_with_validators: Iterable[tuple[Document, _Validator]],
+    by_slug: dict[str, Document],
+    root: Path,
+    failed: dict[str, str] | None = None,
 ) -> list[Problem]:
+    """Check document references and attachments; ``failed`` maps the slugs of bad files to their type."""
     problems: list[Problem] = []
+    failed = failed or {}
     for doc, v in docs_with_validators:
         v.problems = []
-        _check_doc_refs(v, by_slug)
+        _check_doc_refs(v, by_slug, failed)
         base = (root / doc.rel_path).parent
         for dotted, name in v.attachments:
             target_path = (base / name).resolve()
@@ -376,6 +384,7 @@ def load(
     problems: list[Problem] = []
     parsed: list[tuple[Document, _Validator]] = []
     first_by_slug: dict[str, str] = {}
+    failed: dict[str, str] = {}  # slug -> type of the files that exist but did not validate
     files = list(iter_markdown(root))
     for path in files if progress is None else progress(files):
         rel = path.relative_to(root).as_posix()
@@ -383,20 +392,24 @@ def load(
             continue
         text, read_problems = read_text(path, rel)
         problems.extend(read_problems)
+        folder, slug = PurePosixPath(rel).parent.name, PurePosixPath(rel).stem
         if text is None:
+            if folder in schemas:
+                failed.setdefault(slug, folder)
             continue
         doc, doc_problems, validator = parse_document(text, rel, schemas, refdata, today)
         problems.extend(doc_problems)
-        slug = PurePosixPath(rel).stem
-        if slug in first_by_slug and PurePosixPath(rel).parent.name in schemas:
+        if slug in first_by_slug and folder in schemas:
             problems.append(Problem(rel, 1, "", "duplicate_slug", {"slug": slug, "other": first_by_slug[slug]}))
             continue
         first_by_slug.setdefault(slug, rel)
         if doc is not None and validator is not None:
             doc.path = path
             parsed.append((doc, validator))
+        elif folder in schemas:
+            failed.setdefault(slug, folder)
     by_slug = {d.slug: d for d, _ in parsed}
-    problems.extend(_resolve(parsed, by_slug, root))
+    problems.extend(_resolve(parsed, by_slug, root, failed))
     bad = {p.path for p in problems if p.severity == "error"}
     documents = [d for d, _ in parsed if d.rel_path not in bad]
     problems.sort(key=lambda p: (p.path, p.line, p.field))

@@ -14,6 +14,7 @@ import jinja2
 
 from .content import Corpus, Document
 from .formatting import src_url
+from .i18n import install_jinja
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 # The panel and listing templates (Jinja, rendered in Python, not through MkDocs' theme).
@@ -33,7 +34,7 @@ def templates(folder: Path = TEMPLATE_DIR) -> jinja2.Environment:
 # explicitly so the default and the same folder named share one environment.
 @functools.lru_cache(maxsize=8)
 def _environment(folder: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
         trim_blocks=True,
@@ -42,6 +43,9 @@ def _environment(folder: Path) -> jinja2.Environment:
         # Templates ship with the package: no stat() per render (tens of thousands at national scale).
         auto_reload=False,
     )
+    # Jinja's i18n extension with the one catalogue: ``{{ _('key') }}`` in the language of the ``lang`` variable.
+    install_jinja(env)
+    return env
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aggregate import LEVELS, Aggregate, Aggregation, TargetRow
-from .schemas import RefData
+from .schemas import Identity, RefData
 
 DATA_DIR = "data"
 
@@ -187,12 +187,21 @@ def to_csv(columns: Iterable[Column], rows: Iterable[dict[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def to_json(name: str, columns: Iterable[Column], rows: Iterable[dict[str, Any]], data_as_of: str | None) -> bytes:
-    """JSON: ``{"dataset", "title", "data_as_of", "columns": [{name, type, description}], "rows": [...]}``."""
+def to_json(
+    name: str,
+    columns: Iterable[Column],
+    rows: Iterable[dict[str, Any]],
+    data_as_of: str | None,
+    identity: Identity | None = None,
+) -> bytes:
+    """JSON: ``{"dataset", "title", "publisher", "license", "data_as_of", "columns", "rows"}``."""
     columns = list(columns)
+    who = identity or Identity()
     doc = {
         "dataset": name,
         "title": DATA_DICTIONARY[name][0],
+        "publisher": who.name,
+        "license": who.license_record(),
         "data_as_of": data_as_of,
         "columns": [{"name": c.name, "type": c.type, "description": c.description} for c in columns],
         "rows": [{c.name: machine_value(row[c.name]) for c in columns} for row in rows],
@@ -213,5 +222,17 @@ def export_files(aggregation: Aggregation, refdata: RefData) -> dict[str, bytes]
     for name, (_title, columns) in DATA_DICTIONARY.items():
         rows = records(name, aggregation, refdata)
         files[f"{DATA_DIR}/{name}.csv"] = to_csv(columns, rows)
-        files[f"{DATA_DIR}/{name}.json"] = to_json(name, columns, rows, as_of)
+        files[f"{DATA_DIR}/{name}.json"] = to_json(name, columns, rows, as_of, refdata.identity)
+    # CSV has no place for metadata that every reader skips: the licence travels beside the files too.
+    files[f"{DATA_DIR}/LISENSI.txt"] = license_text(refdata.identity)
     return files
+
+
+def license_text(identity: Identity) -> bytes:
+    """The licence note of the open-data folder (publisher, licence name and address)."""
+    lines = [
+        f"{identity.name}: data terbuka Rumah Pengetahuan / open data",
+        f"Lisensi / licence: {identity.license_name} ({identity.license_id})",
+        identity.license_url,
+    ]
+    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")

@@ -38,6 +38,27 @@ def N_(key: str) -> str:
 # Babel's extractor cannot see them at their call sites, so they are named here; `make messages`
 # would otherwise mark them obsolete. When a call site passes a literal key, drop it from this list.
 RUNTIME_KEYS = (
+    # flask_app/notify.py: _(f"mail.{key}.subject"), one pair per mail; the action labels passed on by name
+    N_("mail.set_password"),
+    N_("mail.open"),
+    N_("mail.invitation.subject"),
+    N_("mail.invitation.body"),
+    N_("mail.reset.subject"),
+    N_("mail.reset.body"),
+    N_("mail.review_waiting.subject"),
+    N_("mail.review_waiting.body"),
+    N_("mail.sent_back.subject"),
+    N_("mail.sent_back.body"),
+    N_("mail.approved.subject"),
+    N_("mail.approved.body"),
+    N_("mail.published.subject"),
+    N_("mail.published.body"),
+    N_("mail.rejected.subject"),
+    N_("mail.rejected.body"),
+    N_("mail.publish_failed.subject"),
+    N_("mail.publish_failed.body"),
+    N_("mail.doc_changed.subject"),
+    N_("mail.doc_changed.body"),
     # site_builder/content.py: f"unknown_{spec.ref}", one per reference list a schema field can name
     N_("unknown_region"),
     N_("unknown_tag"),
@@ -62,6 +83,14 @@ RUNTIME_KEYS = (
     N_("covered_by_province"),
     N_("covered_by_nation"),
     N_("no_base"),
+    # generators/dashboard_map.py: f"map_class_{cls}" per colour class, f"map_{kind}_title" per map
+    N_("map_class_c1"),
+    N_("map_class_c2"),
+    N_("map_class_c3"),
+    N_("map_class_c4"),
+    N_("map_class_none"),
+    N_("map_achievement_title"),
+    N_("map_completeness_title"),
     # site_builder/fields/base.py kind_name: Phrase(f"kind_{name}"), what a YAML value was found to be
     N_("kind_null"),
     N_("kind_str"),

@@ -77,8 +77,7 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
             provinces=[(r.code, r.name) for r in provinces],
             tags=[(t, refdata.tags[t].label_in(lang) if t in refdata.tags else t) for t in tags],
             years=years,
-            ui={k: _(k, lang) for k in ("filter", "filter_text", "filter_region", "filter_tag", "filter_year")}
-            | {"filter_shown": _("filter_shown", lang)},
+            lang=lang,
             total=len(docs),
         )
     )

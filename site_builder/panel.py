@@ -263,6 +263,9 @@ def document_panel(ctx: BuildContext, doc: Document, page_url: str) -> str:
             contributed=_("contributed", ctx.lang, name=contribution.get("contributor", "")) if contribution else "",
             example=_("example", ctx.lang) if doc.example else "",
             heading=_("metadata", ctx.lang),
+            # The service's follow form on the same origin ("Ikuti dokumen ini"; login first when needed).
+            follow_label=_("mail.follow_title", ctx.lang),
+            follow_href=f"/akun/ikuti?doc={doc.type}/{doc.slug}",
         )
     )
 

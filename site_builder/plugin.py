@@ -30,11 +30,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import feeds
+from . import compress, feeds
 from .content import Corpus, Document, load
 from .context import HTML_SLOT, THEME_DIR, BuildContext, GeneratedPage
 from .formatting import doc_url
-from .generators import Generator, dashboard, decisions, home, listings, regions, review, tags
+from .generators import Generator, dashboard, decisions, home, listings, offline, regions, review, tags
 from .i18n import _
 from .panel import document_footer, document_panel
 from .render import heading_slug, sanitize_html
@@ -44,7 +44,10 @@ CACHE_VERSION = 2
 # Folders of content/ that hold schemas and reference data, not pages.
 PRIVATE_PREFIXES = ("_schemas/", "_data/")
 # The generated page families, in the order of the sections-only navigation.
-GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review)
+GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review, offline)
+
+# The document types a reader can save for offline reading with their attachments.
+OFFLINE_TYPES = frozenset({"pedoman", "modul"})
 
 log = logging.getLogger("mkdocs.plugins.pokja")
 
@@ -60,6 +63,8 @@ class PokjaConfig(base.Config):
     section_nav = c.Type(bool, default=True)
     # Render every page with one reused Markdown converter instead of one new converter per page.
     reuse_markdown = c.Type(bool, default=True)
+    # Write .gz (and .br) copies of every text file after the build, for the service to send (compress.py).
+    precompress = c.Type(bool, default=True)
 
 
 @dataclass
@@ -126,6 +131,7 @@ def remove_page(site_dir: str | Path, url: str) -> None:
     target = Path(site_dir) / url / "index.html"
     if target.is_file():
         target.unlink()
+        compress.drop_siblings(target)
         # The folder stays when attachments or sub-pages still live there.
         with contextlib.suppress(OSError):
             target.parent.rmdir()
@@ -167,6 +173,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.left_out: set[str] = set()
         # Content files whose errors fail the build (the documents a publish was asked for).
         self.must_be_valid: set[str] = set()
+        self.compress_stats: compress.CompressStats | None = None
+        self.compressor: compress.Compressor | None = None
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -178,6 +186,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         """Load and validate the corpus (failing the build on any error), run the generators."""
         self.written = []
         self.converter = None
+        self.compressor = None
+        if self.config.precompress and self.command != "serve":
+            self.compressor = compress.Compressor()
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
@@ -204,6 +215,11 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             log.warning(line)
         self.left_out = {p.path for p in corpus.errors}
         lang = config.theme.get("language") or "id"
+        if not config.site_url:
+            # POKJA_BASE_URL, declared once with the service's settings: feeds and sitemap carry absolute links.
+            from flask_app.settings import site_url
+
+            config.site_url = site_url()
         self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
@@ -261,7 +277,11 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             file.is_modified = (lambda value: lambda: value)(modified)  # type: ignore[method-assign]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Keep compiled theme templates between builds (a publish would compile them again)."""
+        """Give the theme ``_()`` and the Pokja's identity; keep compiled templates between builds."""
+        assert self.ctx is not None
+        lang = self.ctx.lang
+        env.globals["_"] = lambda key, **params: _(key, lang, **params)
+        env.globals["pokja_identity"] = self.ctx.corpus.refdata.identity
         if self.command != "serve" and env.bytecode_cache is None:
             folder = cache_path(config, self.config, self.live_site_dir).parent / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
@@ -318,6 +338,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if doc is not None:
             # Material prints titles and descriptions as HTML: escape them, they may be member-typed.
             page.meta = {"title": html.escape(doc.title), "description": html.escape(doc.summary)}
+            # Guidelines and modules get "Simpan untuk dibaca luring" (theme/main.html).
+            page.meta["pokja_offline"] = doc.type in OFFLINE_TYPES
         return markdown
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -331,6 +353,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 # Material prints the table of contents from the headings as HTML: sanitise them too.
                 _sanitize_toc(page.toc)
             return document_panel(self.ctx, doc, page.url) + content + document_footer(self.ctx, doc, page.url)
+        if uri == home.SRC_URI and uri not in self.generated:
+            # The content's own home page gets the Pokja's identity and the way to contribute too.
+            content += home.identity_block(self.ctx)
         generated = self.generated.get(uri)
         if generated is not None and generated.html:
             if HTML_SLOT in content:
@@ -339,8 +364,12 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Record what was written (publish_documents returns it)."""
+        """Record what was written (publish_documents returns it); compress it on a worker thread."""
         self.written.append(page.file.dest_uri)
+        if self.compressor is not None:
+            # The bytes MkDocs is about to write (mkdocs.commands.build._build_page encodes them so).
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data)
         return output
 
     # --- after the pages ------------------------------------------------------------------------
@@ -353,8 +382,13 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             self.gc_threshold = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Hand the frozen objects back to the garbage collector."""
+        """Hand the frozen objects back to the garbage collector; stop the compressing threads."""
         self.restore_gc()
+        if self.compressor is not None:
+            # The build's own error is the one to report, not a copy that failed with it.
+            with contextlib.suppress(Exception):
+                self.compressor.finish()
+            self.compressor = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds, the full sitemap, generators' extra files; then the state for incremental publish."""
@@ -375,6 +409,13 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             for url in sorted(self.incremental.removed_pages):
                 remove_page(config.site_dir, url)
                 self.written.append(url)
+        if self.compressor is not None:
+            # The pages were compressed as they were written; now the rest: a full build the whole tree
+            # (the theme's assets too), a publish what it wrote.
+            stats = self.compressor.finish()
+            names = None if self.incremental is None else self.written
+            self.compress_stats = compress.compress_tree(config.site_dir, names, self.compressor.done, stats)
+            self.compressor = None
         if self.command != "serve":
             self.save_state(config)
 

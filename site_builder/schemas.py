@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from .fields import FIELD_TYPES, accepted_keys, kind_of
+from .i18n import _
 from .problems import Problem
 
 # Top-level keys of a type's schema file and of _common.yml; each is read by load_schemas.
@@ -42,6 +44,9 @@ class Field:
     form: bool = True
     boost: int = 1  # how many times the field's words count in search (0: not searched)
     facet: str | None = None  # the search parameter when a type lists the field as a facet
+    per: str | None = None  # figure: the sibling field naming the row's indicator
+    count: bool = False  # figure: always a whole count (households), whatever the indicator
+    compare: str | None = None  # figure: the sibling target a realisation far above warns against
 
     @property
     def facet_name(self) -> str:
@@ -111,6 +116,9 @@ def _field(name: str, spec: Any, where: str) -> Field:
         form=bool(spec.get("form", True)),
         boost=int(spec.get("boost", 1)),
         facet=spec.get("facet"),
+        per=spec.get("per"),
+        count=bool(spec.get("count", False)),
+        compare=spec.get("compare"),
     )
     problem = kind_of(declared).check_spec(declared)
     if problem:
@@ -131,7 +139,7 @@ def _key_problems(node: yaml.Node, rel: str, known: tuple[str, ...], prefix: str
     if not isinstance(node, yaml.MappingNode):
         return []
     problems = []
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         key = str(key_node.value)
         if key not in known:
             line = key_node.start_mark.line + 1
@@ -260,6 +268,7 @@ class Indicator:
     unit: str
     aggregation: str  # sum or weighted_mean
     base: dict[str, str] = field(default_factory=dict)
+    kind: str = "measure"  # count (whole numbers: units, households), percent, or measure (hectares)
 
     def name_in(self, lang: str = "id") -> str:
         """The indicator's name in ``lang``."""
@@ -279,6 +288,60 @@ class RefItem:
         return self.label.get(lang) or self.label.get("id") or self.id
 
 
+@dataclass(frozen=True)
+class Abbreviation:
+    """One entry of content/_data/singkatan.yml: an acronym and its long forms."""
+
+    acronym: str
+    expansion: str
+    variants: tuple[str, ...] = ()
+    regulation: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The Pokja that runs the site (content/_data/identitas.yml): name, logo, address, contact, data licence."""
+
+    name: str = "Pokja PKP"
+    site_name: str = "Rumah Pengetahuan Pokja PKP"
+    logo: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    license_id: str = ""
+    license_name: str = ""
+    license_url: str = ""
+    example: bool = False
+
+    def license_record(self) -> dict[str, str]:
+        """The data licence as the open-data exports carry it."""
+        return {"id": self.license_id, "name": self.license_name, "url": self.license_url}
+
+
+def load_identity(folder: Path) -> Identity:
+    """Read ``identitas.yml`` from a content/_data folder; the defaults when the file is absent."""
+    path = folder / "identitas.yml"
+    if not path.is_file():
+        return Identity()
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not data.get("name"):
+        raise SchemaError(f"{path}: expected a mapping with at least 'name'")
+    lic = data.get("license") or {}
+    return Identity(
+        name=str(data["name"]),
+        site_name=str(data.get("site_name") or Identity.site_name),
+        logo=str(data.get("logo") or ""),
+        address=str(data.get("address") or ""),
+        email=str(data.get("email") or ""),
+        phone=str(data.get("phone") or ""),
+        license_id=str(lic.get("id") or ""),
+        license_name=str(lic.get("name") or ""),
+        license_url=str(lic.get("url") or ""),
+        example=bool(data.get("example")),
+    )
+
+
 @dataclass
 class RefData:
     """All reference lists of content/_data."""
@@ -289,6 +352,8 @@ class RefData:
     references: dict[str, RefItem]
     indicators: dict[str, Indicator]
     region_source: str = ""
+    abbreviations: tuple[Abbreviation, ...] = ()
+    identity: Identity = field(default_factory=Identity)
 
     def provinces(self) -> list[Region]:
         """Provinces in code order."""
@@ -334,6 +399,8 @@ def load_refdata(content_root: Path) -> RefData:
     ind_data = _read_yaml(ind_path)
     indicators = {}
     for e in ind_data.get("indicators") or []:
+        if e.get("kind", "measure") not in ("count", "percent", "measure"):
+            raise SchemaError(f"{ind_path}: indicator {e.get('id')!r}: kind must be count, percent or measure")
         if e.get("aggregation") not in ("sum", "weighted_mean"):
             raise SchemaError(f"{ind_path}: indicator {e.get('id')!r}: aggregation must be sum or weighted_mean")
         indicators[str(e["id"])] = Indicator(
@@ -342,6 +409,7 @@ def load_refdata(content_root: Path) -> RefData:
             unit=str(e["unit"]),
             aggregation=e["aggregation"],
             base=dict(e.get("base") or {}),
+            kind=str(e.get("kind") or "measure"),
         )
     return RefData(
         regions=regions,
@@ -350,4 +418,54 @@ def load_refdata(content_root: Path) -> RefData:
         references={r.id: r for r in _items(_read_yaml(folder / "rujukan.yml"), "references", folder / "rujukan.yml")},
         indicators=indicators,
         region_source=str(wilayah.get("source") or ""),
+        abbreviations=load_abbreviations(folder / "singkatan.yml"),
+        identity=load_identity(folder),
     )
+
+
+def load_abbreviations(path: Path) -> tuple[Abbreviation, ...]:
+    """The acronyms of ``path`` (none when the file is absent); SchemaError names a bad entry."""
+    if not path.exists():
+        return ()
+    data = _read_yaml(path)
+    entries = data.get("abbreviations") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise SchemaError(_("singkatan_bad_entry", path=path, number=0, reason="abbreviations: [...]"))
+    out, seen = [], set()
+    for number, e in enumerate(entries, start=1):
+        reason = _abbreviation_problem(e)
+        if reason:
+            raise SchemaError(_("singkatan_bad_entry", path=path, number=number, reason=reason))
+        item = Abbreviation(
+            str(e["acronym"]),
+            str(e["expansion"]),
+            tuple(e.get("variants") or ()),
+            bool(e.get("regulation")),
+            str(e.get("source") or ""),
+        )
+        for form in (item.acronym, item.expansion, *item.variants):
+            if form.lower() in seen:
+                raise SchemaError(_("singkatan_duplicate", path=path, form=form))
+            seen.add(form.lower())
+        out.append(item)
+    return tuple(out)
+
+
+def _abbreviation_problem(e: Any) -> str:
+    """Why one entry is not valid ('' when it is)."""
+    if not isinstance(e, dict):
+        return "mapping {acronym, expansion}"
+    unknown = set(e) - {"acronym", "expansion", "variants", "regulation", "source"}
+    if unknown:
+        return ", ".join(sorted(map(str, unknown)))
+    acronym, expansion = e.get("acronym"), e.get("expansion")
+    if not isinstance(acronym, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,14}", acronym):
+        return f"acronym {acronym!r}"
+    if not isinstance(expansion, str) or len(expansion.split()) < 1 or expansion.lower() == acronym.lower():
+        return f"expansion {expansion!r}"
+    variants = e.get("variants") or []
+    if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+        return f"variants {variants!r}"
+    if not isinstance(e.get("regulation", False), bool) or not isinstance(e.get("source", ""), str):
+        return "regulation: true|false, source: text"
+    return ""

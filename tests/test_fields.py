@@ -16,7 +16,20 @@ from site_builder.frontmatter import parse_front_matter
 from site_builder.schemas import Field, SchemaError, load_refdata, load_schemas
 from tests.conftest import CONTENT, base_meta, write_doc
 
-SCHEMA_TYPES = ["string", "text", "integer", "number", "boolean", "date", "year", "enum", "ref", "list", "object"]
+SCHEMA_TYPES = [
+    "string",
+    "text",
+    "integer",
+    "number",
+    "figure",
+    "boolean",
+    "date",
+    "year",
+    "enum",
+    "ref",
+    "list",
+    "object",
+]
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from .base import (
     row_indices,
 )
 from .choices import REF_KINDS, ChoiceType, EnumType, RefKind, RefType
+from .figures import FigureType, parse_id_number
 from .scalars import AttachmentType, BooleanType, DateType, IntegerType, NumberType, StringType, TextType, YearType
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ __all__ = [
     "form_control",
     "kind_name",
     "kind_of",
+    "parse_id_number",
     "row_indices",
 ]
 
@@ -138,7 +140,11 @@ class ObjectType(FieldType):
         if not isinstance(value, dict):
             v.report(dotted, "expected_mapping", found=kind_name(value))
             return None
-        return v.mapping(spec.fields, value, dotted, type_name=spec.name)
+        row = v.mapping(spec.fields, value, dotted, type_name=spec.name)
+        for key, sub in spec.fields.items():
+            if key in row:
+                kind_of(sub).check_row(sub, key, row, f"{dotted}.{key}", v)
+        return row
 
     def configure(self, spec: Field, control: FormField, ctx: FormContext) -> None:
         """A group of the sub-fields' controls."""
@@ -221,6 +227,7 @@ FIELD_TYPES: dict[str, FieldType] = {
         TextType,
         IntegerType,
         NumberType,
+        FigureType,
         BooleanType,
         DateType,
         YearType,

@@ -131,6 +131,9 @@ class FieldType:
             return None
         return value
 
+    def check_row(self, spec: Field, key: str, row: dict[str, Any], dotted: str, v: Any) -> None:
+        """Check the checked value ``row[key]`` against its sibling fields (may drop it from ``row``)."""
+
     def check_spec(self, spec: Field) -> str | None:
         """What is wrong with a declaration of this type (beyond unknown keys), or None."""
         return None

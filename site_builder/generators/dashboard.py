@@ -15,7 +15,10 @@ from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
 from ..context import BuildContext, GeneratedPage
 from ..formatting import href, md_escape
 from ..i18n import _
+from ..maps import map_defs
+from ..schemas import Identity
 from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
+from .dashboard_map import map_blocks
 
 SRC_URI = "dasbor/index.md"
 MATRIX_SRC = "dasbor/matriks-keselarasan.md"
@@ -26,9 +29,14 @@ def md_link(from_src: str, to_src: str) -> str:
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
 
-def open_data_markdown(lang: str, page_url: str) -> str:
-    """The open-data section: file links and the data dictionary, from ``exports.DATA_DICTIONARY``."""
+def open_data_markdown(lang: str, page_url: str, identity: Identity | None = None) -> str:
+    """The open-data section: licence, file links and the data dictionary, from ``exports.DATA_DICTIONARY``."""
     parts = [f"## {_('open_data', lang)}\n\n<p>{esc(_('open_data_intro', lang))}</p>\n\n"]
+    if identity is not None and identity.license_url:
+        parts.append(
+            f'<p class="pokja-license">{esc(_("open_data_license", lang, publisher=identity.name))} '
+            f'<a href="{esc(identity.license_url)}" rel="license">{esc(identity.license_name)}</a>.</p>\n\n'
+        )
     rows = []
     for name, (title, _columns) in exports.DATA_DICTIONARY.items():
         links = " · ".join(
@@ -76,6 +84,8 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
     if not indicators:
         parts.append(f"{md_escape(_('no_data', lang))}\n\n")
     national = refdata.regions["00"]
+    if any(agg.ranking_year(i) is not None for i in indicators):
+        parts.append(map_defs([r.code for r in refdata.provinces()]) + "\n\n")
     for ind_id in indicators:
         indicator = refdata.indicators[ind_id]
         parts.append(f"## {md_escape(indicator.name_in(lang))}\n\n")
@@ -89,8 +99,10 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
         else:
             parts.append(f"### {md_escape(_('ranking_heading', lang, year=year))}\n\n")
             parts.append(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}") + "\n\n")
+            parts.append(f"### {md_escape(_('map_heading', lang, year=year))}\n\n")
+            parts.append(map_blocks(ctx, indicator, year, page.url, f"peta-{ind_id}") + "\n\n")
     parts.append(f"## {_('rule_heading', lang)}\n\n{_('rule', lang)}\n\n")
-    parts.append(open_data_markdown(lang, page.url))
+    parts.append(open_data_markdown(lang, page.url, ctx.corpus.refdata.identity))
     page.markdown = "".join(parts)
     return page
 
@@ -120,7 +132,9 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
             rows.append([link] + [aligned_cell if r in alignment else "" for r in refs] + [esc(ind_names)])
         rows.append([esc(_("total", lang))] + [str(counts[r]) for r in refs] + [""])
         numeric = [False] + [False] * len(refs) + [False]
-        parts.append(data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan") + "\n\n")
+        table = data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan")
+        # Wider than a phone: it scrolls inside its own box (pokja.js makes the box a focusable region).
+        parts.append(f'<div class="pokja-scroll">{table}</div>\n\n')
     parts.append(f"## {_('references', lang)}\n\n")
     items = "".join(
         f"<dt>{esc(r.label_in(lang))}</dt><dd>{esc(r.description.get(lang) or r.description.get('id') or '')}</dd>"

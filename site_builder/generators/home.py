@@ -32,8 +32,35 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     )
     recent = sorted(ctx.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug))[:10]
     page.html = counts + f"<h2>{html.escape(_('recent', lang))}</h2>" + doc_table(ctx, recent, page.url)
-    page.markdown = f"# Rumah Pengetahuan Pokja PKP\n\n{_('home_intro', lang)}\n\n{HTML_SLOT}\n"
+    page.html += identity_block(ctx)
+    page.markdown = f"# {ctx.corpus.refdata.identity.site_name}\n\n{_('home_intro', lang)}\n\n{HTML_SLOT}\n"
     yield page
+
+
+def identity_block(ctx: BuildContext) -> str:
+    """The Pokja's identity and how to contribute, on the home page (content/_data/identitas.yml)."""
+    lang = ctx.lang
+    who = ctx.corpus.refdata.identity
+    esc = html.escape
+    lines = [f"<strong>{esc(who.name)}</strong>"]
+    if who.address:
+        lines.append(esc(who.address))
+    contact = []
+    if who.email:
+        contact.append(f'<a href="mailto:{esc(who.email)}">{esc(who.email)}</a>')
+    if who.phone:
+        contact.append(esc(who.phone))
+    if contact:
+        lines.append(" · ".join(contact))
+    return (
+        f'<section class="pokja-home-about" aria-labelledby="pokja-contribute">'
+        f'<h2 id="pokja-contribute">{esc(_("home_contribute_title", lang))}</h2>'
+        f"<p>{esc(_('home_contribute_text', lang))}</p>"
+        f'<p><a class="md-button md-button--primary" href="/kontribusi">{esc(_("nav_contribute", lang))}</a> '
+        f'<a class="md-button" href="/akun">{esc(_("nav_login", lang))}</a></p>'
+        f"<address>{'<br>'.join(lines)}</address>"
+        "</section>"
+    )
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

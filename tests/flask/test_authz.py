@@ -37,6 +37,8 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "admin.set_role": {"POST": ADMINS},
     "search.search_page": {"GET": PUBLIC},
     "search.api_search": {"GET": PUBLIC},
+    "reader.status": {"GET": PUBLIC},
+    "reader.download_site": {"GET": PUBLIC},
     "contribute.index": {"GET": MEMBERS},
     "contribute.new": {"GET": MEMBERS, "POST": MEMBERS},
     "contribute.sent": {"GET": MEMBERS},
@@ -49,6 +51,11 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "moderate.retry": {"POST": MODERATORS},
     "moderate.send_back": {"POST": MODERATORS},
     "moderate.reject": {"POST": MODERATORS},
+    "admin.resend_mail": {"POST": ADMINS},
+    "notify.unsubscribe": {"GET": PUBLIC, "POST": PUBLIC},
+    "notify.forgot_password": {"GET": PUBLIC, "POST": PUBLIC},
+    "notify.preferences": {"GET": MEMBERS, "POST": MEMBERS},
+    "notify.follow": {"GET": MEMBERS, "POST": MEMBERS},
 }
 
 # Values for URL arguments: ids that do not exist, so an allowed request touches nothing shared.
@@ -59,6 +66,7 @@ SAMPLE_ARGS = {
     "user_id": 999_999,
     "submission_id": 999_999,
     "doc_type": "pembelajaran",
+    "mail_id": 999_999,
 }
 
 

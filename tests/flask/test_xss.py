@@ -23,6 +23,7 @@ from flask_app import publish as publisher
 from flask_app.db import session_scope
 from flask_app.submissions import APPROVED, Submission, create_submission, record
 from flask_app.uploads import store_upload
+from site_builder.render import markup_problem
 from site_builder.schemas import load_refdata, load_schemas
 from tests.browser import chromium, serve_app
 from tests.conftest import REPO
@@ -103,7 +104,7 @@ def body_with(payloads: list[str]) -> str:
     """
     parts = ["## Latar belakang", ""]
     for p in payloads:
-        if forms.markup_problem(p) is not None:
+        if markup_problem(p) is not None:
             continue
         parts += [p, "", f"### {p}", "", f"- {p}", "", f"[{p}](https://contoh.id/)", "", f"[tautan]({p})", ""]
     return "\n".join(parts)
@@ -137,7 +138,7 @@ def bulk_form(payloads: list[str], n: int, attachment: str | None) -> tuple[Mult
 
 
 def test_refused_body_payloads_get_the_message(logged_in):
-    refused = [p for p in PAYLOADS if forms.markup_problem(p) is not None]
+    refused = [p for p in PAYLOADS if markup_problem(p) is not None]
     assert refused == ['<![><img src="]><img src=x onerror=alert(39)//">']
     response = post_form(logged_in("anggota"), body=refused[0])
     assert response.status_code == 400

@@ -205,9 +205,19 @@ def test_bad_requests_are_refused_with_a_message(shared_tree: tuple[Path, Path],
 
 def test_query_syntax_is_plain_words(run) -> None:
     # Field names, wildcards and operators are not syntax here: no error, no surprise.
-    for q in ("title:rumah", "rum*", "rumah AND NOT kumuh", "(rumah", "rumah^5", "*"):
+    # Each answers as its words alone would (punctuation is no syntax; "AND", "NOT" are words).
+    for q, words in (
+        ("title:rumah", '"title rumah"'),  # one word of two tokens: a phrase
+        ("rum*", "rum"),
+        ("rumah AND NOT kumuh", "rumah and not kumuh"),
+        ("(rumah", "rumah"),
+        ("rumah^5", '"rumah 5"'),
+    ):
         result = run({"q": q})
-        assert result.total >= 0
+        assert slugs(result) == slugs(run({"q": words})), q
+        assert result.total == run({"q": words}).total, q
+    assert slugs(run({"q": "(rumah"})) == {"program-bedah-rumah", "pelajaran-gotong-royong"}
+    assert run({"q": "rum*"}).total == 0
 
 
 def test_params_keep_the_rest_of_the_request() -> None:

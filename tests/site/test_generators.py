@@ -31,6 +31,7 @@ def test_generators_are_an_ordered_tuple_of_modules() -> None:
         "tags",
         "decisions",
         "review",
+        "offline",
     ]
 
 

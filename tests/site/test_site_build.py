@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from flask_app.settings import site_url
 from site_builder import cli
 from site_builder.build import SiteBuildError, build_site
 from site_builder.content import load
@@ -151,7 +152,8 @@ def test_feeds_list_new_and_updated_documents(small_site: Path) -> None:
     items = rss.findall("./channel/item")
     assert len(items) == 8
     assert items[0].findtext("title") == "Pedoman Pendataan Terbaru"
-    assert items[0].findtext("link") == "/pedoman/pedoman-baru/"
+    # Absolute, from POKJA_BASE_URL (mkdocs.yml sets no site_url): a feed reader needs the full address.
+    assert items[0].findtext("link") == site_url() + "pedoman/pedoman-baru/"
     assert rss.findtext("./channel/language") == "id"
     feed = json.loads((small_site / "feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
@@ -161,7 +163,8 @@ def test_feeds_list_new_and_updated_documents(small_site: Path) -> None:
 
 def test_sitemap_lists_every_page(small_site: Path) -> None:
     sitemap = (small_site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>/program/program-rtlh/</loc>" in sitemap and "<loc>/wilayah/33/</loc>" in sitemap
+    base = site_url()
+    assert f"<loc>{base}program/program-rtlh/</loc>" in sitemap and f"<loc>{base}wilayah/33/</loc>" in sitemap
 
 
 def test_contributed_document_is_sanitised(small_site: Path) -> None:

@@ -1,0 +1,160 @@
+"""Pre-compression of the built site: a ``.gz`` (and, with the ``brotli`` package, a ``.br``) beside each text file.
+
+The service's site route sends the sibling the client accepts (flask_app/compression.py); a reverse proxy
+can do the same (nginx ``gzip_static``/``brotli_static``). Written at build time so no reader waits for it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+try:  # brotli is a pinned dependency; the site still gets gzip without it
+    import brotli
+except ImportError:  # pragma: no cover - exercised only on an install without it
+    brotli = None
+
+# Text formats worth compressing; images, archives and fonts are compressed already.
+COMPRESSIBLE = frozenset(
+    {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".webmanifest", ".map", ".rss"}
+)
+# Below this a compressed copy saves less than the request's own headers.
+MIN_BYTES = 512
+# Measured on the starter pages (16 KB): brotli 5 takes 8 ms a page for 0.239 of the size, 9 takes 90 ms
+# for 0.237, 11 takes 110 ms for 0.219; gzip 6 and 9 give the same 0.256 (2.4 vs 3.7 ms).
+BROTLI_QUALITY = 5
+GZIP_LEVEL = 6
+# Pages waiting for a compressing thread: bounds the memory when the threads fall behind the build.
+MAX_PENDING = 64
+ENCODINGS = (".br", ".gz")
+
+
+@dataclass
+class CompressStats:
+    """What one pass wrote: files compressed, their bytes before, after gzip and after brotli."""
+
+    files: int = 0
+    raw_bytes: int = 0
+    gzip_bytes: int = 0
+    brotli_bytes: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def add(self, raw: int, gz: int, br: int) -> None:
+        """Count one compressed file (called from several threads)."""
+        with self._lock:
+            self.files += 1
+            self.raw_bytes += raw
+            self.gzip_bytes += gz
+            self.brotli_bytes += br
+
+
+def compressible(path: str | Path) -> bool:
+    """True for the text formats that get pre-compressed copies."""
+    return os.path.splitext(str(path))[1].lower() in COMPRESSIBLE
+
+
+def drop_siblings(path: Path) -> None:
+    """Remove the compressed copies of a file (it was deleted, or shrank below MIN_BYTES)."""
+    for suffix in ENCODINGS:
+        sibling = path.with_name(path.name + suffix)
+        if sibling.is_file():
+            sibling.unlink()
+
+
+def _write(target: Path, data: bytes) -> None:
+    # Unchanged copies keep their mtime, so a proxy's and the browsers' validators stay valid.
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        return
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def compress_file(path: Path, stats: CompressStats | None = None) -> None:
+    """Write ``path.gz`` (and ``path.br``) when smaller than the file; drop stale copies otherwise."""
+    compress_bytes(path, path.read_bytes(), stats)
+
+
+def compress_bytes(path: Path, data: bytes, stats: CompressStats | None = None) -> None:
+    """Write the compressed copies of ``data``, the content of ``path`` (which need not be written yet)."""
+    if len(data) < MIN_BYTES:
+        drop_siblings(path)
+        return
+    # A page's folder may not exist yet: the Compressor gets the page before MkDocs writes it.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same page always gives the same bytes (reproducible builds, stable ETags).
+    packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    _write(path.with_name(path.name + ".gz"), packed)
+    br_size = 0
+    if brotli is not None:
+        squeezed = brotli.compress(data, quality=BROTLI_QUALITY)
+        _write(path.with_name(path.name + ".br"), squeezed)
+        br_size = len(squeezed)
+    if stats is not None:
+        stats.add(len(data), len(packed), br_size)
+
+
+class Compressor:
+    """Compresses pages on worker threads while the build renders the next ones.
+
+    zlib and brotli release the GIL, so on a second core the copies cost the build almost no wall time.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.stats = CompressStats()
+        self.done: set[Path] = set()
+        self._pool = ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1))
+        self._slots = threading.BoundedSemaphore(MAX_PENDING)
+        self._futures: list[Future[None]] = []
+
+    def submit(self, path: Path, data: bytes) -> None:
+        """Compress ``data`` (the content ``path`` is about to get) in the background."""
+        self._slots.acquire()
+        self.done.add(path)
+        future = self._pool.submit(compress_bytes, path, data, self.stats)
+        future.add_done_callback(lambda _f: self._slots.release())
+        self._futures.append(future)
+
+    def finish(self) -> CompressStats:
+        """Wait for every copy (raising the first error) and stop the threads."""
+        try:
+            for future in self._futures:
+                future.result()
+        finally:
+            self._pool.shutdown(wait=True)
+        self._futures = []
+        return self.stats
+
+
+def compress_tree(
+    site_dir: str | Path,
+    names: Iterable[str] | None = None,
+    skip: set[Path] | None = None,
+    stats: CompressStats | None = None,
+) -> CompressStats:
+    """Compress every compressible file under ``site_dir``, or only ``names`` (paths relative to it).
+
+    ``skip``: files already compressed (the pages a Compressor took while they were written).
+    """
+    root = Path(site_dir)
+    stats = stats if stats is not None else CompressStats()
+    skip = skip or set()
+    if names is None:
+        paths: Iterable[Path] = (p for p in root.rglob("*") if p.is_file() and compressible(p))
+    else:
+        paths = (root / name for name in names if compressible(name))
+    for path in paths:
+        if path in skip:
+            continue
+        if path.is_file():
+            compress_file(path, stats)
+        else:
+            drop_siblings(path)
+    return stats
