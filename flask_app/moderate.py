@@ -80,7 +80,8 @@ def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
 def queue() -> Any:
     """Submissions waiting for review, and approved ones whose publication must be retried."""
     waiting, unpublished = submissions.moderation_queue(get_session(), regions.scope_of(current_user()))
-    return render_template("moderate/queue.html", waiting=waiting, unpublished=unpublished)
+    schemas = get_content().current().schemas
+    return render_template("moderate/queue.html", waiting=waiting, unpublished=unpublished, schemas=schemas)
 
 
 @bp.get("/<int:submission_id>")

@@ -52,6 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         "public address: one-time links, and the site's `site_url` (absolute links in feeds and sitemap)",
     ),
+    Setting("TIMEZONE", "POKJA_TIMEZONE", "Asia/Jakarta", "time zone of the times the service shows (WIB, WITA, WIT)"),
     Setting("SECURE_COOKIES", "POKJA_SECURE_COOKIES", False, "`1`: session cookie over HTTPS only"),
     Setting("SESSION_HOURS", "POKJA_SESSION_HOURS", 12, "a login session lasts this many hours"),
     Setting(

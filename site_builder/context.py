@@ -57,6 +57,8 @@ class GeneratedPage:
     markdown: str
     # Ready HTML put where HTML_SLOT stands in the rendered page (appended when there is no slot).
     html: str = ""
+    # Whether search engines should find it: the sitemap lists it (the offline fallback page is not for them).
+    in_sitemap: bool = True
 
     @property
     def url(self) -> str:

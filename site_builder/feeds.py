@@ -54,7 +54,10 @@ def rss(ctx: BuildContext) -> bytes:
         )
     newest = format_datetime(_stamp(docs[0].updated)) if docs else ""
     text = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
+        # The feed's own address: what feed validators ask of RSS 2.0 (readers use it to follow a move).
+        f'  <atom:link href="{escape(absolute(ctx, "feed.xml"))}" rel="self" type="application/rss+xml"/>\n'
         f"  <title>{escape(SITE_TITLE)}: {escape(_('feed_title', lang))}</title>\n"
         f"  <link>{escape(absolute(ctx, ''))}</link>\n"
         f"  <description>{escape(_('home_intro', lang))}</description>\n"

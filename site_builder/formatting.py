@@ -34,6 +34,16 @@ def fmt_date(value: dt.date, lang: str = "id") -> str:
     return f"{value.day} {MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
 
 
+def fmt_datetime(value: dt.datetime, lang: str = "id", tz: dt.tzinfo | None = None) -> str:
+    """``1 Maret 2024 14.05 WIB``: the site's date with the time in the Pokja's time zone (naive values are UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(tz or dt.UTC)
+    # Indonesian writes the time with a period (14.05); English with a colon.
+    clock = f"{local.hour:02d}.{local.minute:02d}" if lang == "id" else f"{local.hour:02d}:{local.minute:02d}"
+    return f"{fmt_date(local.date(), lang)} {clock} {local.tzname() or 'UTC'}"
+
+
 def fmt_number(value: float, lang: str = "id", decimals: int | None = None) -> str:
     """A number with Indonesian separators (``1.500.000``, ``90,5``)."""
     if decimals is None:

@@ -395,7 +395,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.restore_gc()
         assert self.ctx is not None
         ctx = self.ctx
-        urls = [doc_url(doc) for doc in ctx.corpus.documents] + [p.url for p in self.generated.values()]
+        urls = [doc_url(doc) for doc in ctx.corpus.documents] + [p.url for p in self.generated.values() if p.in_sitemap]
         if (Path(config.docs_dir) / "index.md").exists():
             urls.append("")
         out = {**ctx.extra_files, **feeds.feed_files(ctx), **feeds.sitemap(ctx, urls)}

@@ -16,7 +16,8 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     lang = ctx.lang
     title = _("offline_title", lang)
     text = html.escape(_("offline_text", lang))
-    yield GeneratedPage(SRC_URI, title, f"# {title}\n\n{text}\n")
+    # Only the service worker shows it, in place of a page the reader never opened: not in the sitemap.
+    yield GeneratedPage(SRC_URI, title, f"# {title}\n\n{text}\n", in_sitemap=False)
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

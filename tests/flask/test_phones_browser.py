@@ -113,15 +113,46 @@ def check_pages(page: Any, base: str, urls: list[str]) -> dict[str, Any]:
     return problems
 
 
-def test_every_page_type_fits_a_phone_and_passes_axe(served: str, browser: Any, make_user: Callable[..., Any]) -> None:
+LONG_TITLE = "Pembelajaran pendampingan masyarakat berpenghasilan rendah di Kabupaten Kepulauan Selayar dan sekitarnya"
+
+
+def submit_as(app: Any, author_id: int, token: str) -> int:
+    """A lesson with a long title sent by ``author_id`` (in the queue and in the author's own list)."""
+    from flask_app.db import session_scope
+    from flask_app.submissions import create_submission
+    from tests.flask.test_publish import lesson
+
+    with app.app_context(), session_scope() as db:
+        sub, _created = create_submission(
+            db,
+            doc_type="pembelajaran",
+            data=lesson(title=LONG_TITLE),
+            body="Isi pelajaran yang panjang.\n",
+            author_id=author_id,
+            form_token=token,
+            region="33",
+        )
+        return sub.id
+
+
+def test_every_page_type_fits_a_phone_and_passes_axe(
+    app: Any, served: str, browser: Any, make_user: Callable[..., Any]
+) -> None:
     admin = make_user("admin")
+    # The member pages with rows in them: a phone must fit a long title in a table, not only the empty state.
+    sid = submit_as(app, admin.id, "phones-1")
+    submit_as(app, admin.id, "phones-2")
     # bypass_csp: axe-core is injected as an inline script; the pages' own scripts run as always.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     try:
         problems = check_pages(page, served, SITE_PAGES)
         log_in(page, served, admin.email)
-        problems.update(check_pages(page, served, MEMBER_PAGES))
+        problems.update(check_pages(page, served, [*MEMBER_PAGES, f"/kontribusi/{sid}", f"/moderasi/{sid}"]))
+        page.goto(served + "/kontribusi/saya")
+        assert LONG_TITLE in page.content()
+        page.goto(served + "/moderasi")
+        assert LONG_TITLE in page.content()
     finally:
         context.close()
     assert problems == {}, json.dumps(problems, indent=1)
