@@ -5,16 +5,14 @@ Run: ``.venv/bin/python -m benchmarks.bench_check --sizes 1000,10000``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
-import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.corpus import generate
+from benchmarks.sizes import run_sizes
 from flask_app.cli import main as pokja
 from tests.test_content import BAD_FILES, _write
 
@@ -37,16 +35,8 @@ def run(n: int, workdir: Path) -> None:
 
 
 def main() -> int:
-    """Parse arguments and run each size."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in (int(s) for s in args.sizes.split(",")):
-            run(n, Path(tmp))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory {peak_mb:.0f} MB")
-    return 0
+    """Run each size."""
+    return run_sizes(__doc__, run)
 
 
 if __name__ == "__main__":

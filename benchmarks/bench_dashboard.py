@@ -9,15 +9,13 @@ each time, its ratio to the load, and peak memory.
 
 from __future__ import annotations
 
-import argparse
-import resource
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import generate
+from benchmarks.sizes import run_sizes
 from site_builder.aggregate import aggregate_corpus
 from site_builder.content import load
 from site_builder.context import BuildContext
@@ -55,15 +53,8 @@ def run(n: int, workdir: Path) -> None:
 
 
 def main() -> int:
-    """Parse arguments and run each size."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in (int(s) for s in args.sizes.split(",")):
-            run(n, Path(tmp))
-    print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    return 0
+    """Run each size."""
+    return run_sizes(__doc__, run)
 
 
 if __name__ == "__main__":
