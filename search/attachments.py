@@ -222,7 +222,8 @@ def read_file(path: Path) -> Extract:
     kind = KINDS.get(path.suffix.lower(), "")
     size = path.stat().st_size
     if kind and size > MAX_BYTES:
-        return Extract(kind=kind, size=size, problem=N_("att.too_big"), params={"size": _mb(size), "limit": _mb(MAX_BYTES)})
+        too_big = {"size": _mb(size), "limit": _mb(MAX_BYTES)}
+        return Extract(kind=kind, size=size, problem=N_("att.too_big"), params=too_big)
     if kind == "pdf":
         return read_pdf(path)
     if kind == "docx":
