@@ -27,6 +27,9 @@ from .i18n import _
 from .panel import document_panel
 
 PDF_TYPES = frozenset({"pedoman", "modul"})
+# This many PDFs to typeset or more use worker processes (the service runs on 2 cores).
+PARALLEL_FROM = 12
+PROCS = 2
 CSS_FILE = Path(__file__).resolve().parent / "theme" / "assets" / "pokja" / "pdf.css"
 log = logging.getLogger("mkdocs.plugins.pokja")
 
@@ -92,29 +95,41 @@ def document_html(ctx: BuildContext, doc: Document, page_url: str, body_html: st
 </body></html>"""
 
 
-def _fetcher(site_dir: Path):
-    """A URL fetcher that serves files of the built site and the package's assets, and refuses the rest."""
-    import weasyprint
+def _fetcher(site_dir: Path, public_base: str = "") -> Any:
+    """A URL fetcher serving files of the built site (by file URL or public address) and nothing else."""
+    import mimetypes
+    from urllib.parse import unquote
 
-    allowed = [site_dir.resolve(), CSS_FILE.parent.resolve()]
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-        if url.startswith("file://"):
-            path = Path(url[len("file://") :].split("?", 1)[0].split("#", 1)[0]).resolve()
-            if any(path.is_relative_to(a) for a in allowed) and path.is_file():
-                return weasyprint.default_url_fetcher(url, *args, **kwargs)
-        raise ValueError(f"not fetched: {url[:80]}")
+    roots = [site_dir.resolve(), CSS_FILE.parent.resolve()]
+    base = public_base.rstrip("/") + "/" if public_base else ""
 
-    return fetch
+    class SiteFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            clean = url.split("#", 1)[0].split("?", 1)[0]
+            if base and clean.startswith(base):
+                path = site_dir / unquote(clean[len(base) :])
+            elif clean.startswith("file://"):
+                path = Path(unquote(clean[len("file://") :]))
+            else:
+                raise ValueError(f"not fetched: {url[:80]}")
+            path = path.resolve()
+            if not any(path.is_relative_to(r) for r in roots) or not path.is_file():
+                raise ValueError(f"not fetched: {url[:80]}")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+
+    return SiteFetcher(allowed_protocols={"file", "http", "https"})
 
 
-def render_pdf(document: str, base_dir: Path, site_dir: Path) -> bytes:
-    """Typeset one document's HTML (relative links resolved from ``base_dir``) as A4 PDF bytes."""
+def render_pdf(document: str, base_url: str, site_dir: Path, public_base: str = "") -> bytes:
+    """Typeset one document's HTML (relative links resolved from ``base_url``) as A4 PDF bytes."""
     import weasyprint
 
     # WeasyPrint logs every refused fetch (a remote image) as a warning; the build's log stays for ours.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    page = weasyprint.HTML(string=document, base_url=str(base_dir) + os.sep, url_fetcher=_fetcher(site_dir))
+    page = weasyprint.HTML(string=document, base_url=base_url, url_fetcher=_fetcher(site_dir, public_base))
     return page.write_pdf(stylesheets=[weasyprint.CSS(filename=str(CSS_FILE))])
 
 
@@ -147,29 +162,61 @@ class PdfQueue:
         site = Path(site_dir)
         folder = self.cache_dir / "pdf"
         css = CSS_FILE.read_bytes()
-        written = []
+        written: list[str] = []
+        todo: list[tuple[Document, str, Path, Path]] = []  # (doc, html, target, cache entry)
         for doc, page_url, body in self.pending:
             document = document_html(self.ctx, doc, page_url, body)
-            key = hashlib.sha256(css + document.encode("utf-8")).hexdigest()
-            cached = folder / f"{key}.pdf"
+            cached = folder / f"{hashlib.sha256(css + document.encode('utf-8')).hexdigest()}.pdf"
             target = site / page_url / pdf_name(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
+            written.append(f"{page_url}{pdf_name(doc)}")
             if cached.is_file():
                 shutil.copyfile(cached, target)
                 self.stats.cached += 1
             else:
-                try:
-                    data = render_pdf(document, target.parent, site)
-                except Exception as exc:  # one document's failure must not stop the build
-                    log.warning("%s: %s", doc.rel_path, _("pdf.failed", self.ctx.lang, error=type(exc).__name__))
-                    continue
-                target.write_bytes(data)
-                folder.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(data)
-                os.replace(tmp, cached)
-                self.stats.made += 1
-            written.append(f"{page_url}{pdf_name(doc)}")
+                todo.append((doc, document, target, cached))
+        folder.mkdir(parents=True, exist_ok=True)
+        results = self._typeset(todo, site, self.ctx.site_url)
+        for (doc, _document, target, cached), data in zip(todo, results, strict=True):
+            if isinstance(data, Exception):  # one document's failure must not stop the build
+                log.warning("%s: %s", doc.rel_path, _("pdf.failed", self.ctx.lang, error=str(data)))
+                written.remove(f"{target.parent.relative_to(site).as_posix()}/{target.name}")
+                continue
+            target.write_bytes(data)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cached)
+            self.stats.made += 1
         self.pending = []
         self.stats.seconds += time.perf_counter() - started
         return written
+
+    @staticmethod
+    def _typeset(todo: list[tuple[Document, str, Path, Path]], site: Path, public: str) -> list[bytes | Exception]:
+        """Typeset ``todo``: in this process for a few, in worker processes (one per core, at most 2) for many."""
+        jobs = [(document, *_base(target, site, public), site, public) for _doc, document, target, _cached in todo]
+        workers = min(PROCS, os.cpu_count() or 1)
+        if len(jobs) < PARALLEL_FROM or workers < 2:
+            return [_safe_render(*job) for job in jobs]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": the build has worker threads (compression) that a fork would copy mid-lock.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_safe_render, *zip(*jobs, strict=True), chunksize=4))
+
+
+def _base(target: Path, site: Path, public: str) -> tuple[str]:
+    """The base URL of a PDF's links: the page's public address (links in the PDF work anywhere), else its folder."""
+    if public:
+        return (public.rstrip("/") + "/" + target.parent.relative_to(site).as_posix() + "/",)
+    return (str(target.parent) + os.sep,)
+
+
+def _safe_render(document: str, base_url: str, site_dir: Path, public: str) -> bytes | Exception:
+    """render_pdf, its failure returned instead of raised (a worker's answer must pickle)."""
+    try:
+        return render_pdf(document, base_url, site_dir, public)
+    except Exception as exc:
+        return RuntimeError(type(exc).__name__)

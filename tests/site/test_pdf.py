@@ -112,9 +112,16 @@ def test_attachments_are_described_on_the_page_and_a_scan_is_said_to_be_one(pdf_
     )
 
 
-def test_a_remote_image_in_a_body_is_never_fetched(tmp_path: Path) -> None:
-    fetch = pdf._fetcher(tmp_path)
-    with pytest.raises(ValueError, match="not fetched"):
-        fetch("http://169.254.169.254/latest/meta-data")
-    with pytest.raises(ValueError, match="not fetched"):
-        fetch("file:///etc/passwd")
+def test_a_pdf_fetches_files_of_the_site_only(tmp_path: Path) -> None:
+    (tmp_path / "modul").mkdir()
+    (tmp_path / "modul" / "gambar.png").write_bytes(b"\x89PNG")
+    fetcher = pdf._fetcher(tmp_path, "https://pokja.example/")
+    assert fetcher.fetch("https://pokja.example/modul/gambar.png").read() == b"\x89PNG"
+    assert fetcher.fetch((tmp_path / "modul" / "gambar.png").as_uri()).read() == b"\x89PNG"
+    for url in (
+        "http://169.254.169.254/latest/meta-data",
+        "https://pokja.example/../../etc/passwd",
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(ValueError, match="not fetched"):
+            fetcher.fetch(url)
