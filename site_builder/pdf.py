@@ -58,10 +58,10 @@ def footer_text(ctx: BuildContext, doc: Document, page_url: str) -> str:
 
 def print_block(ctx: BuildContext, doc: Document, page_url: str) -> str:
     """Below a document's body: the link to its PDF (guidelines, modules) and the footer printed pages carry."""
-    link = ""
-    if doc.type in PDF_TYPES:
-        label = _("pdf.download", ctx.lang)
-        link = f'<p class="pokja-pdf"><a href="{html.escape(pdf_name(doc))}" download>{label}</a></p>\n'
+    # Guidelines and modules: the PDF built beside the page; any other document: the service's, on request.
+    target = pdf_name(doc) if doc.type in PDF_TYPES else f"/pdf/{doc.type}/{doc.slug}.pdf"
+    label = _("pdf.download", ctx.lang)
+    link = f'<p class="pokja-pdf"><a href="{html.escape(target)}" download>{label}</a></p>\n'
     # Shown only when printing (assets/pokja/print.css): the same footer as the PDF's.
     footer = f'<div class="pokja-print-footer" hidden>{html.escape(footer_text(ctx, doc, page_url))}</div>\n'
     return link + footer

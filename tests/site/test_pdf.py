@@ -125,3 +125,42 @@ def test_a_pdf_fetches_files_of_the_site_only(tmp_path: Path) -> None:
     ):
         with pytest.raises(ValueError, match="not fetched"):
             fetcher.fetch(url)
+
+
+def test_any_other_document_gets_its_pdf_from_the_service_on_request(pdf_site: Path, tmp_path: Path) -> None:
+    from flask_app import create_app
+
+    content = pdf_site.parent / "content"
+    assert '<a href="/pdf/program/program-rtlh.pdf" download>Unduh PDF</a>' in page(pdf_site, "program/program-rtlh")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "CONTENT_DIR": str(content),
+            "SITE_DIR": str(pdf_site),
+            "INDEX_DIR": str(tmp_path / "index"),
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+        }
+    )
+    client = app.test_client()
+    response = client.get("/pdf/program/program-rtlh.pdf")
+    data = response.get_data()
+    response.close()  # send_file's open file
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    target = tmp_path / "program.pdf"
+    target.write_bytes(data)
+    text = flat("\n".join(pdf_text(target)))
+    assert "Program RTLH Jawa Tengah" in text
+    assert "http://127.0.0.1:8000/program/program-rtlh/" in text
+    assert len(list((tmp_path / "instance" / "pdf").glob("*.pdf"))) == 1  # cached for the next request
+    again = client.get("/pdf/program/program-rtlh.pdf")
+    assert again.get_data() == data
+    again.close()
+    # A guideline's is the built one; an unknown document is a 404.
+    built = client.get("/pdf/pedoman/pedoman-koordinasi.pdf")
+    assert built.get_data() == (pdf_site / "pedoman" / "pedoman-koordinasi" / "pedoman-koordinasi.pdf").read_bytes()
+    built.close()
+    missing = client.get("/pdf/program/tidak-ada.pdf")
+    missing.close()  # the site's 404 page, sent as a file
+    assert missing.status_code == 404
