@@ -309,20 +309,38 @@ class Cache:
         self.read = 0
         self.cached = 0
         self.problems: dict[str, list[str]] = {}  # rel path of the file -> its messages
+        self.fresh: set[str] = set()  # entries this cache wrote (read now, not "from the cache")
+
+    def _entry(self, path: Path) -> Path:
+        return self.folder / f"v{VERSION}-{file_hash(path)}.json"
+
+    def _store(self, path: Path, entry: Path) -> Extract:
+        result = self.reader(path)
+        self.read += 1
+        self.fresh.add(entry.name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(dataclasses.asdict(result), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, entry)  # atomic: a concurrent reader sees the old or the whole new entry
+        return result
+
+    def prepare(self, docs: Iterable[Any]) -> None:
+        """Read the attachments of ``docs`` not cached yet: before an index writer takes its lock."""
+        for doc in docs:
+            for _name, _file, path in attachment_paths(doc):
+                entry = self._entry(path)
+                if not entry.is_file():
+                    self._store(path, entry)
 
     def get(self, path: Path, shown: str | None = None) -> Extract:
         """The extract of ``path``: from the cache, else read (bounded) and stored."""
-        entry = self.folder / f"v{VERSION}-{file_hash(path)}.json"
+        entry = self._entry(path)
         try:
             result = Extract(**json.loads(entry.read_text(encoding="utf-8")))
-            self.cached += 1
+            if entry.name not in self.fresh:
+                self.cached += 1
         except (OSError, ValueError, TypeError):
-            result = self.reader(path)
-            self.read += 1
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(dataclasses.asdict(result), ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, entry)  # atomic: a concurrent reader sees the old or the whole new entry
+            result = self._store(path, entry)
         messages = result.messages(shown or path.name)
         if messages:
             self.problems[shown or str(path)] = messages

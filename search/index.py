@@ -316,6 +316,7 @@ def rebuild(
     attachments = attachments or attachment_cache(index_dir)
     documents = list(corpus.documents)
     facets = _schema_facets(corpus.schemas)
+    attachments.prepare(documents)  # slow reads before the lock: other writers wait only for the index
     with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
         table = Table.from_entries(corpus.refdata.abbreviations)
         ix = _index_for_writing(storage, build_schema(corpus.schemas, table), replace_outdated=True)
@@ -346,6 +347,7 @@ def update_documents(
     (``pokja index`` or ``check(repair=True)`` rebuilds it).
     """
     attachments = attachments or attachment_cache(index_dir)
+    attachments.prepare(documents)
     with write_lock(index_dir, timeout=timeout) as storage:
         ix = _index_for_writing(storage, build_schema(), replace_outdated=False, facets_free=True)
         facets = [n.removeprefix(FACET_PREFIX) for n in ix.schema.names() if n.startswith(FACET_PREFIX)]
