@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -18,6 +19,23 @@ from site_builder.importer import ImportRefused, convert
 
 PNG = io.BytesIO()
 Image.new("RGB", (24, 12), "red").save(PNG, "PNG")
+
+
+def add_link(paragraph: Any, url: str, text: str) -> None:
+    """An external hyperlink run (python-docx has no API for writing one)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    run = OxmlElement("w:r")
+    node = OxmlElement("w:t")
+    node.text = text
+    run.append(node)
+    link.append(run)
+    paragraph._p.append(link)
 
 
 def word_file(path: Path) -> Path:
@@ -39,7 +57,11 @@ def word_file(path: Path) -> Path:
     PNG.seek(0)
     document.add_picture(PNG, width=Inches(1))
     document.add_heading("Pelaporan", 2)
-    document.add_paragraph("Kirim ke dinas.")
+    report = document.add_paragraph("Kirim ke dinas lewat ")
+    add_link(report, "https://pokja.example/lapor", "situs Pokja")
+    report.add_run(" atau ")
+    add_link(report, "javascript:alert(1)", "tautan jahat")
+    report.add_run(".")
     document.save(path)
     return path
 
@@ -59,7 +81,7 @@ def test_pokja_import_writes_markdown_with_table_and_image_valid_once_the_named_
     assert "## Langkah\n\n- Siapkan lembar\n- Kunjungi rumah" in text
     assert "| Kriteria | Bobot |\n|---|---|\n| Atap | 30 |\n| Dinding \\| lantai | 70 |" in text
     assert "![Gambar 1](lampiran/panduan-pendataan-rtlh-gambar-1.png)" in text
-    assert "## Pelaporan" in text
+    assert "## Pelaporan\n\nKirim ke dinas lewat [situs Pokja](https://pokja.example/lapor) atau tautan jahat." in text
     image = content_tree / "modul" / "lampiran" / "panduan-pendataan-rtlh-gambar-1.png"
     assert image.read_bytes().startswith(b"\x89PNG")
     # pokja check names what the Word file could not say ...
