@@ -18,6 +18,8 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.admin",
     "flask_app.search",
     "flask_app.contribute",
+    "flask_app.docx_form",
+    "flask_app.pdf_service",
     "flask_app.moderate",
     "flask_app.notify",
     "flask_app.reader",

@@ -13,6 +13,7 @@ from site_builder.i18n import _
 from site_builder.schemas import SchemaError
 
 from . import index
+from .attachments import Cache
 
 
 def index_dir(value: str | None) -> Path:
@@ -48,19 +49,27 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 2
     if corpus.errors:
         print(_("content_errors", count=len({p.path for p in corpus.errors})), file=sys.stderr)
+    attachments = index.attachment_cache(target)
     try:
         if args.check:
-            report = index.check(corpus, target, repair=not args.no_repair)
-            for line in report.lines():
+            report = index.check(corpus, target, repair=not args.no_repair, attachments=attachments)
+            for line in [*attachments.lines(), *report.lines()]:
                 print(line)
             return 0 if report.ok or report.repaired else 1
         started = time.perf_counter()
-        count = index.rebuild(corpus, target, progress=_progress("Mengindeks"))
+        count = index.rebuild(corpus, target, progress=_progress("Mengindeks"), attachments=attachments)
     except index.IndexBusy as exc:
         print(str(exc), file=sys.stderr)
         return 3
+    _report(attachments)
     print(_("index_built", count=count, seconds=f"{time.perf_counter() - started:.1f}", path=target))
     return 0
+
+
+def _report(attachments: Cache) -> None:
+    """The attachments that could not be read, or hold no text (a scan), and how many were read."""
+    for line in attachments.lines():
+        print(line)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

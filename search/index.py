@@ -31,6 +31,7 @@ from site_builder.i18n import _
 from site_builder.schemas import Field
 from site_builder.schemas import Schema as DocumentSchema
 
+from . import attachments as attachment_text
 from .analysis import indonesian_analyzer
 from .singkatan import Table
 
@@ -111,6 +112,7 @@ def build_schema(schemas: Mapping[str, DocumentSchema] | None = None, table: Tab
         rel_path=STORED(),
         contributed=STORED(),
         digest=STORED(),
+        attachments=STORED(),  # attachment pages' text: where a word stood (search/attachments.py)
     )
     for name in _schema_facets(schemas):
         schema.add(facet_field(name), KEYWORD(commas=True))
@@ -124,7 +126,8 @@ def plain_text(markdown_text: str) -> str:
 
 def digest(doc: Document) -> str:
     """A fingerprint of what the index holds for ``doc``; a changed file changes it."""
-    payload = json.dumps([doc.rel_path, doc.meta, doc.body], default=str, sort_keys=True, ensure_ascii=False)
+    files = attachment_text.fingerprint(doc)
+    payload = json.dumps([doc.rel_path, doc.meta, doc.body, *files], default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
@@ -137,7 +140,10 @@ def _by_facet(schema: DocumentSchema) -> dict[str, Field]:
 
 
 def document_fields(
-    doc: Document, seen_words: set[str] | None = None, facets: Iterable[str] | None = None
+    doc: Document,
+    seen_words: set[str] | None = None,
+    facets: Iterable[str] | None = None,
+    attachments: attachment_text.Cache | None = None,
 ) -> dict[str, Any]:
     """The index fields of one document; ``seen_words`` (a rebuild's) keeps the spelling words new only.
 
@@ -164,6 +170,9 @@ def document_fields(
                 (lead if name in LEAD_FIELDS else rest).extend([text] * spec.boost)
     status = doc.meta.get("status")
     passage = plain_text(doc.body)
+    if attachments is not None:
+        found, stored = attachments.index_fields(doc)
+        rest.append(found)
     fields: dict[str, Any] = {
         "slug": doc.slug,
         "type": doc.type,
@@ -182,6 +191,8 @@ def document_fields(
         "contributed": doc.contributed,
         "digest": digest(doc),
     }
+    if attachments is not None and stored:
+        fields["attachments"] = stored
     if isinstance(status, str):
         fields["status"] = status
     if schema is not None:
@@ -193,6 +204,11 @@ def document_fields(
             if spec is not None and value not in (None, "", []):
                 fields[facet_field(name)] = ",".join(kind_of(spec).facet_values(spec, value))
     return fields
+
+
+def attachment_cache(index_dir: Path | str) -> attachment_text.Cache:
+    """The attachment text cache kept in the index folder (by file hash; see search/attachments.py)."""
+    return attachment_text.Cache(Path(index_dir) / attachment_text.CACHE_FOLDER)
 
 
 def exists(index_dir: Path | str) -> bool:
@@ -290,10 +306,17 @@ def _writer(ix: Any, documents: int = 1) -> Any:
     return ix.writer(_lk=False, limitmb=256)
 
 
-def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], Iterable] | None = None) -> int:
+def rebuild(
+    corpus: Corpus,
+    index_dir: Path | str,
+    progress: Callable[[list], Iterable] | None = None,
+    attachments: attachment_text.Cache | None = None,
+) -> int:
     """Index every document of ``corpus`` afresh; readers keep the old generation until the commit."""
+    attachments = attachments or attachment_cache(index_dir)
     documents = list(corpus.documents)
     facets = _schema_facets(corpus.schemas)
+    attachments.prepare(documents)  # slow reads before the lock: other writers wait only for the index
     with write_lock(index_dir, timeout=REBUILD_TIMEOUT) as storage:
         table = Table.from_entries(corpus.refdata.abbreviations)
         ix = _index_for_writing(storage, build_schema(corpus.schemas, table), replace_outdated=True)
@@ -301,7 +324,7 @@ def rebuild(corpus: Corpus, index_dir: Path | str, progress: Callable[[list], It
         try:
             seen_words: set[str] = set()
             for doc in documents if progress is None else progress(documents):
-                writer.add_document(**document_fields(doc, seen_words, facets))
+                writer.add_document(**document_fields(doc, seen_words, facets, attachments))
         except BaseException:
             writer.cancel()
             raise
@@ -315,6 +338,7 @@ def update_documents(
     documents: list[Document],
     deleted_slugs: Iterable[str] = (),
     timeout: float = 10.0,
+    attachments: attachment_text.Cache | None = None,
 ) -> None:
     """Add or replace ``documents`` and remove ``deleted_slugs`` in one commit (one writer at a time).
 
@@ -322,6 +346,8 @@ def update_documents(
     other fields than this version's or lacks a facet the documents' schemas declare
     (``pokja index`` or ``check(repair=True)`` rebuilds it).
     """
+    attachments = attachments or attachment_cache(index_dir)
+    attachments.prepare(documents)
     with write_lock(index_dir, timeout=timeout) as storage:
         ix = _index_for_writing(storage, build_schema(), replace_outdated=False, facets_free=True)
         facets = [n.removeprefix(FACET_PREFIX) for n in ix.schema.names() if n.startswith(FACET_PREFIX)]
@@ -333,7 +359,7 @@ def update_documents(
             for slug in deleted_slugs:
                 writer.delete_by_term("slug", slug)
             for doc in documents:
-                writer.update_document(**document_fields(doc, facets=facets))
+                writer.update_document(**document_fields(doc, facets=facets, attachments=attachments))
         except BaseException:
             writer.cancel()
             raise
@@ -372,7 +398,9 @@ def indexed_digests(index_dir: Path | str) -> dict[str, str]:
         return {f["slug"]: f.get("digest", "") for f in searcher.all_stored_fields()}
 
 
-def check(corpus: Corpus, index_dir: Path | str, repair: bool = False) -> CheckReport:
+def check(
+    corpus: Corpus, index_dir: Path | str, repair: bool = False, attachments: attachment_text.Cache | None = None
+) -> CheckReport:
     """Compare index and content; with ``repair``, index what is missing or stale and drop orphans."""
     indexed = indexed_digests(index_dir)
     wanted = {doc.slug: doc for doc in corpus.documents}
@@ -382,9 +410,10 @@ def check(corpus: Corpus, index_dir: Path | str, repair: bool = False) -> CheckR
         orphaned=sorted(s for s in indexed if s not in wanted),
     )
     if repair and (not exists(index_dir) or is_outdated(index_dir, corpus.schemas)):
-        rebuild(corpus, index_dir)
+        rebuild(corpus, index_dir, attachments=attachments)
         report.repaired = True
     elif repair and not report.ok:
-        update_documents(index_dir, [wanted[s] for s in report.missing + report.stale], report.orphaned)
+        docs = [wanted[s] for s in report.missing + report.stale]
+        update_documents(index_dir, docs, report.orphaned, attachments=attachments)
         report.repaired = True
     return report

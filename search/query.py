@@ -19,6 +19,7 @@ from site_builder.fields import kind_of
 from site_builder.i18n import LANGS, _
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
+from . import attachments
 from .analysis import STOP_WORDS, TOKEN_PATTERN, stem_word
 from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names, table_of
 from .singkatan import describe_reference, rewrite_query
@@ -218,6 +219,7 @@ class Hit:
     status: str | None
     contributed: bool
     references: list[str] = field(default_factory=list)  # the query's regulation references it cites
+    attachment: str = ""  # "di lampiran: Laporan.pdf, hlm. 3" when the words stood only in an attachment
 
 
 @dataclass
@@ -398,6 +400,9 @@ def _run(searcher: Any, query: Any, filter_q: Any, sort: dict[str, Any]) -> Any:
 def _hit(hit: Any, terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
     fields = hit.fields()
     snippet = make_snippet(fields.get("passage", ""), terms) if terms else ""
+    where = attachments.locate(fields.get("attachments"), terms, make_snippet, lang) if terms and not snippet else None
+    if where:
+        snippet = where[1]
     if not snippet:
         snippet = html.escape(fields.get("summary", ""), quote=False)
     date = fields.get("date")
@@ -414,6 +419,7 @@ def _hit(hit: Any, terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
         tags=[{"id": t, "label": vocabulary.label("tag", t, lang)} for t in (fields.get("tags") or "").split(",") if t],
         status=fields.get("status"),
         contributed=bool(fields.get("contributed")),
+        attachment=where[0] if where else "",
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import markupsafe
 
+from .attachment_info import describe_all
 from .content import Document
 from .context import BuildContext, region_names, sorted_docs, templates
 from .fields import CellContext, kind_of
@@ -186,10 +187,15 @@ class PanelBuilder:
 
     def field_attachments(self, spec: Field, value: list[dict[str, Any]]) -> dict[str, Any]:
         base = PurePosixPath(self.doc.rel_path).parent
-        cells = [self.link(str(base / a["file"]).removesuffix("/"), a["title"]) for a in value]
-        # Attachments are static files: link to the file itself, not a directory URL.
-        cells = [(h.rstrip("/"), text) for h, text in cells]
-        return {"label": spec.label_in(self.lang), "kind": "items", "value": cells}
+        # Each file with its type, size, pages and date, and a scan said so (site_builder/attachment_info.py).
+        described = {d["file"]: d for d in describe_all(self.doc, self.lang)}
+        rows = []
+        for a in value:
+            # Attachments are static files: link to the file itself, not a directory URL.
+            href_, text = self.link(str(base / a["file"]).removesuffix("/"), a["title"])
+            info = described.get(a["file"], {})
+            rows.append(((href_.rstrip("/"), text), info.get("facts", ""), info.get("note", "")))
+        return {"label": spec.label_in(self.lang), "kind": "files", "value": rows}
 
 
 def doc_links(ctx: BuildContext, doc: Document, page_url: str) -> dict[str, list[tuple[str, str, str]]]:
@@ -237,6 +243,14 @@ def _entry_html(entry: dict[str, Any]) -> markupsafe.Markup:
         out = ", ".join(cell_html(c) for c in value)
     elif kind == "items":
         out = "<ul>" + "".join(f"<li>{cell_html(c)}</li>" for c in value) + "</ul>"
+    elif kind == "files":
+        out = "<ul>" + "".join(
+            f'<li>{cell_html(c)} <span class="pokja-file">{html.escape(facts)}</span>'
+            + (f' <span class="pokja-file-note">{html.escape(note)}</span>' if note else "")
+            + "</li>"
+            for c, facts, note in value
+        )
+        out += "</ul>"
     elif kind == "table":
         out = table_html(value)
     else:

@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import compress, feeds
+from . import compress, feeds, pdf
 from .content import Corpus, Document, load
 from .context import HTML_SLOT, THEME_DIR, BuildContext, GeneratedPage
 from .formatting import doc_url
@@ -65,6 +65,8 @@ class PokjaConfig(base.Config):
     reuse_markdown = c.Type(bool, default=True)
     # Write .gz (and .br) copies of every text file after the build, for the service to send (compress.py).
     precompress = c.Type(bool, default=True)
+    # Write a PDF of every guideline and module beside its page (site_builder/pdf.py; not under `serve`).
+    pdf = c.Type(bool, default=True)
 
 
 @dataclass
@@ -175,6 +177,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.must_be_valid: set[str] = set()
         self.compress_stats: compress.CompressStats | None = None
         self.compressor: compress.Compressor | None = None
+        self.pdfs: pdf.PdfQueue | None = None
 
     # --- configuration and corpus ---------------------------------------------------------------
 
@@ -223,6 +226,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
+        pdf_cache = cache_path(config, self.config, self.live_site_dir).parent
+        self.pdfs = pdf.PdfQueue(self.ctx, pdf_cache) if self.config.pdf and self.command != "serve" else None
         self.generated = {}
         for generator in GENERATORS:
             for page in generator.pages(self.ctx):
@@ -352,7 +357,10 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 content = sanitize_html(content)
                 # Material prints the table of contents from the headings as HTML: sanitise them too.
                 _sanitize_toc(page.toc)
-            return document_panel(self.ctx, doc, page.url) + content + document_footer(self.ctx, doc, page.url)
+            if self.pdfs is not None:
+                self.pdfs.add(doc, page.url, content)
+            footer = document_footer(self.ctx, doc, page.url) + pdf.print_block(self.ctx, doc, page.url)
+            return document_panel(self.ctx, doc, page.url) + content + footer
         if uri == home.SRC_URI and uri not in self.generated:
             # The content's own home page gets the Pokja's identity and the way to contribute too.
             content += home.identity_block(self.ctx)
@@ -409,6 +417,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             for url in sorted(self.incremental.removed_pages):
                 remove_page(config.site_dir, url)
                 self.written.append(url)
+        if self.pdfs is not None:
+            self.written += self.pdfs.write(config.site_dir)
         if self.compressor is not None:
             # The pages were compressed as they were written; now the rest: a full build the whole tree
             # (the theme's assets too), a publish what it wrote.
