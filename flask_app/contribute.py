@@ -88,16 +88,22 @@ def _collect_attachments(
 ) -> list[dict[str, Any]]:
     """Kept attachments (by generated name) plus newly uploaded files; refused files become errors."""
     kept: list[dict[str, Any]] = []
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for key in sorted(k for k in values if k.startswith("att_stored_")):
         index = key.removeprefix("att_stored_")
         stored = values.get(key, "")
         if not is_stored_name(stored) or stored not in known or values.get(f"att_remove_{index}"):
             continue  # a name this session never uploaded (or one to remove) is dropped
+        if not (upload_dir / stored).is_file():
+            # Swept while the form stayed open: said, never sent on to fail at publication.
+            hours = f"{float(current_app.config['UPLOAD_UNSENT_HOURS']):g}"
+            name = known[stored]["original_name"]
+            errors.setdefault("attachments", []).append(_("contrib.upload_expired", name=name, hours=hours))
+            continue
         kept.append(
             {**known[stored], "stored_name": stored, "title": forms.clean_text(values.get(f"att_title_{index}", ""))}
         )
     pending = _pending()
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for i in range(NEW_UPLOAD_SLOTS if accept_new else 0):
         file = request.files.get(f"att_file_{i}")
         if file is None or not file.filename:

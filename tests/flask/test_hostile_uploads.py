@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -189,3 +190,16 @@ def test_pokja_unggahan_bersihkan_says_what_it_removed(app, logged_in, monkeypat
     assert f"Dihapus: {name} (" in out and "tidak termasuk kiriman yang terkirim" in out
     assert "1 berkas dihapus" in out
     assert files(app) == set()
+
+
+def test_a_form_sent_after_its_attachment_was_swept_says_so_and_stores_nothing(app, logged_in):
+    member = logged_in("anggota")
+    preview = post_form(member, files={"att_file_0": (PDF, "lama.pdf")}, action="preview")
+    stored = re.search(r'name="att_stored_0" value="([0-9a-f]{32}\.pdf)"', preview.get_data(as_text=True)).group(1)
+    sweep_now(app)
+    form_token = re.search(r'name="form_token" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    late = post_form(member, att_stored_0=stored, att_title_0="Lama", form_token=form_token)
+    assert late.status_code == 400
+    expected = "Lampiran 'lama.pdf' sudah dihapus karena formulirnya tidak dikirim dalam 24 jam; unggah lagi berkasnya."
+    assert expected in text(late)
+    assert sent_files(app) == set()
