@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
@@ -23,12 +24,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from flask_app.db import Base, UTCDateTime, audit, get_session, utcnow
+from flask_app.limits import LoginFailure, failures_left_minutes, record_attempt
 from flask_app.messages import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROLES = ("anggota", "pelatih", "moderator", "admin")
 MIN_PASSWORD_LENGTH = 10
+MAX_NAME_CHARS = 120
 DEFAULT_LINK_HOURS = 72
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -60,8 +63,9 @@ class User(Base):
 
     @property
     def display_name(self) -> str:
-        """The name, or the email when no name was given."""
-        return self.name or self.email
+        """The name shown for the account, on the site and in committed files: never its email address."""
+        # An account made before names were asked has none: a neutral label, never the address.
+        return self.name or _("member_fallback_name", lang="id", id=self.id)
 
     def has_role(self, *roles: str) -> bool:
         """Whether the account holds one of ``roles``."""
@@ -92,17 +96,6 @@ class PasswordLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
-class LoginFailure(Base):
-    """One failed login, counted per email and client address for the rate limit."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def normalise_email(email: str) -> str:
@@ -158,10 +151,26 @@ def create_user(
         raise ValueError(_("bad_role", role=role, roles=", ".join(ROLES)))
     if find_user(email, db) is not None:
         raise ValueError(_("email_taken", email=email))
-    user = User(email=email, role=role, name=name.strip(), active=True, created_at=utcnow(), region=region)
+    name = " ".join(name.split())
+    if (problem := name_problem(name)) is not None:
+        raise ValueError(problem)
+    user = User(email=email, role=role, name=name, active=True, created_at=utcnow(), region=region)
     db.add(user)
     db.flush()
     return user, issue_password_link(user, db)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a display name (empty, too long, an email address, bad characters), or None."""
+    if not name.strip():
+        return _("name_required")
+    if len(name) > MAX_NAME_CHARS:
+        return _("name_too_long", limit=MAX_NAME_CHARS)
+    if "@" in name:
+        return _("name_is_email")
+    # Control, format (bidirectional overrides), surrogate and unassigned/noncharacter code points.
+    bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Cn", "Co")), None)
+    return _("name_bad_character", char=f"U+{ord(bad):04X}") if bad is not None else None
 
 
 def valid_link(token: str, db: Session | None = None) -> PasswordLink | None:
@@ -206,26 +215,6 @@ def _password_matches(user: User | None, password: str) -> bool:
 def client_ip() -> str:
     """The client address (the service listens behind no proxy by default)."""
     return request.remote_addr or "-"
-
-
-def failures_left_minutes(email: str, ip: str, db: Session) -> int:
-    """Minutes until the rate limit lifts for ``email`` from ``ip``; 0 when not limited.
-
-    The failures are rows in the database, so the limit holds across processes and restarts.
-    """
-    max_failures = int(current_app.config["LOGIN_MAX_FAILURES"])
-    window = dt.timedelta(minutes=float(current_app.config["LOGIN_FAILURE_MINUTES"]))
-    since = utcnow() - window
-    rows = db.scalars(
-        select(LoginFailure.at)
-        .where(LoginFailure.email == email, LoginFailure.ip == ip, LoginFailure.at > since)
-        .order_by(LoginFailure.at)
-    ).all()
-    if len(rows) < max_failures:
-        return 0
-    # The limit lifts when the oldest counted failure leaves the window.
-    lifts = rows[-max_failures] + window
-    return max(1, int((lifts - utcnow()).total_seconds() // 60) + 1)
 
 
 def _load_user(user_id: str) -> User | None:
@@ -327,7 +316,7 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> Any:
-    """The login form; five failures per 15 minutes per email and address lock the form for that pair."""
+    """The login form; five failures per 15 minutes lock an address, twenty lock a client (settings)."""
     error = None
     status = 200
     email = ""
@@ -337,20 +326,27 @@ def login() -> Any:
         email = normalise_email(request.form.get("email", ""))
         password = request.form.get("password", "")
         ip = client_ip()
-        minutes = failures_left_minutes(email, ip, db)
+        attempt = record_attempt(db, email, ip)
+        # Counted without this attempt: the earlier ones (committed before it was) decide.
+        minutes = failures_left_minutes(email, ip, db, exclude_id=attempt.id)
         user = find_user(email, db) if email else None
         if minutes:
+            # Refused untested: its row goes, so a stream of refused attempts does not extend the lock.
+            db.execute(delete(LoginFailure).where(LoginFailure.id == attempt.id))
+            db.commit()
             error, status = _("login_rate_limited", minutes=minutes), 429
         elif not _password_matches(user, password):
-            db.add(LoginFailure(email=email, ip=ip, at=utcnow()))
-            db.commit()
             minutes = failures_left_minutes(email, ip, db)
             error = _("login_rate_limited", minutes=minutes) if minutes else _("login_failed")
             status = 429 if minutes else 401
         elif not user.active:
             error, status = _("account_disabled"), 403
         else:
-            db.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
+            db.execute(
+                delete(LoginFailure).where(
+                    (LoginFailure.id == attempt.id) | ((LoginFailure.email == email) & (LoginFailure.ip == ip))
+                )
+            )
             user.last_login_at = utcnow()
             db.commit()
             _log_in(user)
@@ -391,6 +387,10 @@ def set_password_page(token: str) -> Any:
     if request.method == "POST":
         password = request.form.get("password", "")
         error = password_problem(password, request.form.get("password2", ""))
+        # An account made without a name (before names were asked) gets one here, from its invitation.
+        name = " ".join(request.form.get("name", "").split())
+        if error is None and user is not None and not user.name:
+            error = name_problem(name)
         if error is None and user is not None:
             # Consumed atomically: of several concurrent uses of one link, exactly one sets the password.
             consumed = db.execute(
@@ -401,6 +401,8 @@ def set_password_page(token: str) -> Any:
             if consumed.rowcount != 1:
                 db.rollback()
                 return render_template("auth/link_invalid.html"), 400
+            if not user.name:
+                user.name = name
             set_password(user, password, db)
             audit(user, "password_set", user.email, session=db)
             flash(_("password_set"), "info")

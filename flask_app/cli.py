@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "site_builder.cli",
     "flask_app.cli_regions",
     "flask_app.cli_docs",
+    "flask_app.cli_uploads",
 ]
 
 

@@ -238,20 +238,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flask_app import create_app, settings
     from flask_app.db import dispose
     from flask_app.mail import start_worker
+    from flask_app.uploads import start_sweeper
 
     app = create_app()
     if not settings.given("BASE_URL"):
         # Links in mails name the address actually served (make run PORT=8080), never a request's Host.
         app.config["BASE_URL"] = f"http://{args.host}:{args.port}"
-    worker = None
+    worker = sweeper = None
     try:
         prepare(app)
         worker = start_worker(app) if app.config.get("MAIL_WORKER") else None
+        sweeper = start_sweeper(app)  # unsent attachments go on a schedule (UPLOAD_SWEEP_MINUTES)
         print(_("cli_serving", host=args.host, port=args.port), flush=True)
         waitress.serve(app, host=args.host, port=args.port, threads=8)
     finally:
         if worker is not None:
             worker.stop()
+        if sweeper is not None:
+            sweeper.stop()
         dispose(app)
     return 0
 
@@ -266,7 +270,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = user_sub.add_parser("add", help="buat akun dan cetak tautan sekali pakai untuk kata sandi")
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES, help="peran akun")
-    add.add_argument("--name", default="", help="nama lengkap")
+    add.add_argument("--name", required=True, help="nama tampilan (tampil di halaman publik, bukan surel)")
     add.add_argument(
         "--region", default="00", help="kode wilayah Pokja akun: 00 nasional, provinsi (33) atau kabupaten/kota (33.02)"
     )

@@ -10,13 +10,13 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from flask_app import forms, regions, submissions
+from flask_app import forms, limits, regions, submissions
 from flask_app.auth import User, current_user, login_required
 from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
 from flask_app.security import csrf_deferred, csrf_failure
 from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
-from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_upload
+from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_counted
 from site_builder.i18n import _
 from site_builder.schemas import Schema
 
@@ -79,20 +79,31 @@ def _pending() -> dict[str, dict[str, Any]]:
 
 
 def _collect_attachments(
-    values: MultiDict, known: dict[str, dict[str, Any]], errors: dict[str, list[str]], *, accept_new: bool = True
+    values: MultiDict,
+    known: dict[str, dict[str, Any]],
+    errors: dict[str, list[str]],
+    *,
+    owner_id: int,
+    accept_new: bool = True,
 ) -> list[dict[str, Any]]:
     """Kept attachments (by generated name) plus newly uploaded files; refused files become errors."""
     kept: list[dict[str, Any]] = []
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for key in sorted(k for k in values if k.startswith("att_stored_")):
         index = key.removeprefix("att_stored_")
         stored = values.get(key, "")
         if not is_stored_name(stored) or stored not in known or values.get(f"att_remove_{index}"):
             continue  # a name this session never uploaded (or one to remove) is dropped
+        if not (upload_dir / stored).is_file():
+            # Swept while the form stayed open: said, never sent on to fail at publication.
+            hours = f"{float(current_app.config['UPLOAD_UNSENT_HOURS']):g}"
+            name = known[stored]["original_name"]
+            errors.setdefault("attachments", []).append(_("contrib.upload_expired", name=name, hours=hours))
+            continue
         kept.append(
             {**known[stored], "stored_name": stored, "title": forms.clean_text(values.get(f"att_title_{index}", ""))}
         )
     pending = _pending()
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for i in range(NEW_UPLOAD_SLOTS if accept_new else 0):
         file = request.files.get(f"att_file_{i}")
         if file is None or not file.filename:
@@ -101,7 +112,16 @@ def _collect_attachments(
             errors.setdefault("attachments", []).append(_("contrib.upload_too_many", limit=MAX_ATTACHMENTS))
             break
         try:
-            stored = store_upload(file.stream, file.filename, upload_dir, upload_limit())
+            stored = store_counted(
+                get_session(),
+                file.stream,
+                file.filename,
+                upload_dir,
+                max_bytes=upload_limit(),
+                owner_id=owner_id,
+                account_quota=int(current_app.config["UPLOAD_QUOTA_ACCOUNT_BYTES"]),
+                total_quota=int(current_app.config["UPLOAD_QUOTA_TOTAL_BYTES"]),
+            )
         except UploadError as exc:
             errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
             continue
@@ -159,7 +179,7 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
             {a.stored_name: {"original_name": a.original_name, "mime": a.mime, "size": a.size} for a in sub.attachments}
         )
     # A request whose CSRF check failed is re-shown, but its new files are not stored.
-    attachments = _collect_attachments(values, known, errors, accept_new=csrf_failure() is None)
+    attachments = _collect_attachments(values, known, errors, owner_id=user.id, accept_new=csrf_failure() is None)
     # The re-shown form carries every attachment as kept, under fresh indices.
     for key in [k for k in values if k.startswith(("att_stored_", "att_title_", "att_remove_", "att_new_title_"))]:
         values.poplist(key)
@@ -192,13 +212,21 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
         return _render_form(
             schema, snapshot, values, errors=errors, notice=_("contrib.csrf_expired"), status=400, **render
         )
+    db = get_session()
     if request.form.get("action") == "preview":
+        if wait := limits.take(db, user.id, limits.PREVIEW):
+            notice = _("contrib.preview_rate_limited", limit=limits.limit_of(limits.PREVIEW), minutes=wait)
+            return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=429, **render)
         preview = get_content().render_body(body)
         return _render_form(schema, snapshot, values, errors=errors, preview=preview, **render)
     if errors:
         notice = _("contrib.form_has_errors")
         return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=400, **render)
-    db = get_session()
+    # A replayed form (double click) finds its stored row below and costs nothing.
+    replay = sub is None and submissions.by_token(db, values["form_token"]) is not None
+    if not replay and (wait := limits.take(db, user.id, limits.SUBMIT)):
+        notice = _("contrib.submit_rate_limited", limit=limits.limit_of(limits.SUBMIT), minutes=wait)
+        return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=429, **render)
     stored_attachments = [
         {k: a[k] for k in ("stored_name", "original_name", "title", "mime", "size")} for a in attachments
     ]

@@ -62,7 +62,16 @@ SETTINGS: tuple[Setting, ...] = (
         "moderation and administration ask for the password again after this many seconds",
     ),
     Setting(
-        "LOGIN_MAX_FAILURES", "POKJA_LOGIN_MAX_FAILURES", 5, "failed logins per email and address that lock the form"
+        "LOGIN_MAX_FAILURES",
+        "POKJA_LOGIN_MAX_FAILURES",
+        5,
+        "failed logins for one email address (from any client) that lock the form for it",
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES_PER_CLIENT",
+        "POKJA_LOGIN_MAX_FAILURES_PER_CLIENT",
+        20,
+        "failed logins from one client address (for any accounts) that lock the form for it",
     ),
     Setting("LOGIN_FAILURE_MINUTES", "POKJA_LOGIN_FAILURE_MINUTES", 15, "minutes in which those failures count"),
     Setting("PASSWORD_LINK_HOURS", "POKJA_PASSWORD_LINK_HOURS", 72, "hours until a one-time set-password link expires"),
@@ -70,6 +79,37 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CSRF_TIME_LIMIT", "POKJA_CSRF_TIME_LIMIT", 8 * 3600, "seconds a form token stays valid"),
     Setting("UPLOAD_DIR", "POKJA_UPLOAD_DIR", "{INSTANCE_DIR}/uploads", "contribution attachments before publication"),
     Setting("MAX_UPLOAD_BYTES", "POKJA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, "size limit of one attachment"),
+    Setting(
+        "UPLOAD_QUOTA_ACCOUNT_BYTES",
+        "POKJA_UPLOAD_QUOTA_ACCOUNT_BYTES",
+        100 * 1024 * 1024,
+        "attachments one account may keep in the upload folder",
+    ),
+    Setting(
+        "UPLOAD_QUOTA_TOTAL_BYTES",
+        "POKJA_UPLOAD_QUOTA_TOTAL_BYTES",
+        5 * 1024**3,
+        "attachments all accounts together may keep in the upload folder",
+    ),
+    Setting(
+        "UPLOAD_UNSENT_HOURS",
+        "POKJA_UPLOAD_UNSENT_HOURS",
+        24.0,
+        "hours an attachment of a form never sent (a preview, a refused post) is kept before the sweep removes it",
+    ),
+    Setting(
+        "UPLOAD_SWEEP_MINUTES",
+        "POKJA_UPLOAD_SWEEP_MINUTES",
+        60.0,
+        "the service sweeps unsent attachments this often (`0`: only `pokja unggahan bersihkan`)",
+    ),
+    Setting("PREVIEWS_PER_HOUR", "POKJA_PREVIEWS_PER_HOUR", 120, "previews of contribution forms per account and hour"),
+    Setting(
+        "SUBMISSIONS_PER_HOUR",
+        "POKJA_SUBMISSIONS_PER_HOUR",
+        30,
+        "contributions sent (new or revised) per account and hour",
+    ),
     Setting("PUBLISH_LOCK", "POKJA_PUBLISH_LOCK", "{INSTANCE_DIR}/publish.lock", "lock file of the one publisher"),
     Setting("PUBLISH_LOCK_TIMEOUT", "POKJA_PUBLISH_LOCK_TIMEOUT", 30.0, "seconds a publication waits for the lock"),
     Setting(

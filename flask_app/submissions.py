@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from flask_app import notify
 from flask_app.db import Base, UTCDateTime, utcnow
@@ -200,7 +201,7 @@ def record(
     if to_status is not None and to_status != from_status:
         if to_status not in TRANSITIONS[from_status]:
             raise BadTransition(sub.id, from_status)
-        sub.status = to_status
+        _compare_and_set(db, sub, from_status, to_status)
     sub.updated_at = utcnow()
     sub.events.append(
         SubmissionEvent(
@@ -209,6 +210,28 @@ def record(
     )
     # Every status change passes here: its mails join the caller's transaction.
     notify.submission_changed(db, sub, action, note)
+
+
+def _compare_and_set(db: Session, sub: Submission, from_status: str, to_status: str) -> None:
+    """Move the status in the database only if it still is ``from_status``; else BadTransition.
+
+    The check and the change are one ``UPDATE ... WHERE status = :from``: of two moderators approving at
+    once, the second finds no row to change (PostgreSQL re-reads the row after the first commits; SQLite
+    serialises the writers), so one approval event is recorded, never two.
+    """
+    db.flush()  # the caller's other changes first, under their own version check
+    changed = db.execute(
+        update(Submission)
+        .where(Submission.id == sub.id, Submission.status == from_status)
+        .values(status=to_status, revision=Submission.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        now = db.scalar(select(Submission.status).where(Submission.id == sub.id))
+        raise BadTransition(sub.id, now or from_status)
+    # The row moved on in the database: the loaded object follows without another UPDATE.
+    set_committed_value(sub, "status", to_status)
+    set_committed_value(sub, "revision", (sub.revision or 0) + 1)
 
 
 def revise_submission(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -134,6 +136,36 @@ def _extension_name(extension: Any) -> str:
     return name.rsplit(".", 1)[-1].removeprefix("markdown.extensions.")
 
 
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # no /proc: that it exists is all we can know
+
+
+def _exit_with_service(service_pid: int) -> None:
+    """Worker initializer: leave as soon as the service that started the pool is gone.
+
+    The forkserver outlives a killed service (every worker holds its "alive" pipe open), so the
+    workers watch the service itself; without this they hang on forever holding its pipes and memory.
+    """
+
+    def watch() -> None:
+        while _process_alive(service_pid):
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="render-service-watch", daemon=True).start()
+
+
 def _render(text: str, extensions: tuple[Any, ...], configs: dict[str, Any]) -> str:
     return markdown.markdown(text, extensions=list(extensions), extension_configs=configs, output_format="html")
 
@@ -204,7 +236,12 @@ def _worker_pool() -> ProcessPoolExecutor:
             import multiprocessing
 
             # forkserver: a worker never inherits the service's threads or locks mid-use.
-            pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("forkserver"))
+            pool = ProcessPoolExecutor(
+                max_workers=2,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_exit_with_service,
+                initargs=(os.getpid(),),
+            )
             # Started and warmed (Markdown imported) before any render is timed: the limit is the render's.
             for warm in [pool.submit(_render, "x", (), {}) for _ in range(2)]:
                 warm.result(timeout=WORKER_START_TIMEOUT)

@@ -128,7 +128,7 @@ def test_set_password_link_is_single_use(app, client):
 
 def test_set_password_link_expires(app, client):
     with app.app_context():
-        _user, path = create_user("lama@contoh.id", "anggota")
+        _user, path = create_user("lama@contoh.id", "anggota", "Lama")
         db = get_session()
         link = db.scalar(select(PasswordLink))
         link.expires_at = utcnow() - dt.timedelta(seconds=1)
@@ -141,7 +141,7 @@ def test_set_password_link_expires(app, client):
 
 def test_create_user_refuses_bad_input(app):
     with app.app_context():
-        create_user("ada@contoh.id", "anggota")
+        create_user("ada@contoh.id", "anggota", "Ada")
         cases = [
             (("bukan-surel", "anggota"), "Alamat surel 'bukan-surel' tidak sah."),
             (
@@ -149,6 +149,18 @@ def test_create_user_refuses_bad_input(app):
                 "Peran 'raja' tidak dikenal; pilih salah satu: anggota, pelatih, moderator, admin.",
             ),
             (("ADA@contoh.id", "anggota"), "Akun dengan surel ada@contoh.id sudah ada."),
+            (
+                ("baru@contoh.id", "anggota", "  "),
+                "Nama tampilan wajib diisi: nama inilah yang tampil di halaman publik, bukan alamat surel.",
+            ),
+            (
+                ("baru@contoh.id", "anggota", "baru@contoh.id"),
+                "Nama tampilan tidak boleh berupa alamat surel (tanpa '@'): nama ini tampil di halaman publik.",
+            ),
+            (
+                ("baru@contoh.id", "anggota", "Budi\u202eSantoso"),
+                "Nama tampilan memuat karakter yang tidak diizinkan (U+202E).",
+            ),
         ]
         for args, message in cases:
             try:

@@ -48,18 +48,18 @@ def test_user_add_prints_a_one_time_link_that_works(env, capsys):
 
 
 def test_user_add_refuses_a_duplicate_and_an_unknown_role(env, capsys):
-    assert main(["user", "add", "a@contoh.id", "--role", "anggota"]) == 0
+    assert main(["user", "add", "a@contoh.id", "--role", "anggota", "--name", "Anggota A"]) == 0
     capsys.readouterr()
-    assert main(["user", "add", "A@contoh.id", "--role", "anggota"]) == 1
+    assert main(["user", "add", "A@contoh.id", "--role", "anggota", "--name", "Anggota A"]) == 1
     assert capsys.readouterr().err.strip() == "Akun dengan surel a@contoh.id sudah ada."
     with pytest.raises(SystemExit) as exited:
-        main(["user", "add", "b@contoh.id", "--role", "raja"])
+        main(["user", "add", "b@contoh.id", "--role", "raja", "--name", "Raja"])
     assert exited.value.code == 2
     assert "invalid choice: 'raja'" in capsys.readouterr().err
 
 
 def test_user_disable_enable_and_list(env, capsys):
-    main(["user", "add", "a@contoh.id", "--role", "moderator"])
+    main(["user", "add", "a@contoh.id", "--role", "moderator", "--name", "Moderator A"])
     capsys.readouterr()
     assert main(["user", "disable", "a@contoh.id"]) == 0
     assert capsys.readouterr().out.strip() == "Akun a@contoh.id dinonaktifkan."

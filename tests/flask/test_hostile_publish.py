@@ -71,3 +71,24 @@ def test_the_publisher_refuses_an_unknown_reference_before_writing(pub_app, peop
     approve(pub_app, later, moderator)
     assert run_publish(pub_app, later, moderator).ok
     assert state(pub_app, sid).status == "disetujui"
+
+
+def test_after_an_index_lesson_a_full_build_and_a_restart_keep_every_page(pub_app, people):  # noqa: F811
+    from flask_app.cli_accounts import ensure_site
+    from site_builder.build import build_site
+
+    member, moderator = people
+    sid = submit(pub_app, member, lesson("Index"))
+    approve(pub_app, sid, moderator)
+    assert run_publish(pub_app, sid, moderator).ok
+    site = Path(pub_app.config["SITE_DIR"])
+    content = Path(pub_app.config["CONTENT_DIR"])
+    build_site(Path(pub_app.config["MKDOCS_CONFIG"]), content_dir=content, site_dir=site)
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("index.html"))
+    assert "pembelajaran/index.html" in pages and "pembelajaran/index-2/index.html" in pages
+    # A restart (pokja serve's start-up step) after content/ changed rebuilds the site: nothing is lost.
+    (content / "pembelajaran" / "index-2.md").touch()
+    with pub_app.app_context():
+        said = ensure_site(pub_app)
+    assert said.startswith("Situs dibangun dari"), said  # rebuilt, not skipped and not failed
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("index.html")) == pages

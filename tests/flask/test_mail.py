@@ -398,7 +398,7 @@ def test_pokja_user_add_mails_the_invitation(make_app, server, tmp_path, site_di
         "POKJA_SMTP_URL": server.url,
     }.items():
         monkeypatch.setenv(name, str(value))
-    assert main(["user", "add", "undang@contoh.id", "--role", "anggota"]) == 0
+    assert main(["user", "add", "undang@contoh.id", "--role", "anggota", "--name", "Undangan"]) == 0
     assert "Undangan dijadwalkan ke undang@contoh.id." in capsys.readouterr().out
     (msg,) = server.inbox.messages
     assert msg["To"] == "undang@contoh.id"

@@ -138,7 +138,8 @@ def test_admin_creates_accounts_within_its_scope(app, regional) -> None:
     assert 'value="35.78"' not in page
     csrf = fetch_csrf(admin, "/admin/")
     ok = admin.post(
-        "/admin/akun", data={"csrf_token": csrf, "email": "a@contoh.id", "role": "anggota", "region": "33.02"}
+        "/admin/akun",
+        data={"csrf_token": csrf, "email": "a@contoh.id", "name": "A", "role": "anggota", "region": "33.02"},
     )
     assert ok.status_code == 302
     bad = admin.post(
@@ -159,9 +160,24 @@ def test_pokja_user_add_region(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("POKJA_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("POKJA_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("POKJA_SECRET_KEY", "rahasia-uji")
-    assert main(["user", "add", "sekretariat@banyumas.go.id", "--role", "anggota", "--region", "33.02"]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "sekretariat@banyumas.go.id",
+                "--role",
+                "anggota",
+                "--name",
+                "Sekretariat",
+                "--region",
+                "33.02",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
-    assert main(["user", "add", "x@contoh.id", "--role", "anggota", "--region", "99.99"]) == 1
+    assert main(["user", "add", "x@contoh.id", "--role", "anggota", "--name", "X", "--region", "99.99"]) == 1
     assert "kode wilayah 99.99 tidak dikenal" in capsys.readouterr().err
     from sqlalchemy.orm import Session
 
