@@ -77,6 +77,8 @@ class BuildContext:
     today: dt.date = field(default_factory=dt.date.today)
     site_url: str = ""
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    # Documents on one page of a long listing (listing.chunk; the plugin's ``per_page`` option).
+    per_page: int = 50
     # Rendered table rows by (document, page depth, columns); see listing.doc_table.
     row_cache: dict[tuple[str, int, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
         default_factory=dict, repr=False

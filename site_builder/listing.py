@@ -1,15 +1,16 @@
-"""The filterable table of documents that listings, tags, regions and the home page show."""
+"""The filterable table of documents that listings, tags, regions and the home page show, and its pages."""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import markupsafe
 
 from .content import Document
-from .context import BuildContext, region_names, templates
-from .formatting import doc_url, fmt_date, href
-from .i18n import _
+from .context import HTML_SLOT, BuildContext, GeneratedPage, region_names, templates
+from .formatting import doc_url, fmt_date, href, md_escape, paged_src, src_url
+from .i18n import N_, _
 from .panel import Cell, listing_cell
 
 
@@ -81,3 +82,113 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
             total=len(docs),
         )
     )
+
+
+# --- pages of a long listing ------------------------------------------------------------------------
+#
+# A listing of N documents (newest first) is cut from its OLDEST end into pages of ``per_page``:
+# page 1 holds the oldest ``per_page``, page 2 the next, and the listing's own address (the first page a
+# reader sees) the newest ``per_page`` to ``2 * per_page - 1``. A new document (the newest) therefore
+# changes the first page only, and once every ``per_page`` additions one new numbered page appears:
+# a publication rebuilds a few pages of each listing, never all of them (issue #14).
+
+
+def chunk(docs: list[Document], per_page: int) -> list[list[Document]]:
+    """``docs`` (newest first) as pages: the first page, then numbered pages F, F-1, ..., 1 (the oldest)."""
+    full = max(0, len(docs) // per_page - 1)
+    head = len(docs) - full * per_page
+    out = [docs[:head]]
+    for number in range(full, 0, -1):
+        start = len(docs) - number * per_page
+        out.append(docs[start : start + per_page])
+    return out
+
+
+def page_of(position: int, total: int, per_page: int) -> int:
+    """The page number (0: the first page) holding the document at ``position`` (0: the newest)."""
+    full = max(0, total // per_page - 1)
+    from_oldest = total - 1 - position
+    number = from_oldest // per_page + 1
+    return 0 if number > full else number
+
+
+# Labels of the pager's links: (first page, toward the first, toward the last, last page).
+NEWEST_FIRST = (N_("pager_newest"), N_("pager_newer"), N_("pager_older"), N_("pager_oldest"))
+IN_ORDER = (N_("pager_first"), N_("pager_previous"), N_("pager_next"), N_("pager_last"))
+
+
+def pager(targets: list[tuple[str, str]], current: int, page_url: str, lang: str, labels: tuple[str, ...]) -> str:
+    """Plain links (no JavaScript needed) between the pages ``targets`` (source path, label) in reading order.
+
+    ``current``: the position of the page showing it. Empty for a listing of one page.
+    """
+    if len(targets) < 2:
+        return ""
+    esc = html.escape
+    last = len(targets) - 1
+
+    def link(pos: int, label: str, rel: str = "") -> str:
+        rel_attr = f' rel="{rel}"' if rel else ""
+        here = ' aria-current="page"' if pos == current else ""
+        return f'<a href="{esc(href(page_url, src_url(targets[pos][0])))}"{rel_attr}{here}>{esc(label)}</a>'
+
+    first_label, toward_first, toward_last, last_label = (_(key, lang) for key in labels)
+    items = [link(0, first_label)]
+    if current > 0:
+        items.append(link(current - 1, toward_first, "prev"))
+    # A window of nearby pages: on a newest-first listing it depends on the page count only next to the
+    # first page, so one more numbered page changes the pages beside it, not every page of the listing.
+    items += [link(pos, targets[pos][1]) for pos in range(max(1, current - 2), min(last, current + 2) + 1)]
+    if current < last:
+        items.append(link(current + 1, toward_last, "next"))
+    items.append(link(last, last_label))
+    return f'<nav class="pokja-pager" aria-label="{esc(_("pager_label", lang))}">' + " ".join(items) + "</nav>"
+
+
+def search_link(page_url: str, query: str, lang: str) -> str:
+    """A link to the service's search page with this listing's filter preset (``type=pedoman``, ``tag=...``)."""
+    target = f"{'../' * page_url.count('/')}cari?{query}" if query else f"{'../' * page_url.count('/')}cari"
+    return f'<p class="pokja-search-all"><a href="{html.escape(target)}">{html.escape(_("search_all", lang))}</a></p>'
+
+
+@dataclass
+class PagedListing:
+    """One long listing's pages: the first page's HTML (for its own page) and the numbered pages."""
+
+    first_html: str
+    older: list[GeneratedPage]
+
+
+def paged_listing(
+    ctx: BuildContext,
+    base_src: str,
+    title: str,
+    docs: list[Document],
+    *,
+    columns: list[str] | None = None,
+    query: str = "",
+) -> PagedListing:
+    """The pages of a listing of ``docs`` (newest first) whose first page lives at ``base_src``."""
+    lang = ctx.lang
+    chunks = chunk(docs, ctx.per_page)
+    full = len(chunks) - 1
+    first_url = src_url(base_src)
+    targets = [(base_src, "")] + [(paged_src(base_src, n), str(n)) for n in range(full, 0, -1)]
+    first_html = (
+        search_link(first_url, query, lang)
+        + doc_table(ctx, chunks[0], first_url, columns)
+        + pager(targets, 0, first_url, lang, NEWEST_FIRST)
+    )
+    older = []
+    for pos, (number, page_docs) in enumerate(zip(range(full, 0, -1), chunks[1:], strict=True), start=1):
+        page = GeneratedPage(paged_src(base_src, number), _("page_title", lang, title=title, number=number), "")
+        first = (number - 1) * ctx.per_page + 1
+        intro = _("page_intro", lang, first=first, last=first + len(page_docs) - 1)
+        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
+        page.html = (
+            search_link(page.url, query, lang)
+            + doc_table(ctx, page_docs, page.url, columns)
+            + pager(targets, pos, page.url, lang, NEWEST_FIRST)
+        )
+        older.append(page)
+    return PagedListing(first_html, older)

@@ -65,6 +65,8 @@ class PokjaConfig(base.Config):
     reuse_markdown = c.Type(bool, default=True)
     # Write .gz (and .br) copies of every text file after the build, for the service to send (compress.py).
     precompress = c.Type(bool, default=True)
+    # Documents on one page of a long listing (type, tag, region and open-decision pages).
+    per_page = c.Type(int, default=50)
 
 
 @dataclass
@@ -220,7 +222,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             from flask_app.settings import site_url
 
             config.site_url = site_url()
-        self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
+        self.ctx = BuildContext(
+            corpus=corpus, lang=lang, today=today, site_url=config.site_url or "", per_page=self.config.per_page
+        )
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
         self.generated = {}

@@ -1,4 +1,4 @@
-"""``<type>/``: every document of one type, the schema's listing columns, newest first."""
+"""``<type>/``: the documents of one type, the schema's listing columns, newest first, 50 a page."""
 
 from __future__ import annotations
 
@@ -7,25 +7,28 @@ from collections.abc import Iterable
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, sorted_docs
 from ..formatting import listing_src, md_escape
 from ..i18n import _
-from ..listing import doc_table
+from ..listing import paged_listing
 from ..schemas import Schema
 
 
-def type_listing(ctx: BuildContext, schema: Schema) -> GeneratedPage:
-    """The listing page of one document type."""
+def type_listing(ctx: BuildContext, schema: Schema) -> list[GeneratedPage]:
+    """The listing pages of one document type: ``<type>/`` (the newest) and ``<type>/halaman/<n>/``."""
     page = GeneratedPage(listing_src(schema.type), schema.plural_in(ctx.lang), "")
     docs = sorted_docs(ctx.corpus.of_type(schema.type))
     description = schema.description.get(ctx.lang) or schema.description.get("id") or ""
     count = _("all_of_type", ctx.lang, count=len(docs))
     page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(description)} {count}\n\n{HTML_SLOT}\n"
-    page.html = doc_table(ctx, docs, page.url, list(schema.listing))
-    return page
+    paged = paged_listing(
+        ctx, page.src_uri, page.title, docs, columns=list(schema.listing), query=f"type={schema.type}"
+    )
+    page.html = paged.first_html
+    return [page, *paged.older]
 
 
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
-    """One listing page per document type."""
+    """The listing pages of every document type."""
     for schema in ctx.corpus.schemas.values():
-        yield type_listing(ctx, schema)
+        yield from type_listing(ctx, schema)
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

@@ -1,4 +1,8 @@
-"""``wilayah/``: provinces with counts and national documents; ``wilayah/<code>/``: one province's page."""
+"""``wilayah/``: provinces with counts and national documents; ``wilayah/<code>/``: one province's page.
+
+Both document lists are paged (listing.paged_listing): ``wilayah/halaman/<n>/`` for older national
+documents, ``wilayah/<code>/halaman/<n>/`` for a province's.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import NATIONAL_ANCHOR, REGIONS_SRC, href, md_escape, province_src, src_url
 from ..i18n import _
-from ..listing import doc_table
+from ..listing import paged_listing
 from ..schemas import Region
 from . import province_section
 
@@ -20,16 +24,22 @@ ProvinceSection = Callable[[BuildContext, Region], str]
 PROVINCE_SECTIONS: tuple[ProvinceSection, ...] = (province_section.province_section,)
 
 
-def province_page(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> GeneratedPage:
-    """``wilayah/<code>/``: a province's documents, then ``sections``."""
+def province_pages(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> list[GeneratedPage]:
+    """``wilayah/<code>/``: a province's newest documents, then ``sections``; older ones 50 a page."""
     lang = ctx.lang
     docs = ctx.by_province.get(region.code, [])
     page = GeneratedPage(province_src(region.code), _("province_title", lang, name=region.name), "")
     intro = _("province_intro", lang, name=region.name, count=len(docs))
-    page.html = doc_table(ctx, docs, page.url)
+    paged = paged_listing(ctx, page.src_uri, page.title, docs, query=f"region={region.code}")
+    page.html = paged.first_html
     page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
     page.markdown += "".join(section(ctx, region) for section in sections)
-    return page
+    return [page, *paged.older]
+
+
+def province_page(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> GeneratedPage:
+    """``wilayah/<code>/``: the first page of a province (its newest documents and ``sections``)."""
+    return province_pages(ctx, region, sections)[0]
 
 
 def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECTIONS) -> Iterable[GeneratedPage]:
@@ -42,12 +52,14 @@ def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECT
         for p in provinces
     ]
     counts = templates().get_template("counts.html").render(rows=rows, headers=[_("province", lang), _("count", lang)])
-    national = doc_table(ctx, ctx.by_province.get("00", []), index.url)
+    heading = _("national_docs", lang)
+    national = paged_listing(ctx, SRC_URI, heading, ctx.by_province.get("00", []), query="region=00")
     index.markdown = f"# {md_escape(index.title)}\n\n{_('regions_intro', lang)}\n\n{HTML_SLOT}\n"
-    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(_("national_docs", lang))}</h2>{national}'
+    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(heading)}</h2>{national.first_html}'
     yield index
+    yield from national.older
     for province in provinces:
-        yield province_page(ctx, province, sections)
+        yield from province_pages(ctx, province, sections)
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

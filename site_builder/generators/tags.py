@@ -1,13 +1,14 @@
-"""``tag/``: every tag with its count; ``tag/<id>/``: its documents."""
+"""``tag/``: every tag with its count; ``tag/<id>/``: its documents, newest first, 50 a page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import TAGS_SRC, href, md_escape, src_url, tag_src
 from ..i18n import _
-from ..listing import doc_table
+from ..listing import paged_listing
 
 SRC_URI = TAGS_SRC
 
@@ -30,8 +31,10 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
         page = GeneratedPage(tag_src(tid), _("tag_title", lang, label=label), "")
         intro = _("tag_intro", lang, count=len(docs), label=label)
         page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
-        page.html = doc_table(ctx, docs, page.url)
+        paged = paged_listing(ctx, page.src_uri, page.title, docs, query=f"tag={quote(tid)}")
+        page.html = paged.first_html
         yield page
+        yield from paged.older
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
