@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markupsafe
 
 from .content import Document
-from .context import HTML_SLOT, BuildContext, GeneratedPage, region_names, templates
+from .context import HTML_SLOT, BuildContext, Change, GeneratedPage, newest_first_key, region_names, templates
 from .formatting import doc_url, fmt_date, href, md_escape, paged_src, src_url
 from .i18n import N_, _
 from .panel import Cell, listing_cell
@@ -153,9 +156,9 @@ def search_link(page_url: str, query: str, lang: str) -> str:
 
 @dataclass
 class PagedListing:
-    """One long listing's pages: the first page's HTML (for its own page) and the numbered pages."""
+    """One long listing's pages: the first page's HTML (made when called) and the numbered pages (lazy)."""
 
-    first_html: str
+    first_html: Callable[[], str]
     older: list[GeneratedPage]
 
 
@@ -172,23 +175,73 @@ def paged_listing(
     lang = ctx.lang
     chunks = chunk(docs, ctx.per_page)
     full = len(chunks) - 1
-    first_url = src_url(base_src)
     targets = [(base_src, "")] + [(paged_src(base_src, n), str(n)) for n in range(full, 0, -1)]
-    first_html = (
-        search_link(first_url, query, lang)
-        + doc_table(ctx, chunks[0], first_url, columns)
-        + pager(targets, 0, first_url, lang, NEWEST_FIRST)
-    )
-    older = []
-    for pos, (number, page_docs) in enumerate(zip(range(full, 0, -1), chunks[1:], strict=True), start=1):
-        page = GeneratedPage(paged_src(base_src, number), _("page_title", lang, title=title, number=number), "")
-        first = (number - 1) * ctx.per_page + 1
-        intro = _("page_intro", lang, first=first, last=first + len(page_docs) - 1)
-        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
-        page.html = (
-            search_link(page.url, query, lang)
-            + doc_table(ctx, page_docs, page.url, columns)
-            + pager(targets, pos, page.url, lang, NEWEST_FIRST)
+
+    def table(pos: int, url: str) -> str:
+        return (
+            search_link(url, query, lang)
+            + doc_table(ctx, chunks[pos], url, columns)
+            + pager(targets, pos, url, lang, NEWEST_FIRST)
         )
-        older.append(page)
-    return PagedListing(first_html, older)
+
+    def fill(page: GeneratedPage, pos: int, number: int) -> None:
+        first = (number - 1) * ctx.per_page + 1
+        intro = _("page_intro", lang, first=first, last=first + len(chunks[pos]) - 1)
+        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
+        page.html = table(pos, page.url)
+
+    older = [
+        GeneratedPage(
+            paged_src(base_src, number),
+            _("page_title", lang, title=title, number=number),
+            lazy=functools.partial(fill, pos=pos, number=number),
+        )
+        for pos, number in enumerate(range(full, 0, -1), start=1)
+    ]
+    return PagedListing(functools.partial(table, 0, src_url(base_src)), older)
+
+
+def touched_numbers(
+    docs: Callable[[], list[Document]], changes: list[Change], member: Callable[[Document], bool], per_page: int
+) -> set[int]:
+    """The pages (0: the first) of one listing that ``changes`` alter; ``docs()``: the listing after them.
+
+    An edited row changes its page; a row added, removed or moved changes every page from its own
+    toward the newest (the older pages keep their documents); one page more or fewer changes the page
+    links of the pages next to the newest.
+    """
+    olds = sorted(newest_first_key(o) for o, _n in changes if o is not None and member(o))
+    news = sorted(newest_first_key(n) for _o, n in changes if n is not None and member(n))
+    if not olds and not news:
+        return set()
+    keys = [newest_first_key(d) for d in docs()]
+    total_new = len(keys)
+    total_old = total_new - len(news) + len(olds)
+
+    def position_before(key: tuple[int, str, str]) -> int:
+        # The listing before = after - news + olds: count the keys before ``key`` in it.
+        return bisect.bisect_left(keys, key) - bisect.bisect_left(news, key) + bisect.bisect_left(olds, key)
+
+    pages = {0}
+    shifted: list[int] = []
+    for old, new in changes:
+        was, now = old is not None and member(old), new is not None and member(new)
+        if was and now and newest_first_key(old) == newest_first_key(new):  # type: ignore[arg-type]
+            pages.add(page_of(bisect.bisect_left(keys, newest_first_key(new)), total_new, per_page))  # type: ignore[arg-type]
+            continue
+        if was:
+            shifted.append(page_of(position_before(newest_first_key(old)), total_old, per_page))  # type: ignore[arg-type]
+        if now:
+            shifted.append(page_of(bisect.bisect_left(keys, newest_first_key(new)), total_new, per_page))  # type: ignore[arg-type]
+    full_old, full_new = (max(0, total // per_page - 1) for total in (total_old, total_new))
+    if full_old != full_new:
+        shifted.append(max(1, min(full_old, full_new) - 2))
+    numbered = [p for p in shifted if p >= 1]
+    if numbered:
+        pages |= set(range(min(numbered), full_new + 1))
+    return pages
+
+
+def touched_srcs(base_src: str, numbers: set[int]) -> set[str]:
+    """The source paths of pages ``numbers`` of the listing at ``base_src``."""
+    return {base_src if n == 0 else paged_src(base_src, n) for n in numbers}

@@ -32,7 +32,7 @@ from mkdocs.utils import write_file
 
 from . import compress, feeds
 from .content import Corpus, Document, load
-from .context import HTML_SLOT, THEME_DIR, BuildContext, GeneratedPage
+from .context import HTML_SLOT, THEME_DIR, BuildContext, Change, GeneratedPage
 from .formatting import doc_url
 from .generators import Generator, dashboard, decisions, home, listings, offline, regions, review, tags
 from .i18n import _
@@ -79,6 +79,10 @@ class Incremental:
     rows: dict[Any, Any] = field(default_factory=dict)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     removed_pages: set[str] = field(default_factory=set)
+    # Each changed document (before, after): generators with ``touched`` make only what these alter.
+    changes: list[Change] | None = None
+    # The day the previous build took as today (pages that depend on it are all made again otherwise).
+    today: dt.date | None = None
 
 
 def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
@@ -175,6 +179,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.left_out: set[str] = set()
         # Content files whose errors fail the build (the documents a publish was asked for).
         self.must_be_valid: set[str] = set()
+        # Generated pages a publication leaves as they are (generators' ``touched``).
+        self.untouched: set[str] = set()
         self.compress_stats: compress.CompressStats | None = None
         self.compressor: compress.Compressor | None = None
 
@@ -225,12 +231,21 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.ctx = BuildContext(
             corpus=corpus, lang=lang, today=today, site_url=config.site_url or "", per_page=self.config.per_page
         )
+        self.untouched = set()
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
+            if self.incremental.today == today:
+                self.ctx.changes = self.incremental.changes
         self.generated = {}
         for generator in GENERATORS:
+            # A publication: the generator says which of its pages the change alters; the others are
+            # never made (their content is lazy) and keep the fingerprint of the last build.
+            touched = getattr(generator, "touched", None)
+            wanted = touched(self.ctx) if touched is not None and self.ctx.changes is not None else None
             for page in generator.pages(self.ctx):
                 self.generated[page.src_uri] = page
+                if wanted is not None and page.src_uri not in wanted:
+                    self.untouched.add(page.src_uri)
         self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
         # The corpus and generated pages live until the end of the build: keep the cyclic garbage
         # collector from walking them again and again while 10,000 pages are rendered (measured: a
@@ -239,6 +254,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         gc.set_threshold(50_000, 20, 100)
         gc.freeze()
         if self.incremental is not None:
+            # A page the last build did not make is made now, whatever its generator said.
+            self.untouched &= set(self.incremental.fingerprints)
             gone = set(self.incremental.fingerprints) - set(self.generated)
             self.incremental.removed_pages = {GeneratedPage(uri, "", "").url for uri in gone}
         if config.nav is None and self.config.section_nav:
@@ -262,7 +279,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         for src_uri, page in self.generated.items():
             if src_uri in existing:
                 raise PluginError(f"{src_uri}: {_('generated_clash', 'id')}")
-            files.append(File.generated(config, src_uri, content=page.markdown))
+            # An untouched page is not rebuilt, so MkDocs never reads its content.
+            content = "" if src_uri in self.untouched else page.markdown
+            files.append(File.generated(config, src_uri, content=content))
         if self.incremental is not None:
             self._mark_dirty(files)
         return files
@@ -274,7 +293,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         fingerprints = self.incremental.fingerprints
         for file in files.documentation_pages():
             uri = file.src_uri
-            if uri in self.generated:
+            if uri in self.untouched:
+                modified = False
+            elif uri in self.generated:
                 modified = fingerprints.get(uri) != self.generated[uri].fingerprint()
             else:
                 modified = uri in dirty
@@ -423,6 +444,14 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if self.command != "serve":
             self.save_state(config)
 
+    def fingerprints(self) -> dict[str, str]:
+        """Every generated page's fingerprint (an untouched page keeps the one of the last build)."""
+        old = self.incremental.fingerprints if self.incremental is not None else {}
+        return {
+            uri: old[uri] if uri in self.untouched and uri in old else page.fingerprint()
+            for uri, page in self.generated.items()
+        }
+
     def save_state(self, config: MkDocsConfig) -> None:
         """Keep the corpus and page fingerprints so one changed document can be published alone."""
         assert self.ctx is not None
@@ -442,7 +471,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             "version": CACHE_VERSION,
             "corpus": slim,
             "stats": self.stats,
-            "fingerprints": {uri: page.fingerprint() for uri, page in self.generated.items()},
+            "fingerprints": self.fingerprints(),
             "today": self.ctx.today,
             "rows": self.ctx.row_cache,
         }

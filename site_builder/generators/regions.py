@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import NATIONAL_ANCHOR, REGIONS_SRC, href, md_escape, province_src, src_url
 from ..i18n import _
-from ..listing import paged_listing
+from ..listing import paged_listing, touched_numbers, touched_srcs
 from ..schemas import Region
 from . import province_section
 
@@ -28,13 +28,16 @@ def province_pages(ctx: BuildContext, region: Region, sections: Sequence[Provinc
     """``wilayah/<code>/``: a province's newest documents, then ``sections``; older ones 50 a page."""
     lang = ctx.lang
     docs = ctx.by_province.get(region.code, [])
-    page = GeneratedPage(province_src(region.code), _("province_title", lang, name=region.name), "")
-    intro = _("province_intro", lang, name=region.name, count=len(docs))
-    paged = paged_listing(ctx, page.src_uri, page.title, docs, query=f"region={region.code}")
-    page.html = paged.first_html
-    page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
-    page.markdown += "".join(section(ctx, region) for section in sections)
-    return [page, *paged.older]
+    title = _("province_title", lang, name=region.name)
+    paged = paged_listing(ctx, province_src(region.code), title, docs, query=f"region={region.code}")
+
+    def fill(page: GeneratedPage) -> None:
+        intro = _("province_intro", lang, name=region.name, count=len(docs))
+        page.html = paged.first_html()
+        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
+        page.markdown += "".join(section(ctx, region) for section in sections)
+
+    return [GeneratedPage(province_src(region.code), title, lazy=fill), *paged.older]
 
 
 def province_page(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> GeneratedPage:
@@ -55,11 +58,30 @@ def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECT
     heading = _("national_docs", lang)
     national = paged_listing(ctx, SRC_URI, heading, ctx.by_province.get("00", []), query="region=00")
     index.markdown = f"# {md_escape(index.title)}\n\n{_('regions_intro', lang)}\n\n{HTML_SLOT}\n"
-    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(heading)}</h2>{national.first_html}'
+    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(heading)}</h2>{national.first_html()}'
     yield index
     yield from national.older
     for province in provinces:
         yield from province_pages(ctx, province, sections)
+
+
+def touched(ctx: BuildContext) -> set[str] | None:
+    """The pages a publication's changes alter: the index and every province's first page (their
+    sections draw on programmes and profiles anywhere), and the numbered pages the documents move on."""
+    if ctx.changes is None:
+        return None
+    provinces = [p.code for p in ctx.corpus.refdata.provinces()]
+    out = {SRC_URI} | {province_src(code) for code in provinces}
+    codes = {c for change in ctx.changes for doc in change if doc is not None for c in ctx.provinces_of(doc)}
+    for code in sorted(codes):
+        numbers = touched_numbers(
+            lambda c=code: ctx.by_province.get(c, []),
+            ctx.changes,
+            lambda d, c=code: c in ctx.provinces_of(d),
+            ctx.per_page,
+        )
+        out |= touched_srcs(SRC_URI if code == "00" else province_src(code), numbers)
+    return out
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

@@ -220,3 +220,35 @@ def test_a_new_document_rebuilds_the_first_pages_only(paged: tuple[Path, Path, P
     finally:
         newest.unlink()
         build_site(config, content_dir=content, site_dir=site)
+
+
+def test_publications_of_every_kind_of_change_equal_a_full_build(tmp_path: Path) -> None:
+    """Generators make only the pages a change touches: backdated, moved, retagged, edited, added rows."""
+    content = make_site_tree(tmp_path / "content")
+    for i in range(LESSONS):
+        write_doc(content, "pembelajaran", f"pelajaran-uji-{i:02d}", lesson(i))
+    config = write_config(tmp_path, per_page=PER_PAGE)
+    site = tmp_path / "site"
+    build_site(config, content_dir=content, site_dir=site)
+    steps = [
+        # an old lesson's title only: its own page (and no other numbered page) changes
+        ("pelajaran-uji-01", lesson(1, title="Pelajaran Uji 01 (revisi)")),
+        # a backdated new lesson: every page from the oldest toward the newest shifts
+        ("pelajaran-lama", lesson(-30)),
+        # a lesson moves from one end to the other and changes tag and province
+        ("pelajaran-uji-02", lesson(2, date=dt.date(2025, 1, 1), tags=["pembiayaan"], region=["35"])),
+        # three more: one more numbered page appears
+        *((f"pelajaran-tambah-{k}", lesson(500 + k)) for k in range(3)),
+    ]
+    for step, (slug, meta) in enumerate(steps):
+        path = write_doc(content, "pembelajaran", slug, meta)
+        written = publish_documents([path], config_file=config, content_dir=content, site_dir=site)
+        if step == 0:
+            # among the oldest: the first numbered page of its type and of its province, nothing newer
+            assert [w for w in written if "/halaman/" in w] == [
+                "pembelajaran/halaman/1/index.html",
+                "wilayah/33/halaman/1/index.html",
+            ]
+        fresh = tmp_path / f"fresh-{step}"
+        build_site(config, content_dir=content, site_dir=fresh)
+        assert_same_site(site, fresh)
