@@ -233,6 +233,7 @@ def publish_documents(
         rows=rows,
         changes=changes,
         today=state.get("today"),
+        old_stats=old_stats,
     )
     try:
         _run(config, dirty=True)

@@ -125,8 +125,8 @@ class BuildContext:
     # A publication: each changed document as (before, after), None for "not there"; None for a full
     # build. Generators with ``touched(ctx)`` make only the pages these change (generators/__init__.py).
     changes: list[Change] | None = None
-    # Rendered table rows by (document, page depth, columns); see listing.doc_table.
-    row_cache: dict[tuple[str, int, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
+    # Rendered table rows by (document, columns); see listing.doc_table.
+    row_cache: dict[tuple[str, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
         default_factory=dict, repr=False
     )
 

@@ -44,6 +44,10 @@ def doc_row(ctx: BuildContext, doc: Document, page_url: str, columns: list[str] 
     return row, provinces
 
 
+# The page address rows are built for (one folder deep; see doc_table).
+ROW_URL = "x/"
+
+
 def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: list[str] | None = None) -> str:
     """A filterable table of documents: the schema's listing columns, or title/type/region/date."""
     lang = ctx.lang
@@ -56,17 +60,17 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
         headers = [fields[c].label_in(lang) if c in fields else c for c in columns]
     provinces_seen: set[str] = set()
     body = []
-    depth = page_url.count("/")
+    # A row depends on the document and the columns only: it is built once, for a page one folder deep
+    # (its one link starts "../"), and given each page's own way up to the site root here.
+    prefix = "../" * page_url.count("/")
     for doc in docs:
-        # A row depends on the document, the page's depth and the columns only: tag and province
-        # pages (all at depth 2) share it, so each document's row is built about once per build.
-        key = (doc.rel_path, depth, tuple(columns) if columns else None)
+        key = (doc.rel_path, tuple(columns) if columns else None)
         cached = ctx.row_cache.get(key)
         if cached is None:
-            cached = ctx.row_cache[key] = doc_row(ctx, doc, page_url, columns)
+            cached = ctx.row_cache[key] = doc_row(ctx, doc, ROW_URL, columns)
         row, provinces = cached
         provinces_seen |= provinces
-        body.append(row)
+        body.append(row if prefix == "../" else row.replace('<a href="../', f'<a href="{prefix}'))
     years = sorted({y for d in docs for y in d.years}, reverse=True)
     tags = sorted({t for d in docs for t in d.tags})
     provinces = [r for r in refdata.provinces() if r.code in provinces_seen]

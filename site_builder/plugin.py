@@ -6,7 +6,6 @@ Registered through the ``mkdocs.plugins`` entry point and configured in mkdocs.y
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -14,7 +13,6 @@ import hashlib
 import html
 import logging
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import compress, feeds
+from . import compress, feeds, state
 from .content import Corpus, Document, load
 from .context import HTML_SLOT, THEME_DIR, BuildContext, Change, GeneratedPage
 from .formatting import doc_url
@@ -40,7 +38,6 @@ from .panel import document_footer, document_panel
 from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
 
-CACHE_VERSION = 2
 # Folders of content/ that hold schemas and reference data, not pages.
 PRIVATE_PREFIXES = ("_schemas/", "_data/")
 # The generated page families, in the order of the sections-only navigation.
@@ -83,6 +80,8 @@ class Incremental:
     changes: list[Change] | None = None
     # The day the previous build took as today (pages that depend on it are all made again otherwise).
     today: dt.date | None = None
+    # The content files' (mtime, size) the previous build saw.
+    old_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
@@ -129,7 +128,7 @@ def cache_path(config: MkDocsConfig, plugin_config: PokjaConfig, site_dir: str |
         folder = os.path.join(os.path.dirname(config.config_file_path or "mkdocs.yml"), ".cache", "pokja")
     site = os.path.abspath(site_dir or config.site_dir)
     key = hashlib.sha256(f"{os.path.abspath(config.docs_dir)}\0{site}".encode())
-    return Path(folder) / f"{key.hexdigest()[:16]}.pickle"
+    return Path(folder) / f"{key.hexdigest()[:16]}.sqlite"
 
 
 def remove_page(site_dir: str | Path, url: str) -> None:
@@ -144,13 +143,8 @@ def remove_page(site_dir: str | Path, url: str) -> None:
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
-    """The state a previous build left, or None when there is none usable."""
-    try:
-        with path.open("rb") as fh:
-            state = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return state if isinstance(state, dict) and state.get("version") == CACHE_VERSION else None
+    """The state a previous build left, or None when there is none usable (site_builder.state)."""
+    return state.load(path)
 
 
 def _sanitize_toc(items: Any) -> None:
@@ -453,30 +447,26 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         }
 
     def save_state(self, config: MkDocsConfig) -> None:
-        """Keep the corpus and page fingerprints so one changed document can be published alone."""
+        """Keep the corpus and page fingerprints so one changed document can be published alone.
+
+        A full build writes the whole state; a publication only what it changed (per document).
+        """
         assert self.ctx is not None
         path = cache_path(config, self.config, self.live_site_dir)
-        corpus = self.ctx.corpus
-        # Field line numbers only serve validation messages, and a publish validates afresh: leave them
-        # out of the state (a third of its size).
-        slim = Corpus(
-            corpus.root,
-            corpus.schemas,
-            corpus.refdata,
-            [dataclasses.replace(doc, lines={}) for doc in corpus.documents],
-            corpus.problems,
-            corpus.files_checked,
+        fingerprints = self.fingerprints()
+        inc = self.incremental
+        if inc is None or not path.is_file():
+            state.save_all(path, self.ctx.corpus, self.stats, fingerprints, self.ctx.row_cache, self.ctx.today)
+            return
+        state.save_changes(
+            path,
+            self.ctx.corpus,
+            [new for _old, new in inc.changes or [] if new is not None],
+            self.stats,
+            inc.old_stats,
+            fingerprints,
+            inc.fingerprints,
+            self.ctx.row_cache,
+            inc.dirty,
+            self.ctx.today,
         )
-        state = {
-            "version": CACHE_VERSION,
-            "corpus": slim,
-            "stats": self.stats,
-            "fingerprints": self.fingerprints(),
-            "today": self.ctx.today,
-            "rows": self.ctx.row_cache,
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
