@@ -72,6 +72,7 @@ class GeneratedPage:
         # Ready HTML put where HTML_SLOT stands in the rendered page (appended when there is no slot).
         self._html = html
         self._lazy = lazy
+        self._fingerprint: str | None = None
 
     def _fill(self) -> None:
         lazy, self._lazy = self._lazy, None
@@ -104,8 +105,15 @@ class GeneratedPage:
         return src_url(self.src_uri)
 
     def fingerprint(self) -> str:
-        """What decides whether the page must be rebuilt."""
-        return hashlib.sha256(f"{self.title}\0{self.markdown}\0{self.html}".encode()).hexdigest()
+        """What decides whether the page must be rebuilt (computed once)."""
+        if self._fingerprint is None:
+            self._fingerprint = hashlib.sha256(f"{self.title}\0{self.markdown}\0{self.html}".encode()).hexdigest()
+        return self._fingerprint
+
+    def release(self) -> None:
+        """Forget the ready HTML once it is in the rendered page (its fingerprint is kept): build memory."""
+        self.fingerprint()
+        self._html = ""
 
     def __repr__(self) -> str:
         return f"GeneratedPage({self.src_uri!r}, {self.title!r})"

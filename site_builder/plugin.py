@@ -190,7 +190,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.converter = None
         self.compressor = None
         if self.config.precompress and self.command != "serve":
-            self.compressor = compress.Compressor()
+            # A full build into a fresh folder reuses the live site's copies of unchanged files.
+            self.compressor = compress.Compressor(previous_site=self.live_site_dir)
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
@@ -216,6 +217,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         for line in problems:
             log.warning(line)
         self.left_out = {p.path for p in corpus.errors}
+        # Field line numbers only serve the messages above (a tenth of a national corpus' memory).
+        for doc in corpus.documents:
+            doc.lines = {}
         lang = config.theme.get("language") or "id"
         if not config.site_url:
             # POKJA_BASE_URL, declared once with the service's settings: feeds and sitemap carry absolute links.
@@ -377,9 +381,12 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             content += home.identity_block(self.ctx)
         generated = self.generated.get(uri)
         if generated is not None and generated.html:
+            ready = generated.html
+            # The page holds it now: 30,000 documents' rows need not stay in memory twice.
+            generated.release()
             if HTML_SLOT in content:
-                return content.replace(HTML_SLOT, generated.html, 1)
-            return content + generated.html
+                return content.replace(HTML_SLOT, ready, 1)
+            return content + ready
         return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -388,7 +395,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if self.compressor is not None:
             # The bytes MkDocs is about to write (mkdocs.commands.build._build_page encodes them so).
             data = output.encode("utf-8", errors="xmlcharrefreplace")
-            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data)
+            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data, page.file.dest_uri)
         return output
 
     # --- after the pages ------------------------------------------------------------------------
@@ -433,7 +440,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             # (the theme's assets too), a publish what it wrote.
             stats = self.compressor.finish()
             names = None if self.incremental is None else self.written
-            self.compress_stats = compress.compress_tree(config.site_dir, names, self.compressor.done, stats)
+            self.compress_stats = compress.compress_tree(
+                config.site_dir, names, self.compressor.done, stats, self.compressor.previous_site
+            )
             self.compressor = None
         if self.command != "serve":
             self.save_state(config)

@@ -1,6 +1,6 @@
 """The state a build leaves for incremental publication, kept per document in one SQLite file.
 
-One row per document (pickled without its schema and line numbers), per table row of a listing, per
+One row per document (pickled without its schema and line numbers, with its listing table rows), per
 generated page's fingerprint and per content file's (mtime, size): a publication reads the state and
 writes back only the rows its change altered, never the whole corpus again (issue #14).
 """
@@ -8,7 +8,6 @@ writes back only the rows its change altered, never the whole corpus again (issu
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import pickle
 import sqlite3
@@ -20,13 +19,12 @@ from typing import Any
 from .content import Corpus, Document
 
 # Bump when the layout or what is kept changes: an older state is ignored (a full build follows).
-VERSION = 4
+VERSION = 5
 
 _TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
-    "CREATE TABLE docs (rel_path TEXT PRIMARY KEY, doc BLOB NOT NULL)",
-    "CREATE TABLE rows (rel_path TEXT NOT NULL, columns TEXT NOT NULL, row TEXT NOT NULL, provinces TEXT NOT NULL,"
-    " PRIMARY KEY (rel_path, columns))",
+    # A document and its listing rows (listing.doc_table) travel together: one row, one read.
+    "CREATE TABLE docs (rel_path TEXT PRIMARY KEY, doc BLOB NOT NULL, rows BLOB NOT NULL)",
     "CREATE TABLE pages (src_uri TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)",
     "CREATE TABLE stats (rel_path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)",
 )
@@ -47,8 +45,11 @@ def _doc_blob(doc: Document) -> bytes:
     return _pack(dataclasses.replace(doc, lines={}, schema=None))
 
 
-def _columns(key: tuple[str, ...] | None) -> str:
-    return "" if key is None else json.dumps(list(key))
+def _rows_by_doc(rows: dict[RowKey, Row]) -> dict[str, dict[tuple[str, ...] | None, Row]]:
+    out: dict[str, dict[tuple[str, ...] | None, Row]] = {}
+    for (rel, columns), row in rows.items():
+        out.setdefault(rel, {})[columns] = row
+    return out
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -80,21 +81,17 @@ def save_all(
             "INSERT INTO meta VALUES (?, ?)",
             [("version", _pack(VERSION)), ("corpus", _pack(skeleton)), ("today", _pack(today))],
         )
-        db.executemany("INSERT INTO docs VALUES (?, ?)", ((d.rel_path, _doc_blob(d)) for d in corpus.documents))
-        _put_rows(db, rows.items())
+        by_doc = _rows_by_doc(rows)
+        db.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?)",
+            ((d.rel_path, _doc_blob(d), _pack(by_doc.get(d.rel_path, {}))) for d in corpus.documents),
+        )
         db.executemany("INSERT INTO pages VALUES (?, ?)", fingerprints.items())
         db.executemany("INSERT INTO stats VALUES (?, ?, ?)", ((rel, *st) for rel, st in stats.items()))
         db.execute("COMMIT")
     finally:
         db.close()
     os.replace(tmp, path)
-
-
-def _put_rows(db: sqlite3.Connection, rows: Iterable[tuple[RowKey, Row]]) -> None:
-    db.executemany(
-        "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)",
-        ((rel, _columns(cols), row, " ".join(sorted(provinces))) for (rel, cols), (row, provinces) in rows),
-    )
 
 
 def save_changes(
@@ -109,7 +106,10 @@ def save_changes(
     stale_rows: set[str],
     today: Any,
 ) -> None:
-    """Write back what a publication changed: its documents, their rows, changed fingerprints and stats."""
+    """Write back what a publication changed: its documents, their rows, changed fingerprints and stats.
+
+    ``stale_rows``: the documents whose rows were dropped before the build and made again.
+    """
     db = _connect(path)
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -117,10 +117,16 @@ def save_changes(
         db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("corpus", _pack(skeleton)), ("today", _pack(today))]
         )
-        db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", ((d.rel_path, _doc_blob(d)) for d in changed_docs))
-        # Rows of the documents whose pages changed were dropped before the build and made again.
-        db.executemany("DELETE FROM rows WHERE rel_path = ?", ((rel,) for rel in sorted(stale_rows)))
-        _put_rows(db, ((key, row) for key, row in rows.items() if key[0] in stale_rows))
+        by_doc = _rows_by_doc({key: row for key, row in rows.items() if key[0] in stale_rows})
+        docs = {d.rel_path: d for d in changed_docs}
+        db.executemany(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+            ((rel, _doc_blob(d), _pack(by_doc.get(rel, {}))) for rel, d in docs.items()),
+        )
+        db.executemany(
+            "UPDATE docs SET rows = ? WHERE rel_path = ?",
+            ((_pack(by_doc.get(rel, {})), rel) for rel in sorted(stale_rows - set(docs))),
+        )
         db.executemany(
             "INSERT OR REPLACE INTO pages VALUES (?, ?)",
             ((uri, fp) for uri, fp in fingerprints.items() if old_fingerprints.get(uri) != fp),
@@ -151,11 +157,12 @@ def load(path: Path) -> dict[str, Any] | None:
         if meta.get("version") != VERSION:
             return None
         skeleton: Corpus = meta["corpus"]
-        documents = [_unpack(blob) for (blob,) in db.execute("SELECT doc FROM docs")]
-        rows: dict[RowKey, Row] = {
-            (rel, tuple(json.loads(cols)) if cols else None): (row, frozenset(provinces.split()))
-            for rel, cols, row, provinces in db.execute("SELECT rel_path, columns, row, provinces FROM rows")
-        }
+        documents = []
+        rows: dict[RowKey, Row] = {}
+        for rel, blob, doc_rows in db.execute("SELECT rel_path, doc, rows FROM docs"):
+            documents.append(_unpack(blob))
+            for columns, row in _unpack(doc_rows).items():
+                rows[(rel, columns)] = row
         fingerprints = dict(db.execute("SELECT src_uri, fingerprint FROM pages"))
         stats = {rel: (mtime, size) for rel, mtime, size in db.execute("SELECT rel_path, mtime_ns, size FROM stats")}
     except (sqlite3.Error, pickle.UnpicklingError, zlib.error, EOFError, AttributeError, ImportError, KeyError):

@@ -22,6 +22,10 @@ SRC_URI = REGIONS_SRC
 ProvinceSection = Callable[[BuildContext, Region], str]
 # The sections of every province page, in order (results, programmes and profile from the dashboard).
 PROVINCE_SECTIONS: tuple[ProvinceSection, ...] = (province_section.province_section,)
+# The document types those sections draw on, wherever the documents are (a programme's target rows
+# name other regions): a change of one of them makes every province's first page again (touched).
+# A section that reads another type must add it here.
+SECTION_TYPES = frozenset({"program", "profil"})
 
 
 def province_pages(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> list[GeneratedPage]:
@@ -66,13 +70,15 @@ def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECT
 
 
 def touched(ctx: BuildContext) -> set[str] | None:
-    """The pages a publication's changes alter: the index and every province's first page (their
-    sections draw on programmes and profiles anywhere), and the numbered pages the documents move on."""
+    """The pages a publication's changes alter: the index, the pages of the provinces the changed
+    documents are about, and every province's first page when a document of SECTION_TYPES changed."""
     if ctx.changes is None:
         return None
-    provinces = [p.code for p in ctx.corpus.refdata.provinces()]
-    out = {SRC_URI} | {province_src(code) for code in provinces}
-    codes = {c for change in ctx.changes for doc in change if doc is not None for c in ctx.provinces_of(doc)}
+    changed = [doc for change in ctx.changes for doc in change if doc is not None]
+    out = {SRC_URI}
+    if any(doc.type in SECTION_TYPES for doc in changed):
+        out |= {province_src(p.code) for p in ctx.corpus.refdata.provinces()}
+    codes = {c for doc in changed for c in ctx.provinces_of(doc)}
     for code in sorted(codes):
         numbers = touched_numbers(
             lambda c=code: ctx.by_province.get(c, []),
