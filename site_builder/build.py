@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 
 from .content import Corpus, Document, Problem, load, load_one
+from .context import Change
 from .plugin import Incremental, PokjaPlugin, cache_path, load_state, problem_lines, remove_page, tree_stats
 
 
@@ -132,8 +133,10 @@ def _targets(doc: Document) -> set[str]:
     return targets
 
 
-def plan(corpus: Corpus, root: Path, changed: Iterable[str], deleted: Iterable[str]) -> tuple[Corpus, set[str]] | None:
-    """Apply changes to a cached corpus; return it with the documents whose pages must be rebuilt.
+def plan(
+    corpus: Corpus, root: Path, changed: Iterable[str], deleted: Iterable[str]
+) -> tuple[Corpus, set[str], list[Change]] | None:
+    """Apply changes to a cached corpus; return it, the documents whose pages must be rebuilt, the changes.
 
     Returns None when only a full build is safe (a deletion may break references elsewhere).
     """
@@ -176,7 +179,8 @@ def plan(corpus: Corpus, root: Path, changed: Iterable[str], deleted: Iterable[s
         slugs = _targets(doc) | (_targets(old) if old else set())
         slugs |= {d.slug for d in backlinks.get(doc.slug, [])}
         dirty |= {by_slug[s].rel_path for s in slugs if s in by_slug}
-    return updated, dirty
+    changes = [(old_by_rel.get(doc.rel_path), doc) for doc in new_docs]
+    return updated, dirty, changes
 
 
 def publish_documents(
@@ -218,11 +222,18 @@ def publish_documents(
         finally:
             plugin.must_be_valid = set()
         return sorted(set(plugin.written))
-    corpus, dirty = result
+    corpus, dirty, changes = result
     # Table rows of documents whose pages change are built again; every other row is reused.
     rows = {key: row for key, row in state.get("rows", {}).items() if key[0] not in dirty}
     plugin.incremental = Incremental(
-        corpus=corpus, dirty=dirty, fingerprints=state["fingerprints"], stats=stats, rows=rows
+        corpus=corpus,
+        dirty=dirty,
+        fingerprints=state["fingerprints"],
+        stats=stats,
+        rows=rows,
+        changes=changes,
+        today=state.get("today"),
+        old_stats=old_stats,
     )
     try:
         _run(config, dirty=True)

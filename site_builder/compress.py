@@ -39,6 +39,8 @@ class CompressStats:
     """What one pass wrote: files compressed, their bytes before, after gzip and after brotli."""
 
     files: int = 0
+    # Files whose copies were linked from the previous build instead (reuse).
+    reused: int = 0
     raw_bytes: int = 0
     gzip_bytes: int = 0
     brotli_bytes: int = 0
@@ -77,15 +79,43 @@ def _write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def compress_file(path: Path, stats: CompressStats | None = None) -> None:
+def compress_file(path: Path, stats: CompressStats | None = None, previous: Path | None = None) -> None:
     """Write ``path.gz`` (and ``path.br``) when smaller than the file; drop stale copies otherwise."""
-    compress_bytes(path, path.read_bytes(), stats)
+    compress_bytes(path, path.read_bytes(), stats, previous)
 
 
-def compress_bytes(path: Path, data: bytes, stats: CompressStats | None = None) -> None:
+def reuse(path: Path, data: bytes, previous: Path | None) -> bool:
+    """Link the copies of ``previous`` (the same file in the last build) when it held the same bytes.
+
+    A full build writes a fresh folder: most of its pages and every theme asset are what the live site
+    already has compressed, and comparing bytes costs far less than brotli.
+    """
+    if previous is None:
+        return False
+    wanted = [previous.with_name(previous.name + suffix) for suffix in ENCODINGS if suffix != ".br" or brotli]
+    try:
+        if previous.stat().st_size != len(data) or not all(w.is_file() for w in wanted):
+            return False
+        if previous.read_bytes() != data:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in wanted:
+            target = path.with_name(path.name + old.name[len(previous.name) :])
+            target.unlink(missing_ok=True)
+            os.link(old, target)
+    except OSError:  # no such file, or links not possible on this file system: compress instead
+        return False
+    return True
+
+
+def compress_bytes(path: Path, data: bytes, stats: CompressStats | None = None, previous: Path | None = None) -> None:
     """Write the compressed copies of ``data``, the content of ``path`` (which need not be written yet)."""
     if len(data) < MIN_BYTES:
         drop_siblings(path)
+        return
+    if reuse(path, data, previous):
+        if stats is not None:
+            stats.reused += 1
         return
     # A page's folder may not exist yet: the Compressor gets the page before MkDocs writes it.
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,18 +137,21 @@ class Compressor:
     zlib and brotli release the GIL, so on a second core the copies cost the build almost no wall time.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, previous_site: str | Path | None = None) -> None:
         self.stats = CompressStats()
+        # The live site a full build replaces: unchanged files reuse its copies.
+        self.previous_site = Path(previous_site) if previous_site is not None else None
         self.done: set[Path] = set()
         self._pool = ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1))
         self._slots = threading.BoundedSemaphore(MAX_PENDING)
         self._futures: list[Future[None]] = []
 
-    def submit(self, path: Path, data: bytes) -> None:
-        """Compress ``data`` (the content ``path`` is about to get) in the background."""
+    def submit(self, path: Path, data: bytes, rel: str | None = None) -> None:
+        """Compress ``data`` (the content ``path``, ``rel`` in the site, is about to get) in the background."""
         self._slots.acquire()
         self.done.add(path)
-        future = self._pool.submit(compress_bytes, path, data, self.stats)
+        previous = self.previous_site / rel if self.previous_site is not None and rel is not None else None
+        future = self._pool.submit(compress_bytes, path, data, self.stats, previous)
         future.add_done_callback(lambda _f: self._slots.release())
         self._futures.append(future)
 
@@ -138,10 +171,12 @@ def compress_tree(
     names: Iterable[str] | None = None,
     skip: set[Path] | None = None,
     stats: CompressStats | None = None,
+    previous_site: str | Path | None = None,
 ) -> CompressStats:
     """Compress every compressible file under ``site_dir``, or only ``names`` (paths relative to it).
 
-    ``skip``: files already compressed (the pages a Compressor took while they were written).
+    ``skip``: files already compressed (the pages a Compressor took while they were written);
+    ``previous_site``: the site this one replaces (unchanged files reuse its copies).
     """
     root = Path(site_dir)
     stats = stats if stats is not None else CompressStats()
@@ -154,7 +189,8 @@ def compress_tree(
         if path in skip:
             continue
         if path.is_file():
-            compress_file(path, stats)
+            previous = Path(previous_site) / path.relative_to(root) if previous_site is not None else None
+            compress_file(path, stats, previous)
         else:
             drop_siblings(path)
     return stats

@@ -25,7 +25,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # sections: a document under one of them would clash with a generated page at build (issue #13).
 RESERVED_SLUGS = frozenset(
     {"index", "feed", "rss", "atom", "sitemap", "tag", "wilayah", "dasbor", "search", "cari", "lampiran", "assets"}
-)
+) | {"halaman"}  # the numbered pages of a long listing (formatting.PAGES_FOLDER)
 # Top-level Markdown files (the home page and the like) are plain pages, not documents.
 PLAIN_PAGE_NAMES = {"index.md"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +15,9 @@ import jinja2
 from .content import Corpus, Document
 from .formatting import src_url
 from .i18n import install_jinja
+
+# A changed document in a publication: (before, after); None where it did not or does not exist.
+Change = tuple[Document | None, Document | None]
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 # The panel and listing templates (Jinja, rendered in Python, not through MkDocs' theme).
@@ -48,17 +51,56 @@ def _environment(folder: Path) -> jinja2.Environment:
     return env
 
 
-@dataclass
 class GeneratedPage:
-    """A page the build adds to the site: Markdown rendered by MkDocs like any page."""
+    """A page the build adds to the site: Markdown rendered by MkDocs like any page.
 
-    src_uri: str
-    title: str
-    markdown: str
-    # Ready HTML put where HTML_SLOT stands in the rendered page (appended when there is no slot).
-    html: str = ""
-    # Whether search engines should find it: the sitemap lists it (the offline fallback page is not for them).
-    in_sitemap: bool = True
+    ``lazy(page)`` fills ``markdown`` and ``html`` the first time either is read: a publication asks
+    only for the pages its change touches, the other pages of a long listing are never made (issue #14).
+    """
+
+    def __init__(
+        self,
+        src_uri: str,
+        title: str,
+        markdown: str = "",
+        html: str = "",
+        lazy: Callable[[GeneratedPage], None] | None = None,
+        in_sitemap: bool = True,
+    ) -> None:
+        self.src_uri = src_uri
+        self.title = title
+        # Whether search engines should find it: the sitemap lists it (the offline fallback page is not for them).
+        self.in_sitemap = in_sitemap
+        self._markdown = markdown
+        # Ready HTML put where HTML_SLOT stands in the rendered page (appended when there is no slot).
+        self._html = html
+        self._lazy = lazy
+        self._fingerprint: str | None = None
+
+    def _fill(self) -> None:
+        lazy, self._lazy = self._lazy, None
+        if lazy is not None:
+            lazy(self)
+
+    @property
+    def markdown(self) -> str:
+        """The page's Markdown (made on first use)."""
+        self._fill()
+        return self._markdown
+
+    @markdown.setter
+    def markdown(self, value: str) -> None:
+        self._markdown = value
+
+    @property
+    def html(self) -> str:
+        """The page's ready HTML (made on first use)."""
+        self._fill()
+        return self._html
+
+    @html.setter
+    def html(self, value: str) -> None:
+        self._html = value
 
     @property
     def url(self) -> str:
@@ -66,8 +108,18 @@ class GeneratedPage:
         return src_url(self.src_uri)
 
     def fingerprint(self) -> str:
-        """What decides whether the page must be rebuilt."""
-        return hashlib.sha256(f"{self.title}\0{self.markdown}\0{self.html}".encode()).hexdigest()
+        """What decides whether the page must be rebuilt (computed once)."""
+        if self._fingerprint is None:
+            self._fingerprint = hashlib.sha256(f"{self.title}\0{self.markdown}\0{self.html}".encode()).hexdigest()
+        return self._fingerprint
+
+    def release(self) -> None:
+        """Forget the ready HTML once it is in the rendered page (its fingerprint is kept): build memory."""
+        self.fingerprint()
+        self._html = ""
+
+    def __repr__(self) -> str:
+        return f"GeneratedPage({self.src_uri!r}, {self.title!r})"
 
 
 @dataclass
@@ -79,8 +131,13 @@ class BuildContext:
     today: dt.date = field(default_factory=dt.date.today)
     site_url: str = ""
     extra_files: dict[str, bytes] = field(default_factory=dict)
-    # Rendered table rows by (document, page depth, columns); see listing.doc_table.
-    row_cache: dict[tuple[str, int, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
+    # Documents on one page of a long listing (listing.chunk; the plugin's ``per_page`` option).
+    per_page: int = 50
+    # A publication: each changed document as (before, after), None for "not there"; None for a full
+    # build. Generators with ``touched(ctx)`` make only the pages these change (generators/__init__.py).
+    changes: list[Change] | None = None
+    # Rendered table rows by (document, columns); see listing.doc_table.
+    row_cache: dict[tuple[str, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -95,17 +152,29 @@ class BuildContext:
         return self.corpus.by_slug
 
     @cached_property
+    def newest_first(self) -> list[Document]:
+        """Every document, newest first (sorted once per build)."""
+        return sorted_docs(self.corpus.documents)
+
+    @cached_property
+    def by_type(self) -> dict[str, list[Document]]:
+        """Documents per type, newest first."""
+        out: dict[str, list[Document]] = {t: [] for t in self.corpus.schemas}
+        for doc in self.newest_first:
+            out.setdefault(doc.type, []).append(doc)
+        return out
+
+    def provinces_of(self, doc: Document) -> set[str]:
+        """The province codes a document is listed under ("00" for a national one)."""
+        regions = self.corpus.refdata.regions
+        return {regions[c].province_code or "00" for c in doc.regions if c in regions}
+
+    @cached_property
     def by_province(self) -> dict[str, list[Document]]:
         """Documents per province code ("00" for national ones), newest first."""
-        regions = self.corpus.refdata.regions
         out: dict[str, list[Document]] = {}
-        for doc in sorted_docs(self.corpus.documents):
-            codes = set()
-            for code in doc.regions:
-                region = regions.get(code)
-                if region is not None:
-                    codes.add(region.province_code or "00")
-            for code in sorted(codes):
+        for doc in self.newest_first:
+            for code in sorted(self.provinces_of(doc)):
                 out.setdefault(code, []).append(doc)
         return out
 
@@ -113,15 +182,20 @@ class BuildContext:
     def by_tag(self) -> dict[str, list[Document]]:
         """Documents per tag, newest first."""
         out: dict[str, list[Document]] = {}
-        for doc in sorted_docs(self.corpus.documents):
+        for doc in self.newest_first:
             for tag in dict.fromkeys(doc.tags):
                 out.setdefault(tag, []).append(doc)
         return out
 
 
+def newest_first_key(doc: Document) -> tuple[int, str, str]:
+    """The order of every listing: newest first; ties by type and slug so every build orders alike."""
+    return (-doc.date.toordinal(), doc.type, doc.slug)
+
+
 def sorted_docs(docs: Iterable[Document]) -> list[Document]:
-    """Newest first; ties by type and slug so every build orders alike."""
-    return sorted(docs, key=lambda d: (-d.date.toordinal(), d.type, d.slug))
+    """Newest first (newest_first_key)."""
+    return sorted(docs, key=newest_first_key)
 
 
 def region_names(ctx: BuildContext, codes: Iterable[str]) -> str:

@@ -25,6 +25,8 @@ MONTHS = {
 HOME_SRC = "index.md"
 REGIONS_SRC = "wilayah/index.md"
 TAGS_SRC = "tag/index.md"
+# The folder of the numbered pages of a long listing (formatting.paged_src).
+PAGES_FOLDER = "halaman"
 # The anchor of the national documents on the regions page.
 NATIONAL_ANCHOR = "nasional"
 
@@ -97,6 +99,16 @@ def listing_src(doc_type: str) -> str:
 def tag_src(tag_id: str) -> str:
     """The source path of one tag's page."""
     return f"tag/{tag_id}.md"
+
+
+def paged_src(base_src: str, number: int) -> str:
+    """The source path of page ``number`` of a long listing whose first page is ``base_src``.
+
+    ``pedoman/index.md`` → ``pedoman/halaman/3.md``; ``tag/rtlh.md`` → ``tag/rtlh/halaman/3.md``
+    (``halaman`` is a reserved slug, so no document takes that address).
+    """
+    folder = base_src.removesuffix("index.md").removesuffix(".md").rstrip("/")
+    return f"{folder}/{PAGES_FOLDER}/{number}.md" if folder else f"{PAGES_FOLDER}/{number}.md"
 
 
 def province_src(code: str) -> str:

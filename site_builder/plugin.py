@@ -6,7 +6,6 @@ Registered through the ``mkdocs.plugins`` entry point and configured in mkdocs.y
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -14,7 +13,6 @@ import hashlib
 import html
 import logging
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +28,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import compress, feeds, pdf
+from . import compress, feeds, pdf, state
 from .content import Corpus, Document, load
-from .context import HTML_SLOT, THEME_DIR, BuildContext, GeneratedPage
+from .context import HTML_SLOT, THEME_DIR, BuildContext, Change, GeneratedPage
 from .formatting import doc_url
 from .generators import Generator, dashboard, decisions, home, listings, offline, regions, review, tags
 from .i18n import _
@@ -40,7 +38,6 @@ from .panel import document_footer, document_panel
 from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
 
-CACHE_VERSION = 2
 # Folders of content/ that hold schemas and reference data, not pages.
 PRIVATE_PREFIXES = ("_schemas/", "_data/")
 # The generated page families, in the order of the sections-only navigation.
@@ -67,6 +64,8 @@ class PokjaConfig(base.Config):
     precompress = c.Type(bool, default=True)
     # Write a PDF of every guideline and module beside its page (site_builder/pdf.py; not under `serve`).
     pdf = c.Type(bool, default=True)
+    # Documents on one page of a long listing (type, tag, region and open-decision pages).
+    per_page = c.Type(int, default=50)
 
 
 @dataclass
@@ -79,6 +78,12 @@ class Incremental:
     rows: dict[Any, Any] = field(default_factory=dict)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     removed_pages: set[str] = field(default_factory=set)
+    # Each changed document (before, after): generators with ``touched`` make only what these alter.
+    changes: list[Change] | None = None
+    # The day the previous build took as today (pages that depend on it are all made again otherwise).
+    today: dt.date | None = None
+    # The content files' (mtime, size) the previous build saw.
+    old_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
@@ -125,7 +130,7 @@ def cache_path(config: MkDocsConfig, plugin_config: PokjaConfig, site_dir: str |
         folder = os.path.join(os.path.dirname(config.config_file_path or "mkdocs.yml"), ".cache", "pokja")
     site = os.path.abspath(site_dir or config.site_dir)
     key = hashlib.sha256(f"{os.path.abspath(config.docs_dir)}\0{site}".encode())
-    return Path(folder) / f"{key.hexdigest()[:16]}.pickle"
+    return Path(folder) / f"{key.hexdigest()[:16]}.sqlite"
 
 
 def remove_page(site_dir: str | Path, url: str) -> None:
@@ -140,13 +145,8 @@ def remove_page(site_dir: str | Path, url: str) -> None:
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
-    """The state a previous build left, or None when there is none usable."""
-    try:
-        with path.open("rb") as fh:
-            state = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return state if isinstance(state, dict) and state.get("version") == CACHE_VERSION else None
+    """The state a previous build left, or None when there is none usable (site_builder.state)."""
+    return state.load(path)
 
 
 def _sanitize_toc(items: Any) -> None:
@@ -175,6 +175,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.left_out: set[str] = set()
         # Content files whose errors fail the build (the documents a publish was asked for).
         self.must_be_valid: set[str] = set()
+        # Generated pages a publication leaves as they are (generators' ``touched``).
+        self.untouched: set[str] = set()
         self.compress_stats: compress.CompressStats | None = None
         self.compressor: compress.Compressor | None = None
         self.pdfs: pdf.PdfQueue | None = None
@@ -191,7 +193,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.converter = None
         self.compressor = None
         if self.config.precompress and self.command != "serve":
-            self.compressor = compress.Compressor()
+            # A full build into a fresh folder reuses the live site's copies of unchanged files.
+            self.compressor = compress.Compressor(previous_site=self.live_site_dir)
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
@@ -217,21 +220,35 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         for line in problems:
             log.warning(line)
         self.left_out = {p.path for p in corpus.errors}
+        # Field line numbers only serve the messages above (a tenth of a national corpus' memory).
+        for doc in corpus.documents:
+            doc.lines = {}
         lang = config.theme.get("language") or "id"
         if not config.site_url:
             # POKJA_BASE_URL, declared once with the service's settings: feeds and sitemap carry absolute links.
             from flask_app.settings import site_url
 
             config.site_url = site_url()
-        self.ctx = BuildContext(corpus=corpus, lang=lang, today=today, site_url=config.site_url or "")
+        self.ctx = BuildContext(
+            corpus=corpus, lang=lang, today=today, site_url=config.site_url or "", per_page=self.config.per_page
+        )
+        self.untouched = set()
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
+            if self.incremental.today == today:
+                self.ctx.changes = self.incremental.changes
         pdf_cache = cache_path(config, self.config, self.live_site_dir).parent
         self.pdfs = pdf.PdfQueue(self.ctx, pdf_cache) if self.config.pdf and self.command != "serve" else None
         self.generated = {}
         for generator in GENERATORS:
+            # A publication: the generator says which of its pages the change alters; the others are
+            # never made (their content is lazy) and keep the fingerprint of the last build.
+            touched = getattr(generator, "touched", None)
+            wanted = touched(self.ctx) if touched is not None and self.ctx.changes is not None else None
             for page in generator.pages(self.ctx):
                 self.generated[page.src_uri] = page
+                if wanted is not None and page.src_uri not in wanted:
+                    self.untouched.add(page.src_uri)
         self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
         # The corpus and generated pages live until the end of the build: keep the cyclic garbage
         # collector from walking them again and again while 10,000 pages are rendered (measured: a
@@ -240,6 +257,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         gc.set_threshold(50_000, 20, 100)
         gc.freeze()
         if self.incremental is not None:
+            # A page the last build did not make is made now, whatever its generator said.
+            self.untouched &= set(self.incremental.fingerprints)
             gone = set(self.incremental.fingerprints) - set(self.generated)
             self.incremental.removed_pages = {GeneratedPage(uri, "", "").url for uri in gone}
         if config.nav is None and self.config.section_nav:
@@ -263,7 +282,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         for src_uri, page in self.generated.items():
             if src_uri in existing:
                 raise PluginError(f"{src_uri}: {_('generated_clash', 'id')}")
-            files.append(File.generated(config, src_uri, content=page.markdown))
+            # An untouched page is not rebuilt, so MkDocs never reads its content.
+            content = "" if src_uri in self.untouched else page.markdown
+            files.append(File.generated(config, src_uri, content=content))
         if self.incremental is not None:
             self._mark_dirty(files)
         return files
@@ -275,7 +296,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         fingerprints = self.incremental.fingerprints
         for file in files.documentation_pages():
             uri = file.src_uri
-            if uri in self.generated:
+            if uri in self.untouched:
+                modified = False
+            elif uri in self.generated:
                 modified = fingerprints.get(uri) != self.generated[uri].fingerprint()
             else:
                 modified = uri in dirty
@@ -366,9 +389,12 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             content += home.identity_block(self.ctx)
         generated = self.generated.get(uri)
         if generated is not None and generated.html:
+            ready = generated.html
+            # The page holds it now: 30,000 documents' rows need not stay in memory twice.
+            generated.release()
             if HTML_SLOT in content:
-                return content.replace(HTML_SLOT, generated.html, 1)
-            return content + generated.html
+                return content.replace(HTML_SLOT, ready, 1)
+            return content + ready
         return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -377,7 +403,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if self.compressor is not None:
             # The bytes MkDocs is about to write (mkdocs.commands.build._build_page encodes them so).
             data = output.encode("utf-8", errors="xmlcharrefreplace")
-            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data)
+            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data, page.file.dest_uri)
         return output
 
     # --- after the pages ------------------------------------------------------------------------
@@ -424,36 +450,42 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             # (the theme's assets too), a publish what it wrote.
             stats = self.compressor.finish()
             names = None if self.incremental is None else self.written
-            self.compress_stats = compress.compress_tree(config.site_dir, names, self.compressor.done, stats)
+            self.compress_stats = compress.compress_tree(
+                config.site_dir, names, self.compressor.done, stats, self.compressor.previous_site
+            )
             self.compressor = None
         if self.command != "serve":
             self.save_state(config)
 
+    def fingerprints(self) -> dict[str, str]:
+        """Every generated page's fingerprint (an untouched page keeps the one of the last build)."""
+        old = self.incremental.fingerprints if self.incremental is not None else {}
+        return {
+            uri: old[uri] if uri in self.untouched and uri in old else page.fingerprint()
+            for uri, page in self.generated.items()
+        }
+
     def save_state(self, config: MkDocsConfig) -> None:
-        """Keep the corpus and page fingerprints so one changed document can be published alone."""
+        """Keep the corpus and page fingerprints so one changed document can be published alone.
+
+        A full build writes the whole state; a publication only what it changed (per document).
+        """
         assert self.ctx is not None
         path = cache_path(config, self.config, self.live_site_dir)
-        corpus = self.ctx.corpus
-        # Field line numbers only serve validation messages, and a publish validates afresh: leave them
-        # out of the state (a third of its size).
-        slim = Corpus(
-            corpus.root,
-            corpus.schemas,
-            corpus.refdata,
-            [dataclasses.replace(doc, lines={}) for doc in corpus.documents],
-            corpus.problems,
-            corpus.files_checked,
+        fingerprints = self.fingerprints()
+        inc = self.incremental
+        if inc is None or not path.is_file():
+            state.save_all(path, self.ctx.corpus, self.stats, fingerprints, self.ctx.row_cache, self.ctx.today)
+            return
+        state.save_changes(
+            path,
+            self.ctx.corpus,
+            [new for _old, new in inc.changes or [] if new is not None],
+            self.stats,
+            inc.old_stats,
+            fingerprints,
+            inc.fingerprints,
+            self.ctx.row_cache,
+            inc.dirty,
+            self.ctx.today,
         )
-        state = {
-            "version": CACHE_VERSION,
-            "corpus": slim,
-            "stats": self.stats,
-            "fingerprints": {uri: page.fingerprint() for uri, page in self.generated.items()},
-            "today": self.ctx.today,
-            "rows": self.ctx.row_cache,
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)

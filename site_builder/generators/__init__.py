@@ -4,6 +4,11 @@ Every module has ``pages(ctx) -> Iterable[GeneratedPage]`` and ``nav(ctx) -> lis
 (its entries in the sections-only navigation, addressed by the module's own declarations). The MkDocs
 plugin (site_builder.plugin) holds the explicit, ordered tuple of these modules, ``GENERATORS``. A new
 page family is one new module here and one entry in that tuple.
+
+A module may also have ``touched(ctx) -> set[str] | None``: in a publication (``ctx.changes``, each
+changed document before and after) the source paths of its pages the change alters, None for all. The
+plugin makes only those pages (a page's content is lazy, see context.GeneratedPage); the others keep
+their last build. Without ``touched`` every page of the family is made and compared by fingerprint.
 """
 
 from __future__ import annotations

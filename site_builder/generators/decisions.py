@@ -1,21 +1,23 @@
-"""``keputusan-terbuka/``: every meeting decision with status terbuka, by due date (none last)."""
+"""``keputusan-terbuka/``: every meeting decision with status terbuka, by due date (none last), 50 a page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, region_names, templates
-from ..formatting import doc_url, fmt_date, href, md_escape
+from ..formatting import doc_url, fmt_date, href, md_escape, paged_src
 from ..i18n import _
+from ..listing import IN_ORDER, pager
 
 SRC_URI = "keputusan-terbuka/index.md"
 
 
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
-    """The open-decisions page."""
+    """The open-decisions pages: 50 a page, the nearest due dates on ``keputusan-terbuka/``."""
     lang = ctx.lang
-    page = GeneratedPage(SRC_URI, _("open_decisions", lang), "")
+    title = _("open_decisions", lang)
     rows = []
     for doc in ctx.corpus.documents:
         if doc.type != "keputusan":
@@ -31,23 +33,44 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
                     "overdue": bool(due and due < ctx.today),
                     "text": str(decision.get("text", "")),
                     "owner": str(decision.get("owner") or ""),
-                    "meeting": (href(page.url, doc_url(doc)), doc.title),
+                    # The link is made relative to the page the row lands on (fill).
+                    "doc_url": doc_url(doc),
+                    "meeting": doc.title,
                     "region": region_names(ctx, doc.regions),
                 }
             )
     rows.sort(key=lambda r: r["sort"])
-    page.markdown = f"# {md_escape(page.title)}\n\n{_('open_intro', lang, count=len(rows))}\n\n{HTML_SLOT}\n"
-    page.html = (
-        templates()
-        .get_template("decisions.html")
-        .render(
-            rows=rows,
+    # In due-date order from the nearest: a new decision (usually due later than the open ones) changes
+    # the last pages only. Page 1 is the page's own address.
+    chunks = [rows[i : i + ctx.per_page] for i in range(0, len(rows), ctx.per_page)] or [[]]
+    targets = [(SRC_URI, "1")] + [(paged_src(SRC_URI, n), str(n)) for n in range(2, len(chunks) + 1)]
+
+    def fill(page: GeneratedPage, pos: int) -> None:
+        chunk = chunks[pos]
+        if pos == 0:
+            intro = _("open_intro", lang, count=len(rows))
+        else:
+            first = pos * ctx.per_page + 1
+            intro = md_escape(_("decisions_page_intro", lang, first=first, last=first + len(chunk) - 1))
+        page.markdown = f"# {md_escape(page.title)}\n\n{intro}\n\n{HTML_SLOT}\n"
+        shown = [dict(r, meeting=(href(page.url, r["doc_url"]), r["meeting"])) for r in chunk]
+        page.html = templates().get_template("decisions.html").render(
+            rows=shown,
             headers=[_(k, lang) for k in ("due", "decision", "owner", "meeting", "region")],
             overdue=_("overdue", lang),
             empty=_("none", lang),
-        )
-    )
-    yield page
+        ) + pager(targets, pos, page.url, lang, IN_ORDER)
+
+    for pos, (src, _label) in enumerate(targets):
+        name = title if pos == 0 else _("page_title", lang, title=title, number=pos + 1)
+        yield GeneratedPage(src, name, lazy=functools.partial(fill, pos=pos))
+
+
+def touched(ctx: BuildContext) -> set[str] | None:
+    """All the open-decision pages when a meeting record changed, none otherwise."""
+    if ctx.changes is None or any(doc is not None and doc.type == "keputusan" for c in ctx.changes for doc in c):
+        return None
+    return set()
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

@@ -1,4 +1,8 @@
-"""``wilayah/``: provinces with counts and national documents; ``wilayah/<code>/``: one province's page."""
+"""``wilayah/``: provinces with counts and national documents; ``wilayah/<code>/``: one province's page.
+
+Both document lists are paged (listing.paged_listing): ``wilayah/halaman/<n>/`` for older national
+documents, ``wilayah/<code>/halaman/<n>/`` for a province's.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import NATIONAL_ANCHOR, REGIONS_SRC, href, md_escape, province_src, src_url
 from ..i18n import _
-from ..listing import doc_table
+from ..listing import paged_listing, touched_numbers, touched_srcs
 from ..schemas import Region
 from . import province_section
 
@@ -18,18 +22,31 @@ SRC_URI = REGIONS_SRC
 ProvinceSection = Callable[[BuildContext, Region], str]
 # The sections of every province page, in order (results, programmes and profile from the dashboard).
 PROVINCE_SECTIONS: tuple[ProvinceSection, ...] = (province_section.province_section,)
+# The document types those sections draw on, wherever the documents are (a programme's target rows
+# name other regions): a change of one of them makes every province's first page again (touched).
+# A section that reads another type must add it here.
+SECTION_TYPES = frozenset({"program", "profil"})
+
+
+def province_pages(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> list[GeneratedPage]:
+    """``wilayah/<code>/``: a province's newest documents, then ``sections``; older ones 50 a page."""
+    lang = ctx.lang
+    docs = ctx.by_province.get(region.code, [])
+    title = _("province_title", lang, name=region.name)
+    paged = paged_listing(ctx, province_src(region.code), title, docs, query=f"region={region.code}")
+
+    def fill(page: GeneratedPage) -> None:
+        intro = _("province_intro", lang, name=region.name, count=len(docs))
+        page.html = paged.first_html()
+        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
+        page.markdown += "".join(section(ctx, region) for section in sections)
+
+    return [GeneratedPage(province_src(region.code), title, lazy=fill), *paged.older]
 
 
 def province_page(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> GeneratedPage:
-    """``wilayah/<code>/``: a province's documents, then ``sections``."""
-    lang = ctx.lang
-    docs = ctx.by_province.get(region.code, [])
-    page = GeneratedPage(province_src(region.code), _("province_title", lang, name=region.name), "")
-    intro = _("province_intro", lang, name=region.name, count=len(docs))
-    page.html = doc_table(ctx, docs, page.url)
-    page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
-    page.markdown += "".join(section(ctx, region) for section in sections)
-    return page
+    """``wilayah/<code>/``: the first page of a province (its newest documents and ``sections``)."""
+    return province_pages(ctx, region, sections)[0]
 
 
 def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECTIONS) -> Iterable[GeneratedPage]:
@@ -42,12 +59,35 @@ def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECT
         for p in provinces
     ]
     counts = templates().get_template("counts.html").render(rows=rows, headers=[_("province", lang), _("count", lang)])
-    national = doc_table(ctx, ctx.by_province.get("00", []), index.url)
+    heading = _("national_docs", lang)
+    national = paged_listing(ctx, SRC_URI, heading, ctx.by_province.get("00", []), query="region=00")
     index.markdown = f"# {md_escape(index.title)}\n\n{_('regions_intro', lang)}\n\n{HTML_SLOT}\n"
-    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(_("national_docs", lang))}</h2>{national}'
+    index.html = f'{counts}<h2 id="{NATIONAL_ANCHOR}">{html.escape(heading)}</h2>{national.first_html()}'
     yield index
+    yield from national.older
     for province in provinces:
-        yield province_page(ctx, province, sections)
+        yield from province_pages(ctx, province, sections)
+
+
+def touched(ctx: BuildContext) -> set[str] | None:
+    """The pages a publication's changes alter: the index, the pages of the provinces the changed
+    documents are about, and every province's first page when a document of SECTION_TYPES changed."""
+    if ctx.changes is None:
+        return None
+    changed = [doc for change in ctx.changes for doc in change if doc is not None]
+    out = {SRC_URI}
+    if any(doc.type in SECTION_TYPES for doc in changed):
+        out |= {province_src(p.code) for p in ctx.corpus.refdata.provinces()}
+    codes = {c for doc in changed for c in ctx.provinces_of(doc)}
+    for code in sorted(codes):
+        numbers = touched_numbers(
+            lambda c=code: ctx.by_province.get(c, []),
+            ctx.changes,
+            lambda d, c=code: c in ctx.provinces_of(d),
+            ctx.per_page,
+        )
+        out |= touched_srcs(SRC_URI if code == "00" else province_src(code), numbers)
+    return out
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

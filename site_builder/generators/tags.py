@@ -1,19 +1,20 @@
-"""``tag/``: every tag with its count; ``tag/<id>/``: its documents."""
+"""``tag/``: every tag with its count; ``tag/<id>/``: its documents, newest first, 50 a page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import TAGS_SRC, href, md_escape, src_url, tag_src
 from ..i18n import _
-from ..listing import doc_table
+from ..listing import PagedListing, paged_listing, touched_numbers, touched_srcs
 
 SRC_URI = TAGS_SRC
 
 
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
-    """The tag index and one page per tag."""
+    """The tag index and the pages of every tag."""
     lang = ctx.lang
     tags = ctx.corpus.refdata.tags
     index = GeneratedPage(SRC_URI, _("tags", lang), "")
@@ -27,11 +28,30 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     for tid, tag in tags.items():
         label = tag.label_in(lang)
         docs = ctx.by_tag.get(tid, [])
-        page = GeneratedPage(tag_src(tid), _("tag_title", lang, label=label), "")
-        intro = _("tag_intro", lang, count=len(docs), label=label)
-        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
-        page.html = doc_table(ctx, docs, page.url)
-        yield page
+        title = _("tag_title", lang, label=label)
+        paged = paged_listing(ctx, tag_src(tid), title, docs, query=f"tag={quote(tid)}")
+
+        def fill(page: GeneratedPage, count: int = len(docs), label: str = label, paged: PagedListing = paged) -> None:
+            intro = _("tag_intro", lang, count=count, label=label)
+            page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
+            page.html = paged.first_html()
+
+        yield GeneratedPage(tag_src(tid), title, lazy=fill)
+        yield from paged.older
+
+
+def touched(ctx: BuildContext) -> set[str] | None:
+    """The tag index and the tag pages a publication's changes alter."""
+    if ctx.changes is None:
+        return None
+    out = {SRC_URI}
+    tags = {t for change in ctx.changes for doc in change if doc is not None for t in doc.tags}
+    for tid in sorted(tags & set(ctx.corpus.refdata.tags)):
+        numbers = touched_numbers(
+            lambda t=tid: ctx.by_tag.get(t, []), ctx.changes, lambda d, t=tid: t in d.tags, ctx.per_page
+        )
+        out |= touched_srcs(tag_src(tid), numbers)
+    return out
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
