@@ -17,11 +17,11 @@ $(BIN)/pokja: pyproject.toml
 
 install: $(BIN)/pokja
 
-# Debian packages the browser and PostgreSQL tests need (root, as on CI).
+# Debian packages the browser, PostgreSQL and two-node (nginx) tests need (root, as on CI).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		|| ! command -v openssl >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql openssl >/dev/null; \
+		|| ! command -v openssl >/dev/null || ! test -x /usr/sbin/nginx; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql openssl nginx >/dev/null; \
 	fi
 
 build: install

@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "flask_app.cli_mail",
     "site_builder.cli",
     "flask_app.cli_regions",
+    "flask_app.cli_jobs",
 ]
 
 

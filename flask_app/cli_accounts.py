@@ -235,7 +235,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Prepare site, index and accounts, then serve with waitress."""
     import waitress
 
-    from flask_app import create_app, settings
+    from flask_app import create_app, jobs, settings, sync
     from flask_app.db import dispose
     from flask_app.mail import start_worker
 
@@ -246,12 +246,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     worker = None
     try:
         prepare(app)
+        if app.config.get("GIT_REMOTE"):
+            # A node that was down catches up before it answers (then by its timer and the publisher's call).
+            sync.sync_once(app)
+            sync.start_syncer(app)
+        if app.config.get("PUBLISH_WORKER"):
+            jobs.start_publisher(app)  # also takes the jobs a stopped publisher left
         worker = start_worker(app) if app.config.get("MAIL_WORKER") else None
         print(_("cli_serving", host=args.host, port=args.port), flush=True)
         waitress.serve(app, host=args.host, port=args.port, threads=8)
     finally:
         if worker is not None:
             worker.stop()
+        jobs.stop_publisher(app)
+        sync.stop_syncer(app)
         dispose(app)
     return 0
 

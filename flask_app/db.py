@@ -24,7 +24,7 @@ EXTENSION = "pokja_db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The modules that declare tables on Base: the migrations compare against all of them.
-MODEL_MODULES = ("flask_app.auth", "flask_app.submissions", "flask_app.mail", "flask_app.notify")
+MODEL_MODULES = ("flask_app.auth", "flask_app.submissions", "flask_app.mail", "flask_app.notify", "flask_app.jobs")
 # The revision that matches the schema create_all made before migrations existed.
 INITIAL_REVISION = "0001"
 # Any key of the application's advisory locks on PostgreSQL: two nodes starting at once migrate one by one.
