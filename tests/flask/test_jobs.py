@@ -4,6 +4,8 @@ publisher's job resumes, a failed job is shown and never blocks the next."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -235,21 +237,25 @@ def test_a_job_survives_a_publisher_killed_mid_way_and_resumes_on_restart(job_ap
     keys = ("SECRET_KEY", "CONTENT_DIR", "SITE_DIR", "INDEX_DIR", "INSTANCE_DIR", "DATABASE_URL", "MKDOCS_CONFIG")
     config = {key: job_app.config[key] for key in keys}
     marker = tmp_path / "marker"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED_PUBLISHER, json.dumps(config), str(marker)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "publisher.log"
+    with log.open("wb") as out:
+        # Its own process group: the kill takes the publisher and any worker process it started.
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED_PUBLISHER, json.dumps(config), str(marker)],
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 120
         while not marker.exists():
-            assert proc.poll() is None, proc.stderr.read().decode()
+            assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the publisher never reached the page rebuild"
             time.sleep(0.05)
         assert job_rows(job_app) == [(sid, jobs.RUNNING, "")]
     finally:
-        proc.kill()
-        proc.communicate(timeout=30)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     assert published_files(job_app, sid) == ["pembelajaran/pelajaran-penerbit-mati.md"]
     assert state(job_app, sid).status == "disetujui"
     # The restarted publisher gets the lock the dead one held and takes its job again.
