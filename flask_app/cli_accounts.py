@@ -4,6 +4,7 @@ first admin, then waitress)."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 import sys
@@ -246,6 +247,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     worker = None
     try:
         prepare(app)
+        app.logger.setLevel(logging.INFO)  # publications and syncs with their times in the log
         if app.config.get("GIT_REMOTE"):
             # A node that was down catches up before it answers (then by its timer and the publisher's call).
             sync.sync_once(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import threading
 from typing import Any
@@ -19,6 +20,7 @@ def cmd_publisher(args: argparse.Namespace) -> int:
     from flask_app.sync import sync_once
 
     app = create_app()
+    app.logger.setLevel(logging.INFO)  # each batch and its time in the log
     try:
         # Its own site and index must be current: each publication then updates them incrementally.
         print(ensure_site(app), flush=True)

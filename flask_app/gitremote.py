@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 GIT_TIMEOUT = 60.0
 PUSH_ATTEMPTS = 3
+# The header of the publisher's POST /_sync to each node (value: POKJA_SYNC_SECRET).
+HEADER = "X-Pokja-Sync"
+NOTIFY_TIMEOUT = 3.0
 
 
 class PublishStepError(Exception):
@@ -247,3 +252,29 @@ def apply_changes(config: Any, changes: Changes) -> list[str]:
         deleted=[d for d in changes.deleted if d.endswith(".md")],
     )
     return list(pages or [])
+
+
+def node_urls(config: Any) -> list[str]:
+    """The base URLs of ``SYNC_NODES``."""
+    return [u.strip().rstrip("/") for u in str(config.get("SYNC_NODES") or "").split(",") if u.strip()]
+
+
+def _post(url: str, secret: str, app: Any) -> None:
+    req = urllib.request.Request(f"{url}/_sync", data=b"", method="POST", headers={HEADER: secret})
+    try:
+        with urllib.request.urlopen(req, timeout=NOTIFY_TIMEOUT) as response:
+            response.read()
+    except Exception as exc:
+        # A node that is down catches up by its timer or at its next start.
+        app.logger.warning("sync notification to %s failed: %s", url, exc)
+
+
+def notify_nodes(app: Any) -> list[threading.Thread]:
+    """Ask every node of ``SYNC_NODES`` to sync now (in the background; never holds the publisher)."""
+    secret = str(app.config.get("SYNC_SECRET") or "")
+    threads = []
+    for url in node_urls(app.config) if secret else []:
+        thread = threading.Thread(target=_post, args=(url, secret, app), name="pokja-notify", daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads

@@ -129,7 +129,6 @@ def run_pending(app: Flask, *, wait: float = 0.0, limit: int = MAX_BATCH) -> int
     from flask_app.publish import PublishBusy, publish_locked, publisher_lock
 
     jobs: list[PublicationJob] = []
-    results: list[Any] = []
     with app.app_context():
         try:
             with publisher_lock(wait), session_scope() as db:
@@ -139,7 +138,9 @@ def run_pending(app: Flask, *, wait: float = 0.0, limit: int = MAX_BATCH) -> int
                 jobs = _claim(db, limit)
                 if not jobs:
                     return 0
+                started = time.monotonic()
                 results = publish_locked(db, [(job.submission_id, job.actor_id) for job in jobs])
+                app.logger.info("published %d jobs in %.2f s", len(jobs), time.monotonic() - started)
                 by_submission = {r.submission_id: r for r in results}
                 for job in jobs:
                     result = by_submission[job.submission_id]
@@ -151,10 +152,6 @@ def run_pending(app: Flask, *, wait: float = 0.0, limit: int = MAX_BATCH) -> int
                 db.commit()
         except PublishBusy:
             return 0
-    if any(r.ok for r in results):
-        from flask_app.sync import notify_nodes
-
-        notify_nodes(app)
     return len(jobs)
 
 

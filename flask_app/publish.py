@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from flask_app.auth import User
 from flask_app.content import Snapshot, get_content, mkdocs_config_path
 from flask_app.db import audit, get_engine, get_session
-from flask_app.gitremote import PublishStepError, apply_changes, git_commit, pull, push
+from flask_app.gitremote import PublishStepError, apply_changes, git_commit, notify_nodes, pull, push
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
 from site_builder.content import (
     RESERVED_SLUGS,
@@ -310,15 +310,17 @@ def publish_locked(db: Session, items: list[tuple[int, int | None]]) -> list[Pub
         except Exception as exc:
             db.rollback()
             _fail(db, result, exc, actor)
+    if remote and any(r.committed for r in results):
+        # Pushed before this node's own rebuild: the other nodes build in parallel with it. The files
+        # are committed and validated; a failed build below is retried here, never undone.
+        try:
+            apply_changes(config, push(content_dir, remote))
+            notify_nodes(current_app)
+        except Exception:
+            current_app.logger.exception("push to %s failed; the next publication pushes again", remote)
     published = _shared_or_one_by_one(db, config, written)
     for result, sub, _path, _doc, actor in published:
         _mark_published(db, sub, actor, result)
-    if remote and any(r.committed for r in results):
-        try:
-            apply_changes(config, push(content_dir, remote))
-        except Exception:
-            # Published here; the next publication pushes this commit too.
-            current_app.logger.exception("push to %s failed", remote)
     return results
 
 

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import hmac
 import threading
-import urllib.request
+import time
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 
-from flask_app.gitremote import Changes, apply_changes, pull
+from flask_app.gitremote import HEADER, Changes, apply_changes, pull
 from flask_app.security import csrf_exempt
 
 bp = Blueprint("sync", __name__)
 
 EXTENSION = "pokja_sync"
-HEADER = "X-Pokja-Sync"
-NOTIFY_TIMEOUT = 3.0
 SYNC_LOCK_TIMEOUT = 120.0
 
 
@@ -35,10 +33,19 @@ def sync_once(app: Flask) -> Changes | None:
         return None
     with app.app_context():
         with publish_lock(Path(app.instance_path) / "sync.lock", SYNC_LOCK_TIMEOUT):
+            started = time.monotonic()
             changes = pull(Path(app.config["CONTENT_DIR"]), remote)
+            pulled = time.monotonic()
             pages = apply_changes(app.config, changes)
         if changes:
-            app.logger.info("sync %s..%s: %d pages", changes.before[:8], changes.after[:8], len(pages))
+            app.logger.info(
+                "sync %s..%s: pull %.2f s, %d pages and index %.2f s",
+                changes.before[:8],
+                changes.after[:8],
+                pulled - started,
+                len(pages),
+                time.monotonic() - pulled,
+            )
         return changes
 
 
@@ -88,32 +95,6 @@ def stop_syncer(app: Flask) -> None:
     syncer = app.extensions.get(EXTENSION, {}).pop("syncer", None)
     if syncer is not None:
         syncer.stop()
-
-
-def node_urls(config: Any) -> list[str]:
-    """The base URLs of ``SYNC_NODES``."""
-    return [u.strip().rstrip("/") for u in str(config.get("SYNC_NODES") or "").split(",") if u.strip()]
-
-
-def _post(url: str, secret: str, app: Flask) -> None:
-    req = urllib.request.Request(f"{url}/_sync", data=b"", method="POST", headers={HEADER: secret})
-    try:
-        with urllib.request.urlopen(req, timeout=NOTIFY_TIMEOUT) as response:
-            response.read()
-    except Exception as exc:
-        # A node that is down catches up by its timer or at its next start.
-        app.logger.warning("sync notification to %s failed: %s", url, exc)
-
-
-def notify_nodes(app: Flask) -> list[threading.Thread]:
-    """Ask every node of ``SYNC_NODES`` to sync now (in the background; never holds the publisher)."""
-    secret = str(app.config.get("SYNC_SECRET") or "")
-    threads = []
-    for url in node_urls(app.config) if secret else []:
-        thread = threading.Thread(target=_post, args=(url, secret, app), name="pokja-notify", daemon=True)
-        thread.start()
-        threads.append(thread)
-    return threads
 
 
 @bp.post("/_sync")

@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 from flask_app import gitremote
-from flask_app.sync import HEADER, node_urls, stop_syncer
+from flask_app.gitremote import HEADER, node_urls
+from flask_app.sync import stop_syncer
 
 
 def git(cwd: Path, *args: str) -> str:
