@@ -105,7 +105,7 @@ def sync_now() -> Any:
     secret = str(app.config.get("SYNC_SECRET") or "")
     given = request.headers.get(HEADER, "")
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
-        abort(403)
+        abort(404)  # not the publisher: nothing here (no role reaches it; the secret is the only key)
     syncer = start_syncer(app)
     if syncer is None:
         abort(404)
