@@ -117,6 +117,7 @@ def test_member_preview_moderator_preview_and_published_page_draw_one_body(app, 
     moderator_body = _between(moderator.get(f"/moderasi/{sid}").get_data(as_text=True), "</aside>")
     assert moderator_body == member_body
     assert act(moderator, sid, "setujui").status_code == 303
+    assert jobs.wait_for(app, sid).status == jobs.DONE
     published = Path(app.config["SITE_DIR"], state(app, sid).published_path.removesuffix(".md"), "index.html")
     assert member_body in published.read_text(encoding="utf-8")
 
