@@ -17,12 +17,12 @@ $(BIN)/pokja: pyproject.toml
 
 install: $(BIN)/pokja
 
-# Debian packages the browser and PostgreSQL tests need (root, as on CI), and Pango and fonts for
-# WeasyPrint (the PDFs of guidelines and modules, site_builder/pdf.py).
+# Debian packages the browser, PostgreSQL and two-node (nginx) tests need (root, as on CI), and Pango and
+# fonts for WeasyPrint (the PDFs of guidelines and modules, site_builder/pdf.py).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		|| ! command -v openssl >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql openssl >/dev/null; \
+		|| ! command -v openssl >/dev/null || ! test -x /usr/sbin/nginx; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql openssl nginx >/dev/null; \
 	fi
 	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \

@@ -23,6 +23,7 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.moderate",
     "flask_app.notify",
     "flask_app.reader",
+    "flask_app.sync",
 ]
 
 

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "flask_app.cli_regions",
     "flask_app.cli_docs",
     "flask_app.cli_uploads",
+    "flask_app.cli_jobs",
 ]
 
 

@@ -4,6 +4,7 @@ first admin, then waitress)."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 import sys
@@ -235,7 +236,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Prepare site, index and accounts, then serve with waitress."""
     import waitress
 
-    from flask_app import create_app, settings
+    from flask_app import create_app, jobs, settings, sync
     from flask_app.db import dispose
     from flask_app.mail import start_worker
     from flask_app.uploads import start_sweeper
@@ -247,6 +248,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     worker = sweeper = None
     try:
         prepare(app)
+        app.logger.setLevel(logging.INFO)  # publications and syncs with their times in the log
+        if app.config.get("GIT_REMOTE"):
+            # A node that was down catches up before it answers (then by its timer and the publisher's call).
+            sync.sync_once(app)
+            sync.start_syncer(app)
+        if app.config.get("PUBLISH_WORKER"):
+            jobs.start_publisher(app)  # also takes the jobs a stopped publisher left
         worker = start_worker(app) if app.config.get("MAIL_WORKER") else None
         sweeper = start_sweeper(app)  # unsent attachments go on a schedule (UPLOAD_SWEEP_MINUTES)
         print(_("cli_serving", host=args.host, port=args.port), flush=True)
@@ -256,6 +264,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             worker.stop()
         if sweeper is not None:
             sweeper.stop()
+        jobs.stop_publisher(app)
+        sync.stop_syncer(app)
         dispose(app)
     return 0
 

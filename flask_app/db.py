@@ -31,6 +31,7 @@ MODEL_MODULES = (
     "flask_app.notify",
     "flask_app.uploads",
     "flask_app.limits",
+    "flask_app.jobs",
 )
 # The revision that matches the schema create_all made before migrations existed.
 INITIAL_REVISION = "0001"

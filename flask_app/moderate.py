@@ -1,17 +1,19 @@
-"""/moderasi: the review queue, a preview drawn as the published page, approve, send back, reject, retry."""
+"""/moderasi: the review queue, a preview drawn as the published page, approve (a publication job), send back,
+reject, retry; the job's status (sedang diterbitkan, diterbitkan, or the error with a retry button)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from flask_app import forms, regions, submissions
+from flask_app import forms, jobs, regions, submissions
 from flask_app.auth import User, current_user, fresh_login_required, roles_required
 from flask_app.content import get_content
 from flask_app.db import audit, get_session
-from flask_app.publish import publish
 from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
 from site_builder.content import Corpus, Document
 from site_builder.context import BuildContext
@@ -79,9 +81,13 @@ def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
 @roles_required(*MODERATORS)
 def queue() -> Any:
     """Submissions waiting for review, and approved ones whose publication must be retried."""
-    waiting, unpublished = submissions.moderation_queue(get_session(), regions.scope_of(current_user()))
+    db = get_session()
+    waiting, unpublished = submissions.moderation_queue(db, regions.scope_of(current_user()))
+    publishing = jobs.active_submissions(db, [s.id for s in unpublished])
     schemas = get_content().current().schemas
-    return render_template("moderate/queue.html", waiting=waiting, unpublished=unpublished, schemas=schemas)
+    return render_template(
+        "moderate/queue.html", waiting=waiting, unpublished=unpublished, publishing=publishing, schemas=schemas
+    )
 
 
 @bp.get("/<int:submission_id>")
@@ -90,13 +96,29 @@ def review(submission_id: int) -> Any:
     """One submission: the preview drawn exactly as the published page, its history, the actions."""
     sub = _get(submission_id)
     title, html, errors = render_preview(sub)
-    author = get_session().get(User, sub.author_id)
+    db = get_session()
+    author = db.get(User, sub.author_id)
+    job = jobs.latest_job(db, sub.id)
     return render_template(
-        "moderate/review.html", submission=sub, title=title, preview_html=html, errors=errors, author=author
+        "moderate/review.html",
+        submission=sub,
+        title=title,
+        preview_html=html,
+        errors=errors,
+        author=author,
+        job=job,
+        publishing=job is not None and job.status in jobs.ACTIVE,
     )
 
 
-def _act(submission_id: int, to_status: str, action: str, note_field: str | None, note_key: str) -> Any:
+def _act(
+    submission_id: int,
+    to_status: str,
+    action: str,
+    note_field: str | None,
+    note_key: str,
+    then: Callable[[Session, Submission], Any] | None = None,
+) -> Any:
     user = current_user()
     assert user is not None
     db = get_session()
@@ -111,6 +133,8 @@ def _act(submission_id: int, to_status: str, action: str, note_field: str | None
         sub.reviewer_id = user.id
         if note:
             sub.reasons = note
+        if then is not None:
+            then(db, sub)  # committed with the status change, or not at all
         db.commit()
     except (BadTransition, StaleDataError):
         # Another moderator acted first, or the page was stale: nothing changed.
@@ -126,36 +150,34 @@ def _act(submission_id: int, to_status: str, action: str, note_field: str | None
 @roles_required(*MODERATORS)
 @fresh_login_required()
 def approve(submission_id: int) -> Any:
-    """Approve and publish through the one publisher."""
-    refused = _act(submission_id, APPROVED, "setujui", None, "")
+    """Approve: the approval and its publication job are committed together; the publisher does the rest."""
+    user = current_user()
+    assert user is not None
+    refused = _act(submission_id, APPROVED, "setujui", None, "", then=lambda db, sub: jobs.enqueue(db, sub.id, user.id))
     if refused is not None:
         return refused
-    return _publish_and_report(submission_id, approved=True)
+    jobs.wake()
+    flash(_("contrib.approved_queued", id=submission_id), "info")
+    return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
 
 
 @bp.post("/<int:submission_id>/terbitkan")
 @roles_required(*MODERATORS)
 @fresh_login_required()
 def retry(submission_id: int) -> Any:
-    """Retry the publication of an approved submission after a failure."""
+    """Ask again for the publication of an approved submission after a failure."""
     sub = _get(submission_id)
     if sub.status != APPROVED:
         flash(_("contrib.bad_transition", id=sub.id, status=_(f"contrib.status_{sub.status}")), "error")
         return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
     user = current_user()
-    audit(user, "submission.retry", f"submission:{sub.id}")
-    return _publish_and_report(submission_id, approved=False)
-
-
-def _publish_and_report(submission_id: int, *, approved: bool) -> Any:
-    user = current_user()
     assert user is not None
-    result = publish(submission_id, actor_id=user.id)
-    if result.ok:
-        key = "contrib.approved_published" if approved else "contrib.published"
-        flash(_(key, id=submission_id, path=result.path), "info")
-        return redirect(url_for("moderate.queue"), code=303)
-    flash(_("contrib.publish_failed", id=submission_id, error=result.error), "error")
+    db = get_session()
+    jobs.enqueue(db, sub.id, user.id)
+    db.commit()
+    audit(user, "submission.retry", f"submission:{sub.id}")
+    jobs.wake()
+    flash(_("contrib.publish_queued", id=submission_id), "info")
     return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,11 +20,14 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from flask_app.auth import User
 from flask_app.content import Snapshot, get_content, mkdocs_config_path
-from flask_app.db import audit, get_session
+from flask_app.db import audit, get_engine, get_session
+from flask_app.gitremote import PublishStepError, apply_changes, git_commit, notify_nodes, pull, push
 from flask_app.submissions import APPROVED, PUBLISHED, Submission, record
 from site_builder.content import (
     RESERVED_SLUGS,
@@ -40,21 +42,14 @@ from site_builder.i18n import _
 from site_builder.render import markup_problem
 
 DEFAULT_LOCK_TIMEOUT = 30.0
-GIT_TIMEOUT = 30.0
 TMP_PREFIX = ".pokja-publish-"
 ATTACHMENT_FOLDER = "lampiran"
+# The key of the one publisher's PostgreSQL advisory lock (flask_app/db.py holds the migrations' key).
+PUBLISHER_LOCK_KEY = 7_310_002
 
 
 class PublishBusy(Exception):
     """Another publication holds the lock longer than the bounded wait."""
-
-
-class PublishStepError(Exception):
-    """One publication step failed; ``step`` names it for the message shown to the moderator."""
-
-    def __init__(self, step: str, detail: str) -> None:
-        super().__init__(f"{step}: {detail}")
-        self.step, self.detail = step, detail
 
 
 @dataclass
@@ -142,88 +137,64 @@ def copy_attachments(sub: Submission, upload_dir: Path, target_dir: Path) -> lis
     return entries
 
 
-def _git(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False
-    )
-
-
-def git_toplevel(folder: Path) -> Path | None:
-    """The git work tree ``folder`` is in, or None when it is not in one (or git is missing)."""
-    try:
-        result = _git(["rev-parse", "--show-toplevel"], folder)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
-
-
-def _ident(name: str) -> str:
-    # git refuses angle brackets and newlines in identities.
-    return " ".join(name.replace("<", "").replace(">", "").split()) or "Anggota"
-
-
-def git_commit(
-    content_dir: Path, paths: list[Path], *, author: tuple[str, str], committer: tuple[str, str], message: str
-) -> bool:
-    """Commit ``paths`` (only them) when content/ is in a repository; False when there was nothing to do."""
-    top = git_toplevel(content_dir)
-    if top is None:
-        return False
-    rels = [os.path.relpath(p, top) for p in paths]
-    added = _git(["add", "--", *rels], top)
-    if added.returncode != 0:
-        raise PublishStepError("git", added.stderr.strip() or "git add")
-    if _git(["diff", "--cached", "--quiet", "--", *rels], top).returncode == 0:
-        return False  # already committed by an earlier attempt
-    env = {
-        **os.environ,
-        "GIT_COMMITTER_NAME": _ident(committer[0]),
-        "GIT_COMMITTER_EMAIL": committer[1],
-    }
-    result = _git(
-        [
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "--no-edit",
-            "-m",
-            message,
-            f"--author={_ident(author[0])} <{author[1]}>",
-            "--",
-            *rels,
-        ],
-        top,
-        env,
-    )
-    if result.returncode != 0:
-        raise PublishStepError("git", (result.stderr or result.stdout).strip() or "git commit")
-    return True
-
-
-def update_index(index_dir: Path, doc: Document, snapshot: Snapshot) -> None:
-    """Add or replace the document in the search index (building the whole index when there is none)."""
+def update_index(index_dir: Path, docs: list[Document], snapshot: Snapshot) -> None:
+    """Add or replace the documents in the search index in one commit (the whole index when there is none)."""
     from search.index import exists, rebuild, update_documents
 
     if not exists(index_dir):
-        # An index holding only this document would hide every other one from search.
+        # An index holding only these documents would hide every other one from search.
         rebuild(snapshot.corpus, index_dir)
         return
-    update_documents(index_dir, [doc])
+    update_documents(index_dir, docs)
 
 
-def rebuild_pages(path: Path, app_config: dict[str, Any]) -> list[str]:
-    """Rebuild the site pages the new document touches; returns their URLs."""
+def rebuild_pages(paths: list[Path], app_config: dict[str, Any]) -> list[str]:
+    """Rebuild the site pages the new documents touch, in one incremental build; returns their URLs."""
     from site_builder.build import publish_documents
 
     return list(
         publish_documents(
-            [path],
+            list(paths),
             config_file=mkdocs_config_path(app_config),
             content_dir=Path(app_config["CONTENT_DIR"]),
             site_dir=Path(app_config["SITE_DIR"]),
         )
         or []
     )
+
+
+@contextlib.contextmanager
+def advisory_lock(engine: Engine, key: int, timeout: float) -> Iterator[None]:
+    """Hold a PostgreSQL session advisory lock on its own connection (released if the process dies)."""
+    conn = engine.connect()
+    deadline = time.monotonic() + timeout
+    try:
+        while not conn.execute(sql("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            conn.commit()  # never hold a transaction open while waiting
+            if time.monotonic() >= deadline:
+                raise PublishBusy(_("contrib.publish_busy"))
+            time.sleep(0.1)
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(sql("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+    except BaseException:
+        conn.invalidate()  # a connection that may still hold the lock never goes back to the pool
+        raise
+    finally:
+        conn.close()
+
+
+def publisher_lock(timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
+    """The one publisher of the deployment: PostgreSQL's advisory lock (every node), else the file lock."""
+    config = current_app.config
+    timeout = float(config.get("PUBLISH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)) if timeout is None else timeout
+    engine = get_engine()
+    if engine.dialect.name == "postgresql":
+        return advisory_lock(engine, PUBLISHER_LOCK_KEY, timeout)
+    return publish_lock(Path(config.get("PUBLISH_LOCK") or Path(current_app.instance_path) / "publish.lock"), timeout)
 
 
 # --- the publisher -----------------------------------------------------------------------------
@@ -290,49 +261,131 @@ def build_document_text(
 
 
 def publish(submission_id: int, *, actor_id: int | None = None, db: Session | None = None) -> PublishResult:
-    """Publish an approved submission into content/; on failure it stays approved with the error saved."""
-    config = current_app.config
+    """Publish an approved submission into content/ now; on failure it stays approved with the error saved."""
     db = db or get_session()
-    content_dir = Path(config["CONTENT_DIR"])
-    lock_path = Path(config.get("PUBLISH_LOCK") or Path(current_app.instance_path) / "publish.lock")
-    timeout = float(config.get("PUBLISH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
-    result = PublishResult(submission_id=submission_id, ok=False)
     try:
-        with publish_lock(lock_path, timeout):
-            db.expire_all()  # another process may have published it while we waited
-            sub = db.get(Submission, submission_id)
-            if sub is None:
-                raise PublishStepError("muat", f"#{submission_id}")
-            if sub.status == PUBLISHED:
-                result.ok, result.path = True, sub.published_path
-                return result
-            if sub.status != APPROVED:
-                raise PublishStepError("status", sub.status)
-            actor_id = actor_id if actor_id is not None else sub.reviewer_id
-            _run_steps(db, sub, content_dir, config, actor_id, result)
-            sub.published_path = result.path
-            sub.publish_error = None
-            record(db, sub, actor_id, "terbit", PUBLISHED, note=result.path or "")
-            db.commit()
-            audit(actor_id, "submission.publish", f"submission:{sub.id}", result.path or "", session=db)
-            result.ok = True
-            return result
-    except Exception as exc:
-        db.rollback()
-        step = exc.step if isinstance(exc, PublishStepError) else (result.step or "penerbitan")
-        detail = exc.detail if isinstance(exc, PublishStepError) else f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, PublishBusy):
-            step, detail = "kunci", str(exc)
-        result.step = step
-        result.error = _("contrib.publish_step_failed", step=step, detail=detail)
-        _save_failure(db, submission_id, actor_id, result.error)
-        current_app.logger.warning("publication of submission %s failed: %s", submission_id, result.error)
+        with publisher_lock():
+            return publish_locked(db, [(submission_id, actor_id)])[0]
+    except PublishBusy as exc:
+        result = PublishResult(submission_id=submission_id, ok=False)
+        _fail(db, result, exc, actor_id)
         return result
 
 
-def _run_steps(
+def publish_locked(db: Session, items: list[tuple[int, int | None]]) -> list[PublishResult]:
+    """Publish (submission id, actor id) pairs in one go; the caller holds ``publisher_lock``.
+
+    Each file is written and committed on its own, then one index update and one page rebuild serve
+    them all (a burst of approvals costs one incremental build). When that shared step fails, each
+    document is tried alone, so one bad document never holds the others back.
+    """
+    config = current_app.config
+    content_dir = Path(config["CONTENT_DIR"])
+    remote = str(config.get("GIT_REMOTE") or "")
+    results = [PublishResult(submission_id=sid, ok=False) for sid, _actor in items]
+    written: list[Written] = []
+    try:
+        if remote:
+            # Pulled first, so what authors pushed with git is kept and our commits go on top.
+            apply_changes(config, pull(content_dir, remote))
+    except Exception as exc:
+        for result, (_sid, actor) in zip(results, items, strict=True):
+            result.step = "git"
+            _fail(db, result, exc, actor)
+        return results
+    for result, (sid, actor) in zip(results, items, strict=True):
+        try:
+            db.expire_all()  # another process may have published it while we waited
+            sub = db.get(Submission, sid)
+            if sub is None:
+                raise PublishStepError("muat", f"#{sid}")
+            if sub.status == PUBLISHED:
+                result.ok, result.path = True, sub.published_path
+                continue
+            if sub.status != APPROVED:
+                raise PublishStepError("status", sub.status)
+            actor = actor if actor is not None else sub.reviewer_id
+            path, doc = _write_steps(db, sub, content_dir, config, actor, result)
+            written.append((result, sub, path, doc, actor))
+        except Exception as exc:
+            db.rollback()
+            _fail(db, result, exc, actor)
+    if remote and any(r.committed for r in results):
+        # Pushed before this node's own rebuild: the other nodes build in parallel with it. The files
+        # are committed and validated; a failed build below is retried here, never undone.
+        try:
+            apply_changes(config, push(content_dir, remote))
+            notify_nodes(current_app)
+        except Exception:
+            current_app.logger.exception("push to %s failed; the next publication pushes again", remote)
+    published = _shared_or_one_by_one(db, config, written)
+    for result, sub, _path, _doc, actor in published:
+        _mark_published(db, sub, actor, result)
+    return results
+
+
+Written = tuple[PublishResult, Submission, Path, Document, int | None]
+
+
+def _shared_or_one_by_one(db: Session, config: Any, written: list[Written]) -> list[Written]:
+    """Index and rebuild all written documents at once; when that fails, each alone (the bad one fails)."""
+    if not written:
+        return []
+    try:
+        _shared_steps(config, written)
+        return written
+    except Exception as exc:
+        db.rollback()
+        if len(written) == 1:
+            _fail(db, written[0][0], exc, written[0][4])
+            return []
+        current_app.logger.warning("batch publication failed (%s); publishing one by one", exc)
+    done = []
+    for w in written:
+        try:
+            _shared_steps(config, [w])
+            done.append(w)
+        except Exception as exc:
+            db.rollback()
+            _fail(db, w[0], exc, w[4])
+    return done
+
+
+def _shared_steps(config: Any, todo: list[Written]) -> None:
+    content = get_content()
+    for w in todo:
+        w[0].step = "indeks"
+    update_index(Path(config["INDEX_DIR"]), [w[3] for w in todo], content.current())
+    for w in todo:
+        w[0].step = "situs"
+    pages = rebuild_pages([w[2] for w in todo], config)
+    for w in todo:
+        w[0].pages, w[0].step = pages, None
+
+
+def _mark_published(db: Session, sub: Submission, actor_id: int | None, result: PublishResult) -> None:
+    sub.published_path = result.path
+    sub.publish_error = None
+    record(db, sub, actor_id, "terbit", PUBLISHED, note=result.path or "")
+    db.commit()
+    audit(actor_id, "submission.publish", f"submission:{sub.id}", result.path or "", session=db)
+    result.ok = True
+
+
+def _fail(db: Session, result: PublishResult, exc: BaseException, actor_id: int | None) -> None:
+    step = exc.step if isinstance(exc, PublishStepError) else (result.step or "penerbitan")
+    detail = exc.detail if isinstance(exc, PublishStepError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, PublishBusy):
+        step, detail = "kunci", str(exc)
+    result.ok, result.step = False, step
+    result.error = _("contrib.publish_step_failed", step=step, detail=detail)
+    _save_failure(db, result.submission_id, actor_id, result.error)
+    current_app.logger.warning("publication of submission %s failed: %s", result.submission_id, result.error)
+
+
+def _write_steps(
     db: Session, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
-) -> None:
+) -> tuple[Path, Document]:
     folder = content_dir / sub.type
     content = get_content()
     result.step = "berkas"
@@ -359,11 +412,7 @@ def _run_steps(
     message = f"Terbitkan kiriman #{sub.id}: {title}\n\nDisetujui oleh {committer[0]}."
     files = [path] + [folder / a["file"] for a in attachments]
     result.committed = git_commit(content_dir, files, author=author, committer=committer, message=message)
-    result.step = "indeks"
-    update_index(Path(config["INDEX_DIR"]), doc, content.current())
-    result.step = "situs"
-    result.pages = rebuild_pages(path, config)
-    result.step = None
+    return path, doc
 
 
 def _save_failure(db: Session, submission_id: int, actor_id: int | None, error: str) -> None:

@@ -113,6 +113,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLISH_LOCK", "POKJA_PUBLISH_LOCK", "{INSTANCE_DIR}/publish.lock", "lock file of the one publisher"),
     Setting("PUBLISH_LOCK_TIMEOUT", "POKJA_PUBLISH_LOCK_TIMEOUT", 30.0, "seconds a publication waits for the lock"),
     Setting(
+        "PUBLISH_WORKER",
+        "POKJA_PUBLISH_WORKER",
+        True,
+        "publish approvals from a thread of the service; `0` on nodes where `pokja publisher` runs apart",
+    ),
+    Setting(
+        "GIT_REMOTE",
+        "POKJA_GIT_REMOTE",
+        "",
+        "git remote of `content/`: the publisher pulls (rebase) before writing and pushes after; `pokja sync` pulls",
+    ),
+    Setting(
+        "SYNC_SECONDS",
+        "POKJA_SYNC_SECONDS",
+        60,
+        "with a git remote: `pokja serve` pulls every this many seconds; `0`: never",
+    ),
+    Setting(
+        "SYNC_NODES",
+        "POKJA_SYNC_NODES",
+        "",
+        "comma-separated base URLs of the service nodes the publisher asks to sync (`POST /_sync`) after publishing",
+    ),
+    Setting("SYNC_SECRET", "POKJA_SYNC_SECRET", "", "shared secret of `POST /_sync`; empty: the endpoint refuses"),
+    Setting(
         "SMTP_URL",
         "POKJA_SMTP_URL",
         "",

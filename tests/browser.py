@@ -80,6 +80,9 @@ def serve_app(app: Any) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+        from flask_app.jobs import stop_publisher
+
+        stop_publisher(app)  # an approval in a browser test started it
         search = app.extensions.get("pokja_search")
         if search is not None:
             search.close()

@@ -91,7 +91,12 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 def _dispose(app: Flask) -> None:
     from flask_app.db import dispose
+    from flask_app.jobs import stop_publisher
+    from flask_app.sync import stop_syncer
 
+    # An approval starts the app's publisher thread: it ends with the test, not later on a closed database.
+    stop_publisher(app)
+    stop_syncer(app)
     dispose(app)
 
 

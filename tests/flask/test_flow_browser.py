@@ -94,8 +94,10 @@ def test_member_submits_moderator_approves_lesson_is_on_the_site_and_in_search(s
     assert "Laporan lapangan" in page.inner_text("#preview .pokja-panel")
     page.click("#approve")
     page.wait_for_load_state("load")
-    flash = page.inner_text(".svc-flash")
-    assert "disetujui dan diterbitkan: pembelajaran/pelajaran-gotong-royong-bedah-rumah-klaten.md" in flash
+    assert "disetujui; sedang diterbitkan" in page.inner_text(".svc-flash")
+    # The review page reloads itself while the publisher works, then says where the lesson is.
+    page.wait_for_selector("#published", timeout=90_000)
+    assert "diterbitkan: pembelajaran/pelajaran-gotong-royong-bedah-rumah-klaten.md" in page.inner_text("#published")
 
     response = page.goto(f"{served}/pembelajaran/pelajaran-gotong-royong-bedah-rumah-klaten/")
     assert response.status == 200

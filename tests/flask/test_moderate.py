@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from flask_app import jobs
 from flask_app import publish as publisher
 from flask_app.db import AuditEvent, session_scope
 from tests.flask.conftest import sign_in
@@ -69,9 +70,11 @@ def test_approve_publishes_and_says_where(app, logged_in, make_user):
     assert body.startswith('<h2 id="latar-belakang">Latar belakang</h2>')
     response = act(moderator, sid, "setujui")
     assert response.status_code == 303
-    assert f"Kiriman #{sid} disetujui dan diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in flashes(
-        moderator, response
-    )
+    assert f"Kiriman #{sid} disetujui; sedang diterbitkan." in flashes(moderator, response)
+    assert jobs.wait_for(app, sid).status == jobs.DONE
+    review = htmllib.unescape(moderator.get(f"/moderasi/{sid}").get_data(as_text=True))
+    assert f"Kiriman #{sid} diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in review
+    assert 'http-equiv="refresh"' not in review
     sub = state(app, sid)
     assert sub.status == "diterbitkan" and sub.reviewer_id == moderator.user.id
     # The preview drew the body exactly as the published page has it.
@@ -114,6 +117,7 @@ def test_member_preview_moderator_preview_and_published_page_draw_one_body(app, 
     moderator_body = _between(moderator.get(f"/moderasi/{sid}").get_data(as_text=True), "</aside>")
     assert moderator_body == member_body
     assert act(moderator, sid, "setujui").status_code == 303
+    assert jobs.wait_for(app, sid).status == jobs.DONE
     published = Path(app.config["SITE_DIR"], state(app, sid).published_path.removesuffix(".md"), "index.html")
     assert member_body in published.read_text(encoding="utf-8")
 
@@ -163,8 +167,10 @@ def test_failed_publication_shows_the_error_and_a_retry_button(app, logged_in, m
         raise OSError("disk penuh")
 
     monkeypatch.setattr(publisher, "update_index", broken)
-    response = act(moderator, sid, "setujui")
-    page = flashes(moderator, response)
+    act(moderator, sid, "setujui")
+    job = jobs.wait_for(app, sid)
+    assert job.status == jobs.FAILED and job.error == "langkah 'indeks' gagal: OSError: disk penuh"
+    page = htmllib.unescape(moderator.get(f"/moderasi/{sid}").get_data(as_text=True))
     assert (
         f"Kiriman #{sid} disetujui tetapi belum terbit: langkah 'indeks' gagal: OSError: disk penuh. "
         "Coba terbitkan ulang." in page
@@ -173,8 +179,10 @@ def test_failed_publication_shows_the_error_and_a_retry_button(app, logged_in, m
     assert "Disetujui, belum terbit" in moderator.get("/moderasi/").get_data(as_text=True)
     monkeypatch.undo()
     retried = act(moderator, sid, "terbitkan")
-    assert f"Kiriman #{sid} diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in flashes(
-        moderator, retried
+    assert f"Kiriman #{sid} sedang diterbitkan ulang." in flashes(moderator, retried)
+    assert jobs.wait_for(app, sid).status == jobs.DONE
+    assert f"Kiriman #{sid} diterbitkan: pembelajaran/pelajaran-dari-bedah-rumah-swadaya.md" in htmllib.unescape(
+        moderator.get(f"/moderasi/{sid}").get_data(as_text=True)
     )
     assert state(app, sid).status == "diterbitkan"
     assert audit_actions(app, sid) == [
@@ -216,9 +224,8 @@ def test_trainer_publishes_a_module_with_its_session_plan(app, logged_in):
     assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
     sid = int(re.search(r"/terkirim/(\d+)", response.headers["Location"]).group(1))
     moderator = logged_in("moderator")
-    assert "disetujui dan diterbitkan: modul/modul-dasar-penyusunan-program-kerja-pokja.md" in flashes(
-        moderator, act(moderator, sid, "setujui")
-    )
+    assert "disetujui; sedang diterbitkan" in flashes(moderator, act(moderator, sid, "setujui"))
+    assert jobs.wait_for(app, sid).status == jobs.DONE
     from site_builder.content import load
 
     doc = load(Path(app.config["CONTENT_DIR"])).by_slug["modul-dasar-penyusunan-program-kerja-pokja"]

@@ -42,9 +42,9 @@ def pub_app(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[Flask]:
     shutil.copy(REPO / "mkdocs.yml", config)
     app = make_app(MKDOCS_CONFIG=str(config), SITE_DIR=str(tmp_path / "built"), PUBLISH_LOCK_TIMEOUT=2)
     yield app
-    from flask_app.db import EXTENSION
+    from tests.flask.conftest import _dispose
 
-    app.extensions[EXTENSION]["engine"].dispose()
+    _dispose(app)
 
 
 @pytest.fixture

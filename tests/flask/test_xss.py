@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from flask_app import forms
+from flask_app import forms, jobs
 from flask_app import publish as publisher
 from flask_app.db import session_scope
 from flask_app.submissions import APPROVED, Submission, create_submission, record
@@ -173,7 +173,9 @@ def test_no_payload_runs_script_anywhere(pub_app, make_user, logged_in, monkeypa
         page = moderator_client.get(f"/moderasi/{sid}").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         response = moderator_client.post(f"/moderasi/{sid}/setujui", data={"csrf_token": token})
-        assert response.status_code == 303 and response.headers["Location"] == "/moderasi/", sid
+        assert response.status_code == 303 and response.headers["Location"] == f"/moderasi/{sid}", sid
+    for sid in ids:  # published by the app's publisher thread, before the inline publications below
+        assert jobs.wait_for(app, sid).status == jobs.DONE, sid
 
     # 2. Every payload through the same form parsing, validator, store and publisher.
     content = Path(app.config["CONTENT_DIR"])
