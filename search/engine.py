@@ -31,6 +31,15 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
 
 
+def _shifted_common(starts: np.ndarray, keys: np.ndarray, shift: int) -> np.ndarray:
+    """The ``starts`` whose ``start + shift`` is in ascending ``keys`` (binary search, no sort)."""
+    if not len(keys):
+        return _EMPTY_IDS
+    probe = starts + shift
+    at = np.searchsorted(keys, probe).clip(max=len(keys) - 1)
+    return starts[keys[at] == probe]
+
+
 class Unsupported(Exception):
     """A query node this evaluator does not handle (the caller uses Whoosh's search)."""
 
@@ -61,13 +70,25 @@ class SegmentData:
         if found is not None:
             return found
         found = _read_postings(reader, self.text_field, text)
+        self._store(text, found)
+        return found
+
+    def positions(self, reader: Any, text: str) -> np.ndarray:
+        """``document << 32 | position`` of each occurrence of ``text`` in the segment, ascending."""
+        key = "\0" + text
+        found = self._terms.get(key)
+        if found is None:
+            found = (_read_positions(reader, self.text_field, text), _EMPTY_TF)
+            self._store(key, found)
+        return found[0]
+
+    def _store(self, key: str, value: tuple[np.ndarray, np.ndarray]) -> None:
         with self._lock:
-            self._terms[text] = found
-            self._cached += len(found[0])
+            self._terms[key] = value
+            self._cached += len(value[0])
             while self._cached > MAX_CACHED_POSTINGS and len(self._terms) > 1:
                 _, (ids, _tf) = self._terms.popitem(last=False)
                 self._cached -= len(ids)
-        return found
 
     def dates(self, reader: Any) -> np.ndarray:
         """The sortable date column as integers (0 where a document has none)."""
@@ -120,6 +141,20 @@ def _read_postings(reader: Any, field_name: str, text: str) -> tuple[np.ndarray,
             weights.append(matcher.weight())
             matcher.next()
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+
+def _read_positions(reader: Any, field_name: str, text: str) -> np.ndarray:
+    """Every occurrence of a word as ``document << 32 | position`` (positions decoded once per word)."""
+    if (field_name, text) not in reader:
+        return _EMPTY_IDS
+    matcher = reader.postings(field_name, text)
+    decode = matcher.format.decoder("positions")
+    keys: list[int] = []
+    while matcher.is_active():
+        base = matcher.id() << 32
+        keys.extend(base + p for p in decode(matcher.value()))
+        matcher.next()
+    return np.array(keys, dtype=np.int64)
 
 
 # Segment data by segment id and size: shared by every searcher that holds the segment.
@@ -222,10 +257,11 @@ class Engine:
         return mask
 
     def facet_counts(self, index_field: str, match: np.ndarray) -> dict[str, int]:
-        """value -> number of matching documents holding it (``match`` a boolean array)."""
+        """value -> number of matching documents holding it, for the values some match holds."""
         values, docs, numbers = self.facet(index_field)
         counts = np.bincount(numbers[match[docs]], minlength=len(values))
-        return {value: int(counts[k]) for k, value in enumerate(values)}
+        held = np.flatnonzero(counts)
+        return dict(zip([values[k] for k in held.tolist()], counts[held].tolist(), strict=True))
 
     # Evaluation
 
@@ -308,30 +344,34 @@ class Engine:
         ids = np.flatnonzero(mask)
         return Matches(ids, score[ids])
 
+    def positions(self, word: str) -> np.ndarray:
+        """``document << 32 | position`` of every occurrence of ``word`` (global numbers, ascending)."""
+        key = "\0" + word
+        found = self._terms.get(key)
+        if found is None:
+            parts = [data.positions(reader, word) + (offset << 32) for reader, offset, data in self.leaves]
+            found = (np.concatenate(parts) if parts else _EMPTY_IDS, _EMPTY_TF, _EMPTY_TF)
+            self._terms[key] = found
+        return found[0]
+
     def _phrase_holds(self, words: list[str], candidates: np.ndarray) -> np.ndarray:
         """For each candidate document: whether ``words`` occur one after another in it."""
-        holds = np.zeros(len(candidates), dtype=bool)
         if not len(candidates):
-            return holds
-        for reader, offset, data in self.leaves:
-            lo, hi = np.searchsorted(candidates, [offset, offset + data.size])
-            if lo == hi:
-                continue
-            local = (candidates[lo:hi] - offset).tolist()
-            matchers = [reader.postings(self.text_field, w) for w in words]
-            for k, doc in enumerate(local):
-                starts: set[int] | None = None
-                for i, matcher in enumerate(matchers):
-                    matcher.skip_to(doc)
-                    if not matcher.is_active() or matcher.id() != doc:
-                        starts = set()
-                        break
-                    here = {p - i for p in matcher.value_as("positions")}
-                    starts = here if starts is None else starts & here
-                    if not starts:
-                        break
-                holds[lo + k] = bool(starts)
-        return holds
+            return np.zeros(0, dtype=bool)
+        wanted = np.zeros(self.size, dtype=bool)
+        wanted[candidates] = True
+        # Start from the rarest word; each other word is looked up at the offset it must have
+        # (a binary search of the few starts left in its occurrences, no pass over them).
+        occurrences = [self.positions(w) for w in words]
+        order = sorted(range(len(words)), key=lambda i: len(occurrences[i]))
+        keys = occurrences[order[0]]
+        starts = keys[wanted[keys >> 32]] - order[0]
+        for i in order[1:]:
+            if not len(starts):
+                break
+            starts = _shifted_common(starts, occurrences[i], i)
+        docs = np.unique(starts >> 32)
+        return np.isin(candidates, docs, assume_unique=True)
 
     def top(self, found: Matches, count: int, by_date: bool) -> np.ndarray:
         """The ``count`` best matches, best first: by score (ties by document number) or newest first."""

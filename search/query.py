@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +253,7 @@ class SearchResult:
                 "total": self.total,
             },
             "hits": [asdict(h) for h in self.hits],
-            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+            "facets": {name: [vars(v).copy() for v in values] for name, values in self.facets.items()},
         }
 
 
@@ -264,9 +265,12 @@ def make_snippet(text: str, terms: set[str], fragments: int = 2, surround: int =
     found (Whoosh's highlighter analyses the whole text of every hit).
     """
     groups: list[list[tuple[int, int]]] = []
-    for match in _TOKEN.finditer(text):
-        word = match.group().lower()
-        if word in STOP_WORDS or stem_word(word) not in terms:
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would shift
+        lowered = text
+    for match in _TOKEN.finditer(lowered):
+        stem = _surface_stem(match.group())
+        if stem not in terms:
             continue
         span = (match.start(), match.end())
         if groups and span[0] - groups[-1][-1][1] <= surround:
@@ -288,6 +292,13 @@ def make_snippet(text: str, terms: set[str], fragments: int = 2, surround: int =
         suffix = " …" if end < len(text) else ""
         parts.append(prefix + " ".join("".join(out).split()) + suffix)
     return " ".join(parts)
+
+
+@lru_cache(maxsize=200_000)
+def _surface_stem(word: str) -> str:
+    """The stem a word of the text is indexed under ("" for a stop word): one look-up a word."""
+    word = word.lower()
+    return "" if word in STOP_WORDS else stem_word(word)
 
 
 def _cut_left(text: str, at: int) -> int:
@@ -422,10 +433,13 @@ def _facets(
         if index_field not in names:  # an index built before the facet was declared
             continue
         selected = request.filters.get(facet, [])
-        values = []
-        for value, count in arrays.facet_counts(index_field, match).items():
-            if count or value in selected:
-                values.append(FacetValue(value, vocabulary.label(facet, value, lang), count, value in selected))
+        counts = arrays.facet_counts(index_field, match)
+        for value in selected:
+            counts.setdefault(value, 0)
+        values = [
+            FacetValue(value, vocabulary.label(facet, value, lang), count, value in selected)
+            for value, count in counts.items()
+        ]
         if facet == "year":
             values.sort(key=lambda v: v.value, reverse=True)
         else:
