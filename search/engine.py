@@ -211,6 +211,8 @@ class Engine:
         return found
 
     def _bm25(self, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        if not len(ids):
+            return np.zeros(0)
         searcher = self.searcher
         df = searcher.doc_frequency(self.text_field, text)
         idf = np.log(searcher.doc_count_all() / (df + 1)) + 1
@@ -221,13 +223,13 @@ class Engine:
     def lengths(self) -> np.ndarray:
         """Text field length of every document."""
         if self._lengths is None:
-            self._lengths = np.concatenate([data.lengths for _, _, data in self.leaves])
+            self._lengths = np.concatenate([data.lengths for _, _, data in self.leaves] or [_EMPTY_TF])
         return self._lengths
 
     def dates(self) -> np.ndarray:
         """The date column of every document."""
         if self._dates is None:
-            self._dates = np.concatenate([data.dates(reader) for reader, _, data in self.leaves])
+            self._dates = np.concatenate([data.dates(reader) for reader, _, data in self.leaves] or [_EMPTY_IDS])
         return self._dates
 
     def facet(self, index_field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -400,6 +402,8 @@ def engine(searcher: Any, text_field: str) -> Engine:
         leaves = []
         live_parts = []
         for leaf, offset in reader.leaf_readers():
+            if leaf.segment() is None:  # an index without documents (EmptyReader)
+                continue
             data = _segment_data(leaf, text_field)
             leaves.append((leaf, offset, data))
             alive = np.ones(data.size, dtype=bool)

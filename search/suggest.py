@@ -84,7 +84,7 @@ def _segment_table(leaf: Any) -> dict[str, set[str]]:
 
 
 def _tables_of(searcher: Any) -> list[dict[str, set[str]]]:
-    return [_segment_table(leaf) for leaf, _offset in searcher.reader().leaf_readers()]
+    return [_segment_table(leaf) for leaf, _offset in searcher.reader().leaf_readers() if leaf.segment() is not None]
 
 
 def candidates(searcher: Any, word: str) -> list[str]:

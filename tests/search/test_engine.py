@@ -162,3 +162,14 @@ def test_eight_hostile_clients_do_not_slow_an_ordinary_search(app) -> None:
         server.server_close()
     # Nine busy threads share the cores; before, the suggester's lock made this 7.5 s.
     assert loaded < max(0.5, 20 * alone), (alone, loaded)
+
+
+def test_an_index_without_documents_answers_nothing(search_tree, tmp_path) -> None:
+    corpus = load(search_tree)
+    corpus.documents.clear()
+    index.rebuild(corpus, tmp_path / "empty")
+    vocabulary = Vocabulary.from_content(search_tree)
+    with index.open_index(tmp_path / "empty").searcher() as searcher:
+        for q in ("rumah", "", '"rumah layak"'):
+            result = search(searcher, SearchRequest(q=q), vocabulary)
+            assert (result.total, result.hits, result.suggestion) == (0, [], None)
