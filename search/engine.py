@@ -121,11 +121,19 @@ class SegmentData:
         return self._facets[index_field]
 
 
+def _leaf_matcher(reader: Any, field_name: str, text: str) -> Any:
+    """The segment's own posting matcher, deleted documents included (Engine.live excludes them)."""
+    matcher = reader.postings(field_name, text)
+    while not hasattr(matcher, "format") and hasattr(matcher, "child"):
+        matcher = matcher.child  # the FilterMatcher of a segment with deletions
+    return matcher
+
+
 def _read_postings(reader: Any, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """A posting list as arrays, block by block (Whoosh's per-posting calls cost more than the read)."""
     if (field_name, text) not in reader:
         return _EMPTY_IDS, _EMPTY_TF
-    matcher = reader.postings(field_name, text)
+    matcher = _leaf_matcher(reader, field_name, text)
     ids: list[int] = []
     weights: list[float] = []
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
@@ -147,7 +155,7 @@ def _read_positions(reader: Any, field_name: str, text: str) -> np.ndarray:
     """Every occurrence of a word as ``document << 32 | position`` (positions decoded once per word)."""
     if (field_name, text) not in reader:
         return _EMPTY_IDS
-    matcher = reader.postings(field_name, text)
+    matcher = _leaf_matcher(reader, field_name, text)
     decode = matcher.format.decoder("positions")
     keys: list[int] = []
     while matcher.is_active():

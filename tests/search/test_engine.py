@@ -173,3 +173,17 @@ def test_an_index_without_documents_answers_nothing(search_tree, tmp_path) -> No
         for q in ("rumah", "", '"rumah layak"'):
             result = search(searcher, SearchRequest(q=q), vocabulary)
             assert (result.total, result.hits, result.suggestion) == (0, [], None)
+
+
+@pytest.mark.parametrize("q", ['"rumah swadaya"', "rumah", "pembangunan rumah"])
+def test_after_an_update_the_old_segment_still_answers(search_tree, index_dir, q) -> None:
+    corpus = load(search_tree)
+    doc = next(d for d in corpus.documents if d.slug == "program-bedah-rumah")
+    doc.body += "\n\nRumah swadaya diperbarui.\n"
+    index.update_documents(index_dir, [doc])  # the old version is a deletion in the first segment
+    vocabulary = Vocabulary.from_content(search_tree)
+    with index.open_index(index_dir).searcher() as searcher:
+        assert searcher.reader().has_deletions()
+        found = [h.slug for h in search(searcher, SearchRequest(q=q, per_page=50), vocabulary).hits]
+        assert sorted(found) == sorted(_whoosh_order(searcher, q))
+        assert found.count("program-bedah-rumah") == 1
