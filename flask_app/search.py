@@ -34,6 +34,7 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template, reque
 
 from search import index as search_index
 from search.query import MAX_QUERY_LENGTH, QueryError, SearchRequest, SearchResult, Vocabulary, parse_request, search
+from search.refresh import latest_searcher
 from site_builder.i18n import _
 
 bp = Blueprint("search", __name__)
@@ -68,16 +69,21 @@ class SearchService:
         return self._vocabulary
 
     def _current_searcher(self) -> Any:
-        """The shared searcher, reopened when a writer committed; only opening takes the lock.
+        """The shared searcher, brought to the latest generation when a writer committed.
 
-        A Whoosh searcher is safe to share for reading, so searches run side by side; a refresh
-        swaps in a new searcher while searches still holding the old one finish on it (it is
-        closed by the garbage collector once the last of them lets go, never under a reader).
+        A Whoosh searcher is safe to share for reading, so searches run side by side. Only the
+        first opening makes requests wait; a refresh is done by one request while the others
+        keep answering from the searcher they have (the previous generation, a moment old).
+        The refresh reuses the open segments (search.refresh), so it costs only the new ones.
         """
         searcher = self._searcher
         if searcher is not None and searcher.up_to_date():
             return searcher
-        with self._lock:
+        if searcher is not None and not self._lock.acquire(blocking=False):
+            return searcher  # another request is refreshing it
+        if searcher is None:
+            self._lock.acquire()
+        try:
             if self._searcher is None:
                 schemas = self.vocabulary_schemas()
                 if not search_index.exists(self.index_dir) or search_index.is_outdated(self.index_dir, schemas):
@@ -86,12 +92,10 @@ class SearchService:
                     from site_builder.content import load
 
                     search_index.rebuild(load(self.content_dir), self.index_dir)
-                self._searcher = search_index.open_index(self.index_dir).searcher()
-            elif not self._searcher.up_to_date():
-                # A writer committed a new generation. Not searcher.refresh(): it reuses segment
-                # readers and misses deletions committed without new documents (whoosh3 3.54.0).
-                self._searcher = search_index.open_index(self.index_dir).searcher()
+            self._searcher = latest_searcher(self._searcher, self.index_dir)
             return self._searcher
+        finally:
+            self._lock.release()
 
     def run(self, search_request: SearchRequest, lang: str = "id") -> SearchResult:
         """Search without a lock: requests share the searcher for reading."""

@@ -6,14 +6,15 @@ import html
 import math
 import re
 import unicodedata
-import weakref
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
-from whoosh.query import And, Every, NullQuery, Or, Term
+from whoosh.query import Every
 
 from site_builder.fields import kind_of
 from site_builder.i18n import LANGS, _
@@ -21,6 +22,7 @@ from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 from . import attachments
 from .analysis import STOP_WORDS, TOKEN_PATTERN, stem_word
+from .engine import Engine, engine
 from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names, table_of
 from .singkatan import describe_reference, rewrite_query
 from .suggest import suggest
@@ -253,7 +255,7 @@ class SearchResult:
                 "total": self.total,
             },
             "hits": [asdict(h) for h in self.hits],
-            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+            "facets": {name: [vars(v).copy() for v in values] for name, values in self.facets.items()},
         }
 
 
@@ -265,9 +267,12 @@ def make_snippet(text: str, terms: set[str], fragments: int = 2, surround: int =
     found (Whoosh's highlighter analyses the whole text of every hit).
     """
     groups: list[list[tuple[int, int]]] = []
-    for match in _TOKEN.finditer(text):
-        word = match.group().lower()
-        if word in STOP_WORDS or stem_word(word) not in terms:
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would shift
+        lowered = text
+    for match in _TOKEN.finditer(lowered):
+        stem = _surface_stem(match.group())
+        if stem not in terms:
             continue
         span = (match.start(), match.end())
         if groups and span[0] - groups[-1][-1][1] <= surround:
@@ -289,6 +294,13 @@ def make_snippet(text: str, terms: set[str], fragments: int = 2, surround: int =
         suffix = " …" if end < len(text) else ""
         parts.append(prefix + " ".join("".join(out).split()) + suffix)
     return " ".join(parts)
+
+
+@lru_cache(maxsize=200_000)
+def _surface_stem(word: str) -> str:
+    """The stem a word of the text is indexed under ("" for a stop word): one look-up a word."""
+    word = word.lower()
+    return "" if word in STOP_WORDS else stem_word(word)
 
 
 def _cut_left(text: str, at: int) -> int:
@@ -316,7 +328,6 @@ def _query_terms(query: Any) -> set[str]:
 
 
 _parsers: dict[tuple[int, str], QueryParser] = {}
-_facet_postings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _parser(schema: Any, group: str) -> QueryParser:
@@ -331,74 +342,69 @@ def _parser(schema: Any, group: str) -> QueryParser:
     return _parsers[key]
 
 
-def _postings(searcher: Any, index_field: str) -> dict[str, frozenset[int]]:
-    """value -> document numbers, per searcher (a refreshed searcher gets its own)."""
-    cache = _facet_postings.setdefault(searcher, {})
-    if index_field not in cache:
-        cache[index_field] = {
-            value: frozenset(searcher.docs_for_query(Term(index_field, value)))
-            for value in searcher.reader().field_terms(index_field)
-        }
-    return cache[index_field]
-
-
-def _filter_query(filters: dict[str, list[str]]) -> Any:
-    parts = [Or([Term(facet_field(f), v) for v in values]) for f, values in filters.items() if values]
-    return And(parts) if parts else None
+def _allowed(arrays: Engine, filters: dict[str, list[str]]) -> np.ndarray:
+    """Live documents within the filters: any value of a facet, every facet."""
+    allowed = arrays.live.copy()
+    for facet, values in filters.items():
+        if values:
+            allowed &= arrays.facet_mask(facet_field(facet), values)
+    return allowed
 
 
 def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: str = "id") -> SearchResult:
-    """Run ``request`` against an open searcher; raise QueryError for a page beyond the end."""
-    filter_q = _filter_query(request.filters)
-    sort = {"sortedby": "date", "reverse": True} if request.sort == "tanggal" else {}
+    """Run ``request`` against an open searcher; raise QueryError for a page beyond the end.
+
+    Matching, counting and ordering run on arrays (search.engine); only the shown page's
+    documents are read, ordered and given a snippet.
+    """
+    arrays = engine(searcher, TEXT_FIELD)
+    allowed = _allowed(arrays, request.filters)
     matched_any = False
     table = table_of(searcher)
     # Expansions become their acronym, references their one token (as the index holds them).
     rewritten = rewrite_query(request.q, table)
     query = _parser(searcher.schema, "and").parse(rewritten.q) if request.q else Every()
-    results = _run(searcher, query, filter_q, sort)
-    if results is None and request.q:
+    found = arrays.matches(query, allowed)
+    if not len(found.ids) and request.q:
         any_query = _parser(searcher.schema, "or").parse(rewritten.q)
         if any_query != query:
-            results = _run(searcher, any_query, filter_q, sort)
-            matched_any = results is not None
-    # One scored pass gives both the order and every matching document (for the facet counts).
-    matched: set[int] = set(results.docs()) if results is not None else set()
-    total = len(matched)
+            query = any_query
+            found = arrays.matches(query, allowed)
+            matched_any = bool(len(found.ids))
+    total = len(found.ids)
     pages = max(1, math.ceil(total / request.per_page))
     if request.page > pages:
         raise QueryError("page_out_of_range", page=request.page, pages=pages)
+    start = (request.page - 1) * request.per_page
+    shown = arrays.top(found, start + request.per_page, by_date=request.sort == "tanggal")[start:]
+    terms = _query_terms(query) if total else set()
+    cited = {ref: arrays.term(ref)[0] for ref in rewritten.references}
     hits: list[Hit] = []
-    if results is not None:
-        terms = _query_terms(results.q)
-        start = (request.page - 1) * request.per_page
-        cited = {ref: set(searcher.docs_for_query(Term(TEXT_FIELD, ref))) for ref in rewritten.references}
-        for found in results[start : start + request.per_page]:
-            hit = _hit(found, terms, vocabulary, lang)
-            hit.references = [describe_reference(ref, table) for ref, docs in cited.items() if found.docnum in docs]
-            hits.append(hit)
+    for docnum in shown.tolist():
+        hit = _hit(searcher.stored_fields(docnum), terms, vocabulary, lang)
+        hit.references = [describe_reference(ref, table) for ref, docs in cited.items() if _holds(docs, docnum)]
+        hits.append(hit)
+    match = np.zeros(arrays.size, dtype=bool)
+    match[found.ids] = True
     return SearchResult(
         request=request,
         total=total,
         pages=pages,
         hits=hits,
-        facets=_facets(searcher, matched, request, vocabulary, lang),
+        facets=_facets(arrays, match, request, vocabulary, lang),
         suggestion=suggest(searcher, request.q) if request.q else None,
         matched_any=matched_any,
         widened=rewritten.widened,
     )
 
 
-def _run(searcher: Any, query: Any, filter_q: Any, sort: dict[str, Any]) -> Any:
-    """Every match of ``query`` within the filters, scored and sorted; None when nothing matches."""
-    if query is None or query is NullQuery:
-        return None
-    results = searcher.search(query, filter=filter_q, limit=None, **sort)
-    return results if len(results) else None
+def _holds(docs: np.ndarray, docnum: int) -> bool:
+    """Whether the ascending array ``docs`` holds ``docnum``."""
+    at = int(np.searchsorted(docs, docnum))
+    return at < len(docs) and int(docs[at]) == docnum
 
 
-def _hit(hit: Any, terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
-    fields = hit.fields()
+def _hit(fields: dict[str, Any], terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
     snippet = make_snippet(fields.get("passage", ""), terms) if terms else ""
     where = attachments.locate(fields.get("attachments"), terms, make_snippet, lang) if terms and not snippet else None
     if where:
@@ -424,20 +430,22 @@ def _hit(hit: Any, terms: set[str], vocabulary: Vocabulary, lang: str) -> Hit:
 
 
 def _facets(
-    searcher: Any, matched: set[int], request: SearchRequest, vocabulary: Vocabulary, lang: str
+    arrays: Engine, match: np.ndarray, request: SearchRequest, vocabulary: Vocabulary, lang: str
 ) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
-    names = set(searcher.schema.names())
+    names = set(arrays.searcher.schema.names())
     for facet in vocabulary.facets:
         index_field = facet_field(facet)
         if index_field not in names:  # an index built before the facet was declared
             continue
         selected = request.filters.get(facet, [])
-        values = []
-        for value, docs in _postings(searcher, index_field).items():
-            count = len(docs & matched)
-            if count or value in selected:
-                values.append(FacetValue(value, vocabulary.label(facet, value, lang), count, value in selected))
+        counts = arrays.facet_counts(index_field, match)
+        for value in selected:
+            counts.setdefault(value, 0)
+        values = [
+            FacetValue(value, vocabulary.label(facet, value, lang), count, value in selected)
+            for value, count in counts.items()
+        ]
         if facet == "year":
             values.sort(key=lambda v: v.value, reverse=True)
         else:

@@ -1,6 +1,6 @@
 """'Maksud Anda': spelling suggestions for query words the index does not know, at a bounded cost.
 
-Candidates come from a symmetric-delete table of the index's words (built once per searcher): a
+Candidates come from a symmetric-delete table of the index's words (built once per segment): a
 word's one-letter deletions map back to it, so a query word's deletions up to two letters find
 every word within two edits in a few dictionary look-ups, instead of Whoosh's automaton walk over
 the whole word list (about 8 ms a word). Candidates are ranked by a weighted edit distance (a
@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import weakref
 from typing import Any
 
 from .analysis import analyze
@@ -26,7 +25,9 @@ MAX_WORD_LENGTH = 30
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _POS = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
-_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Tables by segment (id, size): a searcher of the next generation shares its old segments' tables.
+_tables: dict[Any, dict[str, set[str]]] = {}
+MAX_TABLES = 32
 _tables_lock = threading.Lock()
 
 
@@ -58,32 +59,43 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _table(searcher: Any) -> dict[str, set[str]]:
-    """deletion (or word) -> words of the index, per searcher (a refreshed searcher gets its own)."""
-    table = _tables.get(searcher)
+def _segment_table(leaf: Any) -> dict[str, set[str]]:
+    """deletion (or word) -> words of one segment, kept per segment across searchers.
+
+    A publication adds a small segment: only its table is built, not the whole dictionary's.
+    """
+    key = (leaf.segment().segment_id(), leaf.doc_count_all()) if leaf.segment() is not None else id(leaf)
+    table = _tables.get(key)
     if table is None:
         with _tables_lock:
-            table = _tables.get(searcher)
+            table = _tables.get(key)
             if table is None:
                 table = {}
-                for raw in searcher.reader().lexicon("vocab"):
+                for raw in leaf.lexicon("vocab"):
                     word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
                     if len(word) > MAX_WORD_LENGTH:
                         continue
-                    for key in (word, *_deletes(word)):
-                        table.setdefault(key, set()).add(word)
-                _tables[searcher] = table
+                    for deletion in (word, *_deletes(word)):
+                        table.setdefault(deletion, set()).add(word)
+                _tables[key] = table
+                while len(_tables) > MAX_TABLES:
+                    _tables.pop(next(iter(_tables)))
     return table
+
+
+def _tables_of(searcher: Any) -> list[dict[str, set[str]]]:
+    return [_segment_table(leaf) for leaf, _offset in searcher.reader().leaf_readers() if leaf.segment() is not None]
 
 
 def candidates(searcher: Any, word: str) -> list[str]:
     """Words of the index within about two edits of ``word``, best first."""
-    table = _table(searcher)
+    tables = _tables_of(searcher)
     keys = {word} | _deletes(word)
     keys |= {d2 for d in list(keys) for d2 in _deletes(d)}
     found: set[str] = set()
-    for key in keys:
-        found |= table.get(key, set())
+    for table in tables:
+        for key in keys:
+            found |= table.get(key, set())
     reader = searcher.reader()
     scored = []
     for cand in found:

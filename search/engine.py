@@ -1,0 +1,424 @@
+"""The service's query path over arrays: match sets, BM25 of the shown page, facet counts without scoring.
+
+Whoosh's own collector walks every posting of every query word in Python and scores every match
+(79 % of a query). Here each index segment's postings of a word are read once into numpy arrays
+(document numbers and term frequencies, kept per segment, so a publication that adds a small
+segment keeps the big segment's arrays), a query is evaluated as array intersections and unions,
+scores are BM25 exactly as Whoosh's BM25F computes them (same idf, average length and lossy
+field lengths), only the page's top documents are ordered, and facet values are counted by one
+``bincount`` of each facet column over the match set. Phrases are verified on positions only for
+the documents that already hold every word of the query. Queries this module does not know
+(anything but words, phrases, all-of and any-of) raise :class:`Unsupported` and take Whoosh's
+path.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
+
+# BM25F's defaults in Whoosh (the scores stay Whoosh's, so the relevance set keeps its order).
+B, K1 = 0.75, 1.2
+# Postings kept per segment (document numbers and frequencies, 8 bytes each): about 64 MB at most.
+MAX_CACHED_POSTINGS = 8_000_000
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_TF = np.zeros(0, dtype=np.float32)
+
+
+def _shifted_common(starts: np.ndarray, keys: np.ndarray, shift: int) -> np.ndarray:
+    """The ``starts`` whose ``start + shift`` is in ascending ``keys`` (binary search, no sort)."""
+    if not len(keys):
+        return _EMPTY_IDS
+    probe = starts + shift
+    at = np.searchsorted(keys, probe).clip(max=len(keys) - 1)
+    return starts[keys[at] == probe]
+
+
+class Unsupported(Exception):
+    """A query node this evaluator does not handle (the caller uses Whoosh's search)."""
+
+
+def _segment_key(reader: Any) -> tuple[str, int]:
+    segment = reader.segment()
+    return (segment.segment_id(), reader.doc_count_all())
+
+
+class SegmentData:
+    """What one segment's queries read, cached across searchers: postings, lengths, columns, facets."""
+
+    def __init__(self, reader: Any, text_field: str) -> None:
+        self.text_field = text_field
+        self.size = reader.doc_count_all()
+        self._terms: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
+        self._lock = threading.Lock()
+        self.lengths = np.array(
+            [reader.doc_field_length(d, text_field) or 0 for d in range(self.size)], dtype=np.float32
+        )
+        self._dates: np.ndarray | None = None
+        self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def postings(self, reader: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (in the segment) and frequencies of ``text`` in the text field."""
+        found = self._terms.get(text)
+        if found is not None:
+            return found
+        found = _read_postings(reader, self.text_field, text)
+        self._store(text, found)
+        return found
+
+    def positions(self, reader: Any, text: str) -> np.ndarray:
+        """``document << 32 | position`` of each occurrence of ``text`` in the segment, ascending."""
+        key = "\0" + text
+        found = self._terms.get(key)
+        if found is None:
+            found = (_read_positions(reader, self.text_field, text), _EMPTY_TF)
+            self._store(key, found)
+        return found[0]
+
+    def _store(self, key: str, value: tuple[np.ndarray, np.ndarray]) -> None:
+        with self._lock:
+            self._terms[key] = value
+            self._cached += len(value[0])
+            while self._cached > MAX_CACHED_POSTINGS and len(self._terms) > 1:
+                _, (ids, _tf) = self._terms.popitem(last=False)
+                self._cached -= len(ids)
+
+    def dates(self, reader: Any) -> np.ndarray:
+        """The sortable date column as integers (0 where a document has none)."""
+        if self._dates is None:
+            if "date" in reader.schema.names() and reader.has_column("date"):
+                values = reader.column_reader("date", translate=False)
+                self._dates = np.array([v or 0 for v in values], dtype=np.int64)
+            else:
+                self._dates = np.zeros(self.size, dtype=np.int64)
+        return self._dates
+
+    def facet(self, reader: Any, index_field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Values of a facet field, and (document, value number) pairs as two arrays."""
+        if index_field not in self._facets:
+            values: list[str] = []
+            docs: list[np.ndarray] = []
+            numbers: list[np.ndarray] = []
+            if index_field in reader.schema.names():
+                for raw in reader.lexicon(index_field):
+                    value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    ids, _tf = _read_postings(reader, index_field, value)
+                    docs.append(ids)
+                    numbers.append(np.full(len(ids), len(values), dtype=np.int32))
+                    values.append(value)
+            self._facets[index_field] = (
+                values,
+                np.concatenate(docs) if docs else _EMPTY_IDS,
+                np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int32),
+            )
+        return self._facets[index_field]
+
+
+def _leaf_matcher(reader: Any, field_name: str, text: str) -> Any:
+    """The segment's own posting matcher, deleted documents included (Engine.live excludes them)."""
+    matcher = reader.postings(field_name, text)
+    while not hasattr(matcher, "format") and hasattr(matcher, "child"):
+        matcher = matcher.child  # the FilterMatcher of a segment with deletions
+    return matcher
+
+
+def _read_postings(reader: Any, field_name: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A posting list as arrays, block by block (Whoosh's per-posting calls cost more than the read)."""
+    if (field_name, text) not in reader:
+        return _EMPTY_IDS, _EMPTY_TF
+    matcher = _leaf_matcher(reader, field_name, text)
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:  # another codec: the public, slower walk
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+
+def _read_positions(reader: Any, field_name: str, text: str) -> np.ndarray:
+    """Every occurrence of a word as ``document << 32 | position`` (positions decoded once per word)."""
+    if (field_name, text) not in reader:
+        return _EMPTY_IDS
+    matcher = _leaf_matcher(reader, field_name, text)
+    decode = matcher.format.decoder("positions")
+    keys: list[int] = []
+    while matcher.is_active():
+        base = matcher.id() << 32
+        keys.extend(base + p for p in decode(matcher.value()))
+        matcher.next()
+    return np.array(keys, dtype=np.int64)
+
+
+# Segment data by segment id and size: shared by every searcher that holds the segment.
+_segments: OrderedDict[tuple[str, int], SegmentData] = OrderedDict()
+_segments_lock = threading.Lock()
+MAX_SEGMENTS = 32
+
+
+def _segment_data(reader: Any, text_field: str) -> SegmentData:
+    key = _segment_key(reader)
+    data = _segments.get(key)
+    if data is None:
+        data = SegmentData(reader, text_field)
+        with _segments_lock:
+            data = _segments.setdefault(key, data)
+            while len(_segments) > MAX_SEGMENTS:
+                _segments.popitem(last=False)
+    return data
+
+
+@dataclass
+class Matches:
+    """Matching documents (global numbers, ascending) with their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+
+@dataclass
+class Engine:
+    """One searcher's segments with their offsets, live documents and global statistics."""
+
+    searcher: Any
+    text_field: str
+    leaves: list[tuple[Any, int, SegmentData]]
+    size: int
+    live: np.ndarray
+    _terms: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _lengths: np.ndarray | None = None
+    _dates: np.ndarray | None = None
+    _facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def term(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Global document numbers, frequencies and BM25 contributions of one word."""
+        found = self._terms.get(text)
+        if found is None:
+            parts = [(data.postings(reader, text), offset) for reader, offset, data in self.leaves]
+            ids = np.concatenate([p[0] + offset for p, offset in parts]) if parts else _EMPTY_IDS
+            tf = np.concatenate([p[1] for p, _ in parts]) if parts else _EMPTY_TF
+            if len(self._terms) > 4096:
+                self._terms.clear()
+            found = (ids, tf, self._bm25(text, ids, tf))
+            self._terms[text] = found
+        return found
+
+    def _bm25(self, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        if not len(ids):
+            return np.zeros(0)
+        searcher = self.searcher
+        df = searcher.doc_frequency(self.text_field, text)
+        idf = np.log(searcher.doc_count_all() / (df + 1)) + 1
+        avgfl = (searcher.field_length(self.text_field) / (searcher.doc_count() or 1)) or 1
+        lengths = self.lengths()[ids]
+        return (idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avgfl))).astype(np.float64)
+
+    def lengths(self) -> np.ndarray:
+        """Text field length of every document."""
+        if self._lengths is None:
+            self._lengths = np.concatenate([data.lengths for _, _, data in self.leaves] or [_EMPTY_TF])
+        return self._lengths
+
+    def dates(self) -> np.ndarray:
+        """The date column of every document."""
+        if self._dates is None:
+            self._dates = np.concatenate([data.dates(reader) for reader, _, data in self.leaves] or [_EMPTY_IDS])
+        return self._dates
+
+    def facet(self, index_field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """A facet's values and its (document, value number) pairs over all segments."""
+        if index_field not in self._facets:
+            values: dict[str, int] = {}
+            docs, numbers = [], []
+            for reader, offset, data in self.leaves:
+                names, seg_docs, seg_numbers = data.facet(reader, index_field)
+                remap = np.array([values.setdefault(name, len(values)) for name in names], dtype=np.int32)
+                docs.append(seg_docs + offset)
+                numbers.append(remap[seg_numbers] if len(names) else seg_numbers)
+            self._facets[index_field] = (
+                list(values),
+                np.concatenate(docs) if docs else _EMPTY_IDS,
+                np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int32),
+            )
+        return self._facets[index_field]
+
+    def facet_mask(self, index_field: str, wanted: list[str]) -> np.ndarray:
+        """Documents holding any of ``wanted`` values of a facet."""
+        values, docs, numbers = self.facet(index_field)
+        picked = [k for k, v in enumerate(values) if v in wanted]
+        mask = np.zeros(self.size, dtype=bool)
+        if picked:
+            mask[docs[np.isin(numbers, picked)]] = True
+        return mask
+
+    def facet_counts(self, index_field: str, match: np.ndarray) -> dict[str, int]:
+        """value -> number of matching documents holding it, for the values some match holds."""
+        values, docs, numbers = self.facet(index_field)
+        counts = np.bincount(numbers[match[docs]], minlength=len(values))
+        held = np.flatnonzero(counts)
+        return dict(zip([values[k] for k in held.tolist()], counts[held].tolist(), strict=True))
+
+    # Evaluation
+
+    def matches(self, query: Any, allowed: np.ndarray) -> Matches:
+        """The matches of ``query`` among ``allowed`` documents; Whoosh's own scoring for other queries."""
+        try:
+            return self.evaluate(query, allowed)
+        except Unsupported:
+            results = self.searcher.search(query, limit=None)
+            pairs = sorted((docnum, score) for score, docnum in results.top_n if allowed[docnum])
+            ids = np.array([d for d, _ in pairs], dtype=np.int64)
+            return Matches(ids, np.array([s for _, s in pairs], dtype=np.float64))
+
+    def evaluate(self, query: Any, allowed: np.ndarray) -> Matches:
+        """The matches of ``query`` among ``allowed`` documents (a boolean array)."""
+        if isinstance(query, Every):
+            ids = np.flatnonzero(allowed)
+            return Matches(ids, np.zeros(len(ids)))
+        if query is NullQuery or isinstance(query, type(NullQuery)):
+            return Matches(_EMPTY_IDS, np.zeros(0))
+        if isinstance(query, (Term, Phrase)):
+            return self._all_of([query], allowed)
+        if isinstance(query, And):
+            return self._all_of(list(query.subqueries), allowed)
+        if isinstance(query, Or):
+            return self._any_of(list(query.subqueries), allowed)
+        raise Unsupported(type(query).__name__)
+
+    def _words(self, node: Any) -> list[str]:
+        if isinstance(node, Term) and node.fieldname == self.text_field and isinstance(node.text, str):
+            return [node.text]
+        if isinstance(node, Phrase) and node.fieldname == self.text_field and node.slop == 1:
+            return list(node.words)
+        raise Unsupported(type(node).__name__)
+
+    def _all_of(self, nodes: list[Any], allowed: np.ndarray) -> Matches:
+        """Documents with every word of every node; phrases then checked on those only."""
+        for node in nodes:
+            if not isinstance(node, (Term, Phrase)):
+                return self._nested(nodes, allowed, all_of=True)
+        words = list(dict.fromkeys(w for node in nodes for w in self._words(node)))
+        count = np.zeros(self.size, dtype=np.int16)
+        score = np.zeros(self.size, dtype=np.float64)
+        for word in words:
+            ids, _tf, contribution = self.term(word)
+            count[ids] += 1
+            score[ids] += contribution
+        match = (count == len(words)) & allowed
+        for node in nodes:
+            if isinstance(node, Phrase) and len(node.words) > 1:
+                candidates = np.flatnonzero(match)
+                match[candidates[~self._phrase_holds(node.words, candidates)]] = False
+        ids = np.flatnonzero(match)
+        return Matches(ids, score[ids])
+
+    def _any_of(self, nodes: list[Any], allowed: np.ndarray) -> Matches:
+        """Documents with any node; each matching node adds its score."""
+        score = np.zeros(self.size, dtype=np.float64)
+        hit = np.zeros(self.size, dtype=bool)
+        for node in nodes:
+            found = self.evaluate(node, allowed) if not isinstance(node, Term) else None
+            if found is None:
+                ids, _tf, contribution = self.term(self._words(node)[0])
+                keep = allowed[ids]
+                found = Matches(ids[keep], contribution[keep])
+            hit[found.ids] = True
+            score[found.ids] += found.scores
+        ids = np.flatnonzero(hit)
+        return Matches(ids, score[ids])
+
+    def _nested(self, nodes: list[Any], allowed: np.ndarray, all_of: bool) -> Matches:
+        mask = allowed.copy()
+        score = np.zeros(self.size, dtype=np.float64)
+        for node in nodes:
+            found = self.evaluate(node, mask)
+            inside = np.zeros(self.size, dtype=bool)
+            inside[found.ids] = True
+            mask &= inside
+            score[found.ids] += found.scores
+        ids = np.flatnonzero(mask)
+        return Matches(ids, score[ids])
+
+    def positions(self, word: str) -> np.ndarray:
+        """``document << 32 | position`` of every occurrence of ``word`` (global numbers, ascending)."""
+        key = "\0" + word
+        found = self._terms.get(key)
+        if found is None:
+            parts = [data.positions(reader, word) + (offset << 32) for reader, offset, data in self.leaves]
+            found = (np.concatenate(parts) if parts else _EMPTY_IDS, _EMPTY_TF, _EMPTY_TF)
+            self._terms[key] = found
+        return found[0]
+
+    def _phrase_holds(self, words: list[str], candidates: np.ndarray) -> np.ndarray:
+        """For each candidate document: whether ``words`` occur one after another in it."""
+        if not len(candidates):
+            return np.zeros(0, dtype=bool)
+        wanted = np.zeros(self.size, dtype=bool)
+        wanted[candidates] = True
+        # Start from the rarest word; each other word is looked up at the offset it must have
+        # (a binary search of the few starts left in its occurrences, no pass over them).
+        occurrences = [self.positions(w) for w in words]
+        order = sorted(range(len(words)), key=lambda i: len(occurrences[i]))
+        keys = occurrences[order[0]]
+        starts = keys[wanted[keys >> 32]] - order[0]
+        for i in order[1:]:
+            if not len(starts):
+                break
+            starts = _shifted_common(starts, occurrences[i], i)
+        docs = np.unique(starts >> 32)
+        return np.isin(candidates, docs, assume_unique=True)
+
+    def top(self, found: Matches, count: int, by_date: bool) -> np.ndarray:
+        """The ``count`` best matches, best first: by score (ties by document number) or newest first."""
+        if not len(found.ids) or count <= 0:
+            return _EMPTY_IDS
+        key = -self.dates()[found.ids].astype(np.float64) if by_date else -found.scores
+        if len(key) > count:
+            part = np.argpartition(key, count - 1)[:count]
+            # Documents tied with the last one kept must not depend on argpartition's choice.
+            cut = key[part].max()
+            part = np.flatnonzero(key <= cut)
+        else:
+            part = np.arange(len(key))
+        order = np.lexsort((found.ids[part], key[part]))
+        return found.ids[part[order]][:count]
+
+
+_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def engine(searcher: Any, text_field: str) -> Engine:
+    """The array view of an open searcher (built once per searcher from its segments' cached data)."""
+    found = _engines.get(searcher)
+    if found is None:
+        reader = searcher.reader()
+        leaves = []
+        live_parts = []
+        for leaf, offset in reader.leaf_readers():
+            if leaf.segment() is None:  # an index without documents (EmptyReader)
+                continue
+            data = _segment_data(leaf, text_field)
+            leaves.append((leaf, offset, data))
+            alive = np.ones(data.size, dtype=bool)
+            if leaf.has_deletions():
+                alive[np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)] = False
+            live_parts.append(alive)
+        live = np.concatenate(live_parts) if live_parts else np.zeros(0, dtype=bool)
+        found = Engine(searcher, text_field, leaves, len(live), live)
+        _engines[searcher] = found
+    return found
