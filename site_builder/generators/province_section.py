@@ -11,7 +11,6 @@ from ..formatting import fmt_date, href, md_escape, province_src, region_url
 from ..i18n import _
 from ..schemas import Indicator, Region
 from . import dashboard
-from .dashboard_completeness import completeness_of, province_block
 from .dashboard_blocks import (
     aggregation_of,
     aggregation_text,
@@ -23,6 +22,7 @@ from .dashboard_blocks import (
     reason_text,
     years_block,
 )
+from .dashboard_completeness import completeness_of, province_block
 
 
 def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
