@@ -19,6 +19,7 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.search",
     "flask_app.contribute",
     "flask_app.moderate",
+    "flask_app.report",
     "flask_app.notify",
     "flask_app.reader",
 ]
