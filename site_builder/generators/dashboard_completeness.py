@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..charts import data_table, esc
-from ..completeness import DEFAULT_DEADLINE, Completeness, completeness
+from ..completeness import DEFAULT_DEADLINE, Completeness, completeness, parse_deadline
 from ..context import BuildContext
 from ..formatting import fmt_date, href, region_url
 from ..i18n import _
@@ -12,10 +12,14 @@ from .dashboard_blocks import aggregation_of, cached, fmt_pct
 
 
 def deadline_setting() -> str:
-    """``POKJA_REPORT_DEADLINE`` (MM-DD), declared once with the service's settings."""
+    """``POKJA_REPORT_DEADLINE`` (MM-DD), declared once with the service's settings; a bad one stops the build."""
     from flask_app.settings import report_deadline
 
-    return report_deadline() or DEFAULT_DEADLINE
+    text = report_deadline() or DEFAULT_DEADLINE
+    try:
+        return parse_deadline(text)
+    except ValueError:
+        raise ValueError(f"POKJA_REPORT_DEADLINE: {text!r} is not a month-day (MM-DD), e.g. 03-31") from None
 
 
 def completeness_of(ctx: BuildContext) -> Completeness:
