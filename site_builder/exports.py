@@ -125,11 +125,13 @@ LICENSE_COLUMNS: tuple[Column, ...] = (
     Column("license_url", "teks", "Alamat teks lisensi."),
 )
 
+_AGGREGATE_FILE = AGGREGATE_COLUMNS + LICENSE_COLUMNS  # one tuple: the dictionary documents it once
+
 # Every file of the open data: its name (without extension), its title and its columns.
 DATA_DICTIONARY: dict[str, tuple[str, tuple[Column, ...]]] = {
-    "agregat-nasional": ("Agregat nasional per indikator dan tahun", AGGREGATE_COLUMNS + LICENSE_COLUMNS),
-    "agregat-provinsi": ("Agregat provinsi per indikator dan tahun", AGGREGATE_COLUMNS + LICENSE_COLUMNS),
-    "agregat-kabkota": ("Agregat kabupaten/kota per indikator dan tahun", AGGREGATE_COLUMNS + LICENSE_COLUMNS),
+    "agregat-nasional": ("Agregat nasional per indikator dan tahun", _AGGREGATE_FILE),
+    "agregat-provinsi": ("Agregat provinsi per indikator dan tahun", _AGGREGATE_FILE),
+    "agregat-kabkota": ("Agregat kabupaten/kota per indikator dan tahun", _AGGREGATE_FILE),
     "target-program": ("Semua baris target dan realisasi program", TARGET_COLUMNS + LICENSE_COLUMNS),
     "kelengkapan-pelaporan": (
         "Kelengkapan pelaporan per indikator dan tahun: nasional dan per provinsi",
