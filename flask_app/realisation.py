@@ -51,8 +51,10 @@ class Entry:
 
     @property
     def filled(self) -> bool:
-        """Whether the reporter typed a realisation for this row."""
-        return self.value is not None
+        """Whether the reporter typed a new figure for this row (the recorded one shown again is none)."""
+        if self.value is None:
+            return False
+        return self.value != self.row.get("realization") or self.base is not None or isinstance(self.value, str)
 
 
 def rows_in_scope(doc: Document, year: int, scope: str) -> list[Entry]:

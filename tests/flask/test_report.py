@@ -56,10 +56,9 @@ def regional(make_user):
 def post_report(client: Any, url: str = URL, files: dict[str, tuple[bytes, str]] | None = None, **fields: Any) -> Any:
     """Fetch the report form, then post it with ``fields`` (and the page's tokens)."""
     page = client.get(url).get_data(as_text=True)
-    data: dict[str, Any] = {
-        "csrf_token": csrf_from(page),
-        "form_token": re.search(r'name="form_token" value="([^"]+)"', page).group(1),
-    }
+    data: dict[str, Any] = {"csrf_token": csrf_from(page)}
+    # Every hidden field of the form, as a browser sends them (form token, revision).
+    data.update(re.findall(r'<input type="hidden" name="(form_token|revisi|revision)" value="([^"]*)"', page))
     data.update(fields)
     for name, (content, filename) in (files or {}).items():
         data[name] = FileStorage(io.BytesIO(content), filename=filename, content_type="application/octet-stream")
@@ -220,3 +219,36 @@ def test_the_programme_page_links_the_report_of_each_year() -> None:
     assert f'<a href="/laporan/{JATENG}/2024" rel="nofollow">2024</a>' in panel
     assert f'<a href="/laporan/{JATENG}/2025" rel="nofollow">2025</a>' in panel
     assert "Laporkan realisasi tahun" in panel
+
+
+def test_an_evidence_file_over_the_limit_is_refused_with_the_limit(make_app, regional) -> None:
+    app = make_app(MAX_UPLOAD_BYTES=1024 * 1024)
+    client = regional(app, "anggota", "33.02")
+    response = post_report(client, files={"bukti": (b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), "besar.pdf")})
+    assert response.status_code == 413
+    assert "2 MB" in _text(response) and not reports(app)
+
+
+def test_a_report_sent_back_is_revised_on_its_own_form(app, regional, make_user) -> None:
+    from flask_app.submissions import NEEDS_REVISION, SUBMITTED, record
+
+    client = regional(app, "anggota", "33.02")
+    assert post_report(client, note="Angka sementara.", **{f"realisasi_{BANYUMAS_2025}": "700"}).status_code == 303
+    (sub,) = reports(app)
+    moderator = make_user("moderator")
+    with app.app_context(), session_scope() as db:
+        stored = db.get(Submission, sub.id)
+        record(db, stored, moderator.id, "kembalikan", NEEDS_REVISION, note="Lampirkan angka final.")
+        stored.reasons = "Lampirkan angka final."
+    moved = client.get(f"/kontribusi/{sub.id}/revisi")
+    assert moved.status_code == 303
+    url = moved.headers["Location"]
+    assert url == f"{URL}?revisi={sub.id}"
+    page = _text(client.get(url))
+    assert "Lampirkan angka final." in page and 'value="700"' in page and "Angka sementara." in page
+    assert post_report(client, url, note="Angka final.", **{f"realisasi_{BANYUMAS_2025}": "760"}).status_code == 303
+    (again,) = reports(app)
+    assert again.id == sub.id and again.status == SUBMITTED
+    assert again.data["rows"][0]["realization"] == 760 and again.data["note"] == "Angka final."
+    other = regional(app, "anggota", "33.02")
+    assert other.get(url).status_code == 403  # someone else's report
