@@ -95,12 +95,17 @@ class Completeness:
     statuses: list[RegionStatus]
     summaries: list[Summary]
 
+    def __post_init__(self) -> None:
+        # 38 province pages ask for their rows of every indicator and year: look them up, never scan.
+        self._summary = {(s.indicator, s.year, s.region): s for s in self.summaries}
+        self._in_province: dict[tuple[str, int, str], list[RegionStatus]] = defaultdict(list)
+        for s in self.statuses:
+            if s.province:
+                self._in_province[(s.indicator, s.year, s.province)].append(s)
+
     def summary(self, indicator: str, year: int, region: str) -> Summary | None:
         """The summary of one province (or ``00``) for one indicator and year."""
-        for s in self.summaries:
-            if s.indicator == indicator and s.year == year and s.region == region:
-                return s
-        return None
+        return self._summary.get((indicator, year, region))
 
     def of(self, level: str, indicator: str | None = None, year: int | None = None) -> list[Summary]:
         """Summaries of one level, optionally of one indicator and year."""
@@ -112,7 +117,7 @@ class Completeness:
 
     def in_province(self, province: str, indicator: str, year: int) -> list[RegionStatus]:
         """The statuses of a province's own regions (itself and its districts), by code."""
-        return [s for s in self.statuses if s.province == province and s.indicator == indicator and s.year == year]
+        return list(self._in_province.get((indicator, year, province), []))
 
     def years(self, indicator: str) -> list[int]:
         """Years with targets of ``indicator``."""
