@@ -56,6 +56,7 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "notify.forgot_password": {"GET": PUBLIC, "POST": PUBLIC},
     "notify.preferences": {"GET": MEMBERS, "POST": MEMBERS},
     "notify.follow": {"GET": MEMBERS, "POST": MEMBERS},
+    "report.form": {"GET": MEMBERS, "POST": MEMBERS},
 }
 
 # Values for URL arguments: ids that do not exist, so an allowed request touches nothing shared.
@@ -67,6 +68,8 @@ SAMPLE_ARGS = {
     "submission_id": 999_999,
     "doc_type": "pembelajaran",
     "mail_id": 999_999,
+    "slug": "program-tidak-ada",
+    "year": 2025,
 }
 
 
