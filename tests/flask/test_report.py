@@ -142,11 +142,17 @@ def test_nothing_typed_says_so(app, regional) -> None:
 def test_report_reaches_the_moderators_of_the_reporting_region(app, regional, make_user) -> None:
     from flask_app.auth import User
 
+    make_user("moderator")  # a national moderator: the province's one reviews first
     moderator = make_user("moderator")
     with app.app_context(), session_scope() as db:
         db.get(User, moderator.id).region = "33"
     assert post_report(regional(app, "anggota", "33.02"), **{f"realisasi_{BANYUMAS_2025}": "780"}).status_code == 303
     (sub,) = reports(app)
+    from flask_app.mail import OutboxMail
+
+    with app.app_context(), session_scope() as db:
+        # Banyumas has no moderator of its own: the mail goes to the province's, and to no one else.
+        assert [m.recipient for m in db.scalars(select(OutboxMail))] == [moderator.email]
     queue = _text(sign_in(app.test_client(), moderator).get("/moderasi/"))
     assert f"#{sub.id}" in queue and "Laporan realisasi 2025" in queue
     review = _text(sign_in(app.test_client(), moderator).get(f"/moderasi/{sub.id}"))
