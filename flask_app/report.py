@@ -196,7 +196,8 @@ def _sent_back(raw: str | None, user: User, doc: Document, year: int) -> Submiss
     """The own report of this programme and year that a moderator sent back (``?revisi=<id>``), if named."""
     if not raw:
         return None
-    sub = get_session().get(Submission, int(raw)) if raw.isdigit() else None
+    # A number SQLite can hold: anything else names no submission.
+    sub = get_session().get(Submission, int(raw)) if raw.isdigit() and len(raw) < 12 else None
     if sub is None or sub.type != realisation.KIND or sub.data.get("program") != doc.slug:
         abort(404)
     if sub.author_id != user.id:

@@ -258,3 +258,4 @@ def test_a_report_sent_back_is_revised_on_its_own_form(app, regional, make_user)
     assert again.data["rows"][0]["realization"] == 760 and again.data["note"] == "Angka final."
     other = regional(app, "anggota", "33.02")
     assert other.get(url).status_code == 403  # someone else's report
+    assert client.get(f"{URL}?revisi={'9' * 40}").status_code == 404
