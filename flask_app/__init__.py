@@ -21,6 +21,7 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.docx_form",
     "flask_app.pdf_service",
     "flask_app.moderate",
+    "flask_app.report",
     "flask_app.notify",
     "flask_app.reader",
     "flask_app.sync",

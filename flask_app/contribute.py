@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from flask_app import forms, limits, regions, submissions
+from flask_app import forms, limits, realisation, regions, report, submissions
 from flask_app.auth import User, current_user, login_required
 from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
@@ -351,6 +351,8 @@ def detail(submission_id: int) -> Any:
 def revise(submission_id: int) -> Any:
     """Revise a submission a moderator sent back."""
     sub, user = _own(submission_id)
+    if sub.type == realisation.KIND:  # a realisation report is revised on its own form
+        return redirect(report.revise_url(sub), code=303)
     content = get_content()
     snapshot = content.current()
     schema = snapshot.schemas.get(sub.type)

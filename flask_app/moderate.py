@@ -10,10 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from flask_app import forms, jobs, regions, submissions
+from flask_app import forms, jobs, realisation, regions, submissions
 from flask_app.auth import User, current_user, fresh_login_required, roles_required
 from flask_app.content import get_content
 from flask_app.db import audit, get_session
+from flask_app.report import preview_html as report_preview
 from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
 from site_builder.content import Corpus, Document
 from site_builder.context import BuildContext
@@ -68,6 +69,8 @@ def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
     """(title, HTML) of the page as the site will draw it: the site's metadata panel and the sanitised body."""
     content = get_content()
     corpus = content.current().corpus
+    if sub.type == realisation.KIND:  # a realisation report: its rows, not a document
+        return sub.title, report_preview(sub, corpus.refdata), {}
     doc, errors = preview_document(sub, corpus)
     if doc is None:
         return sub.title, content.render_body(sub.body), errors

@@ -24,6 +24,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from flask_app import realisation
 from flask_app.auth import User
 from flask_app.content import Snapshot, get_content, mkdocs_config_path
 from flask_app.db import audit, get_engine, get_session
@@ -386,17 +387,24 @@ def _fail(db: Session, result: PublishResult, exc: BaseException, actor_id: int 
 def _write_steps(
     db: Session, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
 ) -> tuple[Path, Document]:
-    folder = content_dir / sub.type
+    report = sub.type == realisation.KIND  # a realisation report updates its programme's file
+    folder = content_dir / (realisation.PROGRAMME_TYPE if report else sub.type)
     content = get_content()
     result.step = "berkas"
     clean_leftovers(folder)
     clean_leftovers(folder / ATTACHMENT_FOLDER)
-    slug = _choose_slug(db, sub, content.current())
+    slug = str(sub.data.get("program")) if report else _choose_slug(db, sub, content.current())
     upload_dir = Path(config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
     result.step = "lampiran"
     attachments = copy_attachments(sub, upload_dir, folder / ATTACHMENT_FOLDER)
     result.step = "validasi"
-    text, doc = build_document_text(db, sub, attachments, content.current())
+    if report:
+        try:
+            text, doc = realisation.programme_text(sub.data, attachments, content.current())
+        except realisation.ReportRefused as exc:
+            raise PublishStepError("validasi", _("contrib.publish_invalid", detail=str(exc))) from exc
+    else:
+        text, doc = build_document_text(db, sub, attachments, content.current())
     path = folder / f"{slug}.md"
     result.step = "berkas"
     try:
@@ -404,7 +412,7 @@ def _write_steps(
     finally:
         # Even a failed write may have replaced the file: the next request must read the tree again.
         content.invalidate()
-    result.path = f"{sub.type}/{slug}.md"
+    result.path = f"{folder.name}/{slug}.md"
     result.step = "git"
     author = _person(db, sub.author_id)
     committer = _person(db, actor_id)

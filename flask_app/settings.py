@@ -157,6 +157,12 @@ SETTINGS: tuple[Setting, ...] = (
         "MAIL_MAX_PER_HOUR", "POKJA_MAIL_MAX_PER_HOUR", 20, "mails per recipient and hour; more are dropped and logged"
     ),
     Setting("MAIL_WORKER", "POKJA_MAIL_WORKER", True, "send the outbox from a background thread of the service"),
+    Setting(
+        "REPORT_DEADLINE",
+        "POKJA_REPORT_DEADLINE",
+        "03-31",
+        "month-day (MM-DD) of the year after a target year by which realisation is due; later it is late",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
@@ -252,3 +258,8 @@ def given(key: str, environ: Mapping[str, str] | None = None) -> bool:
 def site_url(environ: Mapping[str, str] | None = None) -> str:
     """The site's public address with a trailing slash (mkdocs ``site_url`` when mkdocs.yml sets none)."""
     return str(resolve(environ=environ)["BASE_URL"]).rstrip("/") + "/"
+
+
+def report_deadline(environ: Mapping[str, str] | None = None) -> str:
+    """The reporting deadline as MM-DD of the following year (the dashboard's completeness reads it)."""
+    return str(resolve(environ=environ)["REPORT_DEADLINE"])

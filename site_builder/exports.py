@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aggregate import LEVELS, Aggregate, Aggregation, TargetRow
+from .completeness import Completeness, RegionStatus, Summary, completeness
 from .schemas import Identity, RefData
 
 DATA_DIR = "data"
@@ -84,12 +85,62 @@ TARGET_COLUMNS: tuple[Column, ...] = (
     Column("example", "boolean", "true bila angka ini contoh, bukan data resmi."),
 )
 
+COMPLETENESS_COLUMNS: tuple[Column, ...] = (
+    Column("indicator", "teks", "Kode indikator."),
+    Column("indicator_name", "teks", "Nama indikator."),
+    Column("year", "bilangan", "Tahun target."),
+    Column("level", "teks", "provinsi (provinsi itu dan kabupaten/kotanya) atau nasional (semua wilayah)."),
+    Column("region_code", "teks", "Kode provinsi (00 untuk nasional)."),
+    Column("region_name", "teks", "Nama wilayah."),
+    Column("regions_with_targets", "bilangan", "Jumlah wilayah yang mempunyai target indikator ini pada tahun itu."),
+    Column("regions_reported", "bilangan", "Jumlah wilayah yang sudah melaporkan realisasi semua baris targetnya."),
+    Column("regions_late", "bilangan", "Jumlah wilayah yang belum melapor setelah batas waktu pelaporan."),
+    Column("completeness_pct", "angka", "Kelengkapan (%) = regions_reported / regions_with_targets × 100."),
+    Column("deadline", "tanggal", "Batas waktu pelaporan tahun itu (YYYY-MM-DD)."),
+)
+
+REGION_STATUS_COLUMNS: tuple[Column, ...] = (
+    Column("indicator", "teks", "Kode indikator."),
+    Column("indicator_name", "teks", "Nama indikator."),
+    Column("year", "bilangan", "Tahun target."),
+    Column("region_code", "teks", "Kode wilayah Kemendagri yang mempunyai target."),
+    Column("region_name", "teks", "Nama wilayah."),
+    Column("level", "teks", "Tingkat wilayah: kabkota, provinsi, atau nasional."),
+    Column("province_code", "teks", "Kode provinsi tempat wilayah berada (kosong untuk nasional)."),
+    Column("rows", "bilangan", "Jumlah baris target program untuk wilayah ini."),
+    Column("rows_reported", "bilangan", "Jumlah baris yang sudah melaporkan realisasi."),
+    Column(
+        "status",
+        "teks",
+        "reported (semua baris melapor), partial (sebagian), pending (belum, sebelum batas waktu), "
+        "atau late (belum lengkap setelah batas waktu).",
+    ),
+    Column("deadline", "tanggal", "Batas waktu pelaporan tahun itu (YYYY-MM-DD)."),
+)
+
+# The licence travels inside every file, in every row: a row copied out of a file keeps it, and a
+# leading comment line would break every CSV reader that expects the header first.
+LICENSE_COLUMNS: tuple[Column, ...] = (
+    Column("license", "teks", "Lisensi data ini (kode SPDX, misalnya CC-BY-4.0)."),
+    Column("license_url", "teks", "Alamat teks lisensi."),
+)
+
+_AGGREGATE_FILE = AGGREGATE_COLUMNS + LICENSE_COLUMNS  # one tuple: the dictionary documents it once
+
 # Every file of the open data: its name (without extension), its title and its columns.
 DATA_DICTIONARY: dict[str, tuple[str, tuple[Column, ...]]] = {
-    "agregat-nasional": ("Agregat nasional per indikator dan tahun", AGGREGATE_COLUMNS),
-    "agregat-provinsi": ("Agregat provinsi per indikator dan tahun", AGGREGATE_COLUMNS),
-    "agregat-kabkota": ("Agregat kabupaten/kota per indikator dan tahun", AGGREGATE_COLUMNS),
-    "target-program": ("Semua baris target dan realisasi program", TARGET_COLUMNS),
+    "agregat-nasional": ("Agregat nasional per indikator dan tahun", _AGGREGATE_FILE),
+    "agregat-provinsi": ("Agregat provinsi per indikator dan tahun", _AGGREGATE_FILE),
+    "agregat-kabkota": ("Agregat kabupaten/kota per indikator dan tahun", _AGGREGATE_FILE),
+    "target-program": ("Semua baris target dan realisasi program", TARGET_COLUMNS + LICENSE_COLUMNS),
+    "kelengkapan-pelaporan": (
+        "Kelengkapan pelaporan per indikator dan tahun: nasional dan per provinsi",
+        COMPLETENESS_COLUMNS + LICENSE_COLUMNS,
+    ),
+    "kelengkapan-wilayah": (
+        "Status pelaporan setiap wilayah yang mempunyai target",
+        REGION_STATUS_COLUMNS + LICENSE_COLUMNS,
+    ),
 }
 LEVEL_OF_FILE = {"agregat-nasional": "nasional", "agregat-provinsi": "provinsi", "agregat-kabkota": "kabkota"}
 assert set(LEVEL_OF_FILE.values()) == set(LEVELS)
@@ -147,12 +198,58 @@ def target_record(r: TargetRow, refdata: RefData) -> dict[str, Any]:
     }
 
 
-def records(name: str, aggregation: Aggregation, refdata: RefData) -> list[dict[str, Any]]:
-    """The records of one file of ``DATA_DICTIONARY``."""
+def summary_record(s: Summary, refdata: RefData) -> dict[str, Any]:
+    """One completeness summary as a record with the columns of ``COMPLETENESS_COLUMNS``."""
+    region = refdata.regions.get(s.region)
+    return {
+        "indicator": s.indicator,
+        "indicator_name": refdata.indicators[s.indicator].name_in("id"),
+        "year": s.year,
+        "level": s.level,
+        "region_code": s.region,
+        "region_name": region.name if region else s.region,
+        "regions_with_targets": s.regions,
+        "regions_reported": s.reported,
+        "regions_late": s.late,
+        "completeness_pct": s.pct,
+        "deadline": s.deadline,
+    }
+
+
+def status_record(s: RegionStatus, refdata: RefData) -> dict[str, Any]:
+    """One region's reporting status as a record with the columns of ``REGION_STATUS_COLUMNS``."""
+    region = refdata.regions.get(s.region)
+    return {
+        "indicator": s.indicator,
+        "indicator_name": refdata.indicators[s.indicator].name_in("id"),
+        "year": s.year,
+        "region_code": s.region,
+        "region_name": region.name if region else s.region,
+        "level": s.level,
+        "province_code": s.province or "",
+        "rows": s.rows,
+        "rows_reported": s.rows_reported,
+        "status": s.status,
+        "deadline": s.deadline,
+    }
+
+
+def records(
+    name: str, aggregation: Aggregation, refdata: RefData, report: Completeness | None = None
+) -> list[dict[str, Any]]:
+    """The records of one file of ``DATA_DICTIONARY`` (with the licence columns)."""
+    report = report or completeness(aggregation, dt.date.today())
     if name == "target-program":
         rows = sorted(aggregation.rows, key=lambda r: (r.program, r.indicator, r.region, r.year))
-        return [target_record(r, refdata) for r in rows]
-    return [aggregate_record(a, refdata) for a in aggregation.at(LEVEL_OF_FILE[name])]
+        out = [target_record(r, refdata) for r in rows]
+    elif name == "kelengkapan-pelaporan":
+        out = [summary_record(s, refdata) for s in report.summaries]
+    elif name == "kelengkapan-wilayah":
+        out = [status_record(s, refdata) for s in report.statuses]
+    else:
+        out = [aggregate_record(a, refdata) for a in aggregation.at(LEVEL_OF_FILE[name])]
+    licence = {"license": refdata.identity.license_id, "license_url": refdata.identity.license_url}
+    return [{**record, **licence} for record in out]
 
 
 def machine_value(value: Any) -> Any:
@@ -215,15 +312,16 @@ def data_as_of(aggregation: Aggregation) -> str | None:
     return max(dates).isoformat() if dates else None
 
 
-def export_files(aggregation: Aggregation, refdata: RefData) -> dict[str, bytes]:
+def export_files(aggregation: Aggregation, refdata: RefData, report: Completeness | None = None) -> dict[str, bytes]:
     """Every open-data file by its site path (``data/<name>.csv`` and ``.json``)."""
     as_of = data_as_of(aggregation)
+    report = report or completeness(aggregation, dt.date.today())
     files: dict[str, bytes] = {}
     for name, (_title, columns) in DATA_DICTIONARY.items():
-        rows = records(name, aggregation, refdata)
+        rows = records(name, aggregation, refdata, report)
         files[f"{DATA_DIR}/{name}.csv"] = to_csv(columns, rows)
         files[f"{DATA_DIR}/{name}.json"] = to_json(name, columns, rows, as_of, refdata.identity)
-    # CSV has no place for metadata that every reader skips: the licence travels beside the files too.
+    # Also beside the files, for a reader of the folder: the files themselves carry it in every row.
     files[f"{DATA_DIR}/LISENSI.txt"] = license_text(refdata.identity)
     return files
 

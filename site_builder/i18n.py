@@ -101,6 +101,11 @@ RUNTIME_KEYS = (
     N_("kind_dict"),
     N_("kind_date"),
     N_("kind_datetime"),
+    # site_builder/generators/dashboard_completeness.py: _(f"completeness.status_{status}")
+    N_("completeness.status_reported"),
+    N_("completeness.status_partial"),
+    N_("completeness.status_pending"),
+    N_("completeness.status_late"),
 )
 
 

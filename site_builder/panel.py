@@ -280,8 +280,16 @@ def document_panel(ctx: BuildContext, doc: Document, page_url: str) -> str:
             # The service's follow form on the same origin ("Ikuti dokumen ini"; login first when needed).
             follow_label=_("mail.follow_title", ctx.lang),
             follow_href=f"/akun/ikuti?doc={doc.type}/{doc.slug}",
+            report_label=_("report.link", ctx.lang),
+            report_links=report_links(doc),
         )
     )
+
+
+def report_links(doc: Document) -> list[tuple[str, str]]:
+    """(address, year) of the service's yearly realisation report of each target year (/laporan/<slug>/<year>)."""
+    years = sorted({int(r["year"]) for r in doc.meta.get("targets") or [] if r.get("year")})
+    return [(f"/laporan/{doc.slug}/{year}", str(year)) for year in years]
 
 
 def document_footer(ctx: BuildContext, doc: Document, page_url: str) -> str:

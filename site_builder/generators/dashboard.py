@@ -18,6 +18,7 @@ from ..i18n import _
 from ..maps import map_defs
 from ..schemas import Identity
 from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
+from .dashboard_completeness import completeness_of, national_block
 from .dashboard_map import map_blocks
 
 SRC_URI = "dasbor/index.md"
@@ -93,6 +94,9 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
         parts.append(f"{md_escape(_('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
         parts.append(f"### {md_escape(_('national_heading', lang))}\n\n")
         parts.append(years_block(ctx, indicator, national, agg.at("nasional", ind_id), f"nasional-{ind_id}") + "\n\n")
+        for year in completeness_of(ctx).years(ind_id):
+            parts.append(f"### {md_escape(_('completeness.heading', lang, year=year))}\n\n")
+            parts.append(national_block(ctx, indicator, year, page.url, f"kelengkapan-{ind_id}-{year}") + "\n\n")
         year = agg.ranking_year(ind_id)
         if year is None:
             parts.append(f"{md_escape(_('ranking_none', lang))}\n\n")
@@ -149,7 +153,7 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     """The dashboard and the alignment matrix; puts the open-data files into the build."""
     agg = aggregation_of(ctx)
-    ctx.extra_files.update(exports.export_files(agg, ctx.corpus.refdata))
+    ctx.extra_files.update(exports.export_files(agg, ctx.corpus.refdata, completeness_of(ctx)))
     ctx.extra_files[CHART_CSS_PATH] = CHART_CSS.encode("utf-8")
     yield dashboard_page(ctx)
     yield matrix_page(ctx)

@@ -9,6 +9,7 @@ from ..i18n import _
 from ..maps import achievement_class, province_map
 from ..schemas import Indicator
 from .dashboard_blocks import aggregation_of, fmt_pct
+from .dashboard_completeness import completeness_of
 
 
 def class_label(cls: str, lang: str) -> str:
@@ -27,7 +28,9 @@ def map_blocks(ctx: BuildContext, indicator: Indicator, year: int, page_url: str
     provinces = {r.code: r.name for r in ctx.corpus.refdata.provinces()}
     cells = {a.region: a for a in aggregation_of(ctx).at("provinsi", indicator.id) if a.year == year}
     achievement = {code: cells[code].achievement_pct if code in cells else None for code in provinces}
-    completeness = {code: round(a.rows_reported / a.rows * 100, 1) if a.rows else None for code, a in cells.items()}
+    # Completeness counts regions (a province and its districts with targets), not programme rows.
+    report = {s.region: s for s in completeness_of(ctx).of("provinsi", indicator.id, year)}
+    completeness = {code: s.pct for code, s in report.items()}
     name = indicator.name_in(lang)
     out = []
     for kind, values in (("achievement", achievement), ("completeness", completeness)):
@@ -39,8 +42,8 @@ def map_blocks(ctx: BuildContext, indicator: Indicator, year: int, page_url: str
             if kind == "achievement":
                 rows.append([link, esc(fmt_pct(values.get(code), lang)), _cell(cls, lang)])
             else:
-                a = cells.get(code)
-                shown = f"{a.rows_reported} / {a.rows}" if a else "–"
+                s = report.get(code)
+                shown = f"{s.reported} / {s.regions}" if s else "–"
                 rows.append([link, esc(shown), esc(fmt_pct(values.get(code), lang)), _cell(cls, lang)])
         headers = [_("province", lang)]
         if kind == "achievement":

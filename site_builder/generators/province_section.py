@@ -22,6 +22,7 @@ from .dashboard_blocks import (
     reason_text,
     years_block,
 )
+from .dashboard_completeness import completeness_of, province_block
 
 
 def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
@@ -120,6 +121,10 @@ def province_section(ctx: BuildContext, region: Region) -> str:
         detail = _district_table(ctx, indicator, region, f"kabkota-{region.code}-{ind_id}")
         if detail:
             parts.append(detail + "\n\n")
+        for year in completeness_of(ctx).years(ind_id):
+            block = province_block(ctx, indicator, year, region, f"kelengkapan-{region.code}-{ind_id}-{year}")
+            if block:
+                parts.append(f"#### {md_escape(_('completeness.heading', lang, year=year))}\n\n{block}\n\n")
     # a link to the source file: MkDocs resolves and checks it
     to_dashboard = dashboard.md_link(province_src(region.code), dashboard.SRC_URI)
     parts.append(_("see_dashboard", lang, url=to_dashboard) + "\n\n")

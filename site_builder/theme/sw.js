@@ -13,7 +13,7 @@ var SAVED = "pokja-saved";
 var MAX_PAGES = 200;
 var scope = self.registration.scope;
 var OFFLINE = new URL("luring/", scope).href;
-var PRIVATE = /^\/(cari|api|akun|kontribusi|moderasi|admin|unduh)(\/|$)/;
+var PRIVATE = /^\/(cari|api|akun|kontribusi|laporan|moderasi|admin|unduh)(\/|$)/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.add(OFFLINE); }).then(function () {

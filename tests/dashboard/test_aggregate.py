@@ -23,7 +23,7 @@ from site_builder.aggregate import (
     aggregate_corpus,
 )
 from site_builder.content import load
-from site_builder.exports import AGGREGATE_COLUMNS, DATA_DICTIONARY, TARGET_COLUMNS, export_files
+from site_builder.exports import AGGREGATE_COLUMNS, DATA_DICTIONARY, LICENSE_COLUMNS, TARGET_COLUMNS, export_files
 from site_builder.schemas import RefData, load_refdata
 from tests.conftest import base_meta
 
@@ -281,7 +281,7 @@ def test_aggregate_csv_reloads_into_the_same_numbers(refdata: RefData, name: str
     agg = sample(refdata)
     files = export_files(agg, refdata)
     reader = csv.DictReader(io.StringIO(files[f"data/{name}.csv"].decode("utf-8")))
-    assert reader.fieldnames == [c.name for c in AGGREGATE_COLUMNS]
+    assert reader.fieldnames == [c.name for c in AGGREGATE_COLUMNS + LICENSE_COLUMNS]
     loaded = list(reader)
     expected = agg.at(level)
     assert expected
@@ -305,7 +305,7 @@ def test_aggregate_json_reloads_into_the_same_numbers(refdata: RefData, name: st
     data = json.loads(export_files(agg, refdata)[f"data/{name}.json"])
     assert data["dataset"] == name
     assert data["data_as_of"] == "2025-01-31"
-    assert [c["name"] for c in data["columns"]] == [c.name for c in AGGREGATE_COLUMNS]
+    assert [c["name"] for c in data["columns"]] == [c.name for c in AGGREGATE_COLUMNS + LICENSE_COLUMNS]
     level = name.removeprefix("agregat-")
     assert [
         (r["indicator"], r["region_code"], r["year"], r["target"], r["realization"], r["achievement_pct"], r["example"])
@@ -316,13 +316,14 @@ def test_aggregate_json_reloads_into_the_same_numbers(refdata: RefData, name: st
 def test_exact_national_csv(refdata: RefData) -> None:
     text = export_files(sample(refdata), refdata)["data/agregat-nasional.csv"].decode("utf-8")
     lines = text.splitlines()
-    assert lines[0] == ",".join(c.name for c in AGGREGATE_COLUMNS)
+    assert lines[0] == ",".join(c.name for c in AGGREGATE_COLUMNS + LICENSE_COLUMNS)
+    licence = ",CC-BY-4.0,https://creativecommons.org/licenses/by/4.0/deed.id"
     # rtlh 2024: Jawa Tengah's own 1000/900 (its district is covered) + Sleman 100.5/80.25 → 980.25 / 1100.5 = 89.073 %
     assert lines[1] == (
         "rtlh-ditangani,Rumah tidak layak huni yang ditangani,unit rumah,sum,nasional,00,Nasional,,"
-        "2024,1100.5,980.25,1100.5,89.07,2,2,provinsi,false"
+        "2024,1100.5,980.25,1100.5,89.07,2,2,provinsi,false" + licence
     )
-    assert lines[2].startswith("rtlh-ditangani,") and ",2025,70,,,,1,0,provinsi,false" in lines[2]
+    assert lines[2].startswith("rtlh-ditangani,") and ",2025,70,,,,1,0,provinsi,false" + licence in lines[2]
     assert lines[3].startswith("rumah-layak-huni,") and ",2024,65.7937,65.4135,65.7937,99.42,2,2," in lines[3]
     assert len(lines) == 4
 
@@ -330,7 +331,7 @@ def test_exact_national_csv(refdata: RefData) -> None:
 def test_programme_targets_export(refdata: RefData) -> None:
     files = export_files(sample(refdata), refdata)
     loaded = list(csv.DictReader(io.StringIO(files["data/target-program.csv"].decode("utf-8"))))
-    assert list(loaded[0]) == [c.name for c in TARGET_COLUMNS]
+    assert list(loaded[0]) == [c.name for c in TARGET_COLUMNS + LICENSE_COLUMNS]
     by_region = {(r["indicator"], r["region_code"]): r for r in loaded}
     covered = by_region[("rtlh-ditangani", "33.01")]
     assert (covered["counted"], covered["not_counted_reason"], covered["example"]) == (

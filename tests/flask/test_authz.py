@@ -59,6 +59,7 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     # The publisher's call: no session role reaches it, only POKJA_SYNC_SECRET (tests/flask/test_sync.py);
     # every caller of the matrix gets 404.
     "sync.sync_now": {"POST": PUBLIC},
+    "report.form": {"GET": MEMBERS, "POST": MEMBERS},
 }
 
 # Values for URL arguments: ids that do not exist, so an allowed request touches nothing shared.
@@ -70,6 +71,8 @@ SAMPLE_ARGS = {
     "submission_id": 999_999,
     "doc_type": "pembelajaran",
     "mail_id": 999_999,
+    "slug": "program-tidak-ada",
+    "year": 2025,
 }
 
 
