@@ -16,7 +16,14 @@ from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
 from flask_app.security import csrf_deferred, csrf_failure
 from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
-from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_upload
+from flask_app.uploads import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    KIND_NAMES,
+    MAX_ATTACHMENTS,
+    UploadError,
+    is_stored_name,
+    store_upload,
+)
 from site_builder.i18n import _
 from site_builder.schemas import Schema
 
@@ -52,7 +59,12 @@ def _request_limits(_endpoint: str | None, _values: dict[str, Any] | None) -> No
     # URL value preprocessors run before every before_request function, so these limits already
     # hold when the CSRF check reads the form.
     request.max_form_memory_size = FORM_MEMORY_BYTES
-    request.max_content_length = upload_limit() * (MAX_ATTACHMENTS + 1) + FORM_MEMORY_BYTES
+    request.max_content_length = request_limit()
+
+
+def request_limit() -> int:
+    """The size limit of one posted form with its files (the page's script refuses bigger ones first)."""
+    return upload_limit() * (MAX_ATTACHMENTS + 1) + FORM_MEMORY_BYTES
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -65,8 +77,14 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 def document_choices(snapshot: Snapshot) -> dict[str, list[tuple[str, str]]]:
-    """Slugs of existing documents per type, for fields that refer to another document."""
-    return {t: [(slug, slug) for slug in snapshot.slugs(t)] for t in snapshot.schemas}
+    """(slug, title) of the documents per type, by title: a reference is chosen by what people read."""
+    docs = sorted(snapshot.corpus.documents, key=lambda d: d.title.casefold())
+    return {t: [(d.slug, d.title) for d in docs if d.type == t] for t in snapshot.schemas}
+
+
+def draft_key(user: User, schema: Schema, sub: Submission | None) -> str:
+    """The browser's storage key of this form's draft: per account, per type or per revised submission."""
+    return f"pokja-draft:{user.id}:" + (f"rev:{sub.id}" if sub is not None else f"new:{schema.type}")
 
 
 def allowed_schemas(schemas: dict[str, Schema], user: User) -> list[Schema]:
@@ -83,16 +101,22 @@ def _collect_attachments(
 ) -> list[dict[str, Any]]:
     """Kept attachments (by generated name) plus newly uploaded files; refused files become errors."""
     kept: list[dict[str, Any]] = []
+    pending = _pending()
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for key in sorted(k for k in values if k.startswith("att_stored_")):
         index = key.removeprefix("att_stored_")
         stored = values.get(key, "")
         if not is_stored_name(stored) or stored not in known or values.get(f"att_remove_{index}"):
             continue  # a name this session never uploaded (or one to remove) is dropped
-        kept.append(
-            {**known[stored], "stored_name": stored, "title": forms.clean_text(values.get(f"att_title_{index}", ""))}
-        )
-    pending = _pending()
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+        entry = {
+            **known[stored],
+            "stored_name": stored,
+            "title": forms.clean_text(values.get(f"att_title_{index}", "")),
+        }
+        file = request.files.get(f"att_replace_{index}") if accept_new else None
+        if file is not None and file.filename:
+            entry = _replace(entry, file, upload_dir, pending, errors)
+        kept.append(entry)
     for i in range(NEW_UPLOAD_SLOTS if accept_new else 0):
         file = request.files.get(f"att_file_{i}")
         if file is None or not file.filename:
@@ -113,6 +137,34 @@ def _collect_attachments(
     return kept
 
 
+def _replace(
+    entry: dict[str, Any], file: Any, upload_dir: Path, pending: dict[str, Any], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """``entry`` with a new version of its file; unchanged (and an error) when refused or of another type."""
+    try:
+        new = store_upload(file.stream, file.filename, upload_dir, upload_limit())
+    except UploadError as exc:
+        errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
+        return entry
+    if new.mime != entry["mime"]:
+        # A new version of a PDF is a PDF: another type would break every link that names the file.
+        (upload_dir / new.stored_name).unlink(missing_ok=True)
+        errors.setdefault("attachments", []).append(
+            _(
+                "contrib.attachment_replace_type",
+                name=entry["title"] or entry["original_name"],
+                file=new.original_name,
+                expected=KIND_NAMES[entry["mime"]],
+                found=KIND_NAMES[new.mime],
+            )
+        )
+        return entry
+    info = {"original_name": new.original_name, "mime": new.mime, "size": new.size}
+    pending[new.stored_name] = info
+    # "replaces" names the version this one follows (the publisher of an edit keeps the file's path).
+    return {**info, "stored_name": new.stored_name, "title": entry["title"], "replaces": entry["stored_name"]}
+
+
 def _attachment_meta(attachments: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"file": f"lampiran/{a['stored_name']}", "title": a["title"] or a["original_name"]} for a in attachments]
 
@@ -130,6 +182,8 @@ def _render_form(
     status: int = 200,
 ) -> tuple[str, int]:
     fields = forms.form_fields(schema, snapshot.refdata, values=values, documents=document_choices(snapshot))
+    user = current_user()
+    assert user is not None
     return (
         render_template(
             "contribute/form.html",
@@ -142,6 +196,9 @@ def _render_form(
             attachments=attachments,
             upload_slots=range(NEW_UPLOAD_SLOTS),
             max_upload_mb=upload_limit() // 1048576,
+            max_upload_bytes=upload_limit(),
+            max_request_bytes=request_limit(),
+            draft_key=draft_key(user, schema, submission),
             submission=submission,
         ),
         status,
@@ -168,6 +225,10 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
         values.add(f"att_title_{i}", att["title"])
     if not values.get("form_token"):
         values["form_token"] = secrets.token_urlsafe(24)
+    render = {"attachments": attachments, "submission": sub}
+    if forms.apply_row_action(schema, values):
+        # "Tambah baris" / "Hapus baris" without scripts: the same form with the rows changed, nothing checked.
+        return _render_form(schema, snapshot, values, **render)
     data = forms.parse_form(schema, values)
     body = forms.parse_body(values)
     # A Pokja files for its own region only (raises a 403 that names the region).
@@ -185,7 +246,6 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
     )
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)
-    render = {"attachments": attachments, "submission": sub}
     failed = csrf_failure()
     if failed:
         # An expired or missing token: keep everything typed, say why, let the member send again.
