@@ -370,7 +370,7 @@ def test_a_replacement_of_another_type_is_refused_with_a_clear_message_and_the_o
     assert response.status_code == 400
     page = text(response)
     assert (
-        "Lampiran 'Laporan' adalah PDF; versi barunya harus PDF juga, bukan PNG ('foto.png'). Lampiran lama tetap dipakai."
-        in page
+        "Lampiran 'Laporan' adalah PDF; versi barunya harus PDF juga, bukan PNG ('foto.png'). "
+        "Lampiran lama tetap dipakai." in page
     )
     assert f'name="att_stored_0" value="{old}"' in page
