@@ -33,6 +33,7 @@ bp = Blueprint("contribute", __name__, url_prefix="/kontribusi")
 # message, instead of the generic 413 of the default 500 KB limit.
 FORM_MEMORY_BYTES = 4 * 1024 * 1024
 NEW_UPLOAD_SLOTS = 2
+ENTER = "enter"  # the form's first (hidden) button: Enter in a field previews, as it always did
 PENDING_KEY = "contrib_uploads"  # generated names this session uploaded but not yet submitted
 
 
@@ -252,7 +253,7 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
         return _render_form(
             schema, snapshot, values, errors=errors, notice=_("contrib.csrf_expired"), status=400, **render
         )
-    if request.form.get("action") == "preview":
+    if request.form.get("action") in ("preview", ENTER):
         preview = get_content().render_body(body)
         return _render_form(schema, snapshot, values, errors=errors, preview=preview, **render)
     if errors:

@@ -374,3 +374,18 @@ def test_a_replacement_of_another_type_is_refused_with_a_clear_message_and_the_o
         "Lampiran lama tetap dipakai." in page
     )
     assert f'name="att_stored_0" value="{old}"' in page
+
+
+def test_enter_in_a_field_previews_and_never_removes_a_row(app, logged_in):
+    # The form's first submit button is a hidden "enter" one, so implicit submission previews.
+    client = logged_in("sekretariat")
+    page = text(client.get("/kontribusi/keputusan/baru"))
+    first = re.search(r"<button[^>]*>", page[page.index('class="svc-form"') :]).group(0)
+    assert 'value="enter"' in first
+    response = posted("keputusan", client, action="enter")
+    assert response.status_code == 200
+    assert "Pratinjau" in text(response) and ">Forum CSR dibentuk.</textarea>" in text(response)
+    from flask_app.db import session_scope
+
+    with app.app_context(), session_scope() as db:
+        assert db.query(Submission).count() == 0
