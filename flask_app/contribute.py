@@ -14,6 +14,7 @@ from flask_app import forms, regions, submissions
 from flask_app.auth import User, current_user, login_required
 from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
+from flask_app.form_intake import HARD_FACTOR, cap_file_parts, size_text, truncated
 from flask_app.security import csrf_deferred, csrf_failure
 from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
 from flask_app.uploads import (
@@ -60,11 +61,14 @@ def _request_limits(_endpoint: str | None, _values: dict[str, Any] | None) -> No
     # URL value preprocessors run before every before_request function, so these limits already
     # hold when the CSRF check reads the form.
     request.max_form_memory_size = FORM_MEMORY_BYTES
-    request.max_content_length = request_limit()
+    # Over request_limit() the typed fields are still read and the files cut short (flask_app.form_intake):
+    # the form comes back with its values; only a request over the hard limit is refused unread (413).
+    request.max_content_length = request_limit() * HARD_FACTOR
+    cap_file_parts(request, upload_limit(), request_limit())
 
 
 def request_limit() -> int:
-    """The size limit of one posted form with its files (the page's script refuses bigger ones first)."""
+    """The size of a posted form with its files kept in full (the page's script refuses bigger ones first)."""
     return upload_limit() * (MAX_ATTACHMENTS + 1) + FORM_MEMORY_BYTES
 
 
@@ -126,7 +130,7 @@ def _collect_attachments(
             errors.setdefault("attachments", []).append(_("contrib.upload_too_many", limit=MAX_ATTACHMENTS))
             break
         try:
-            stored = store_upload(file.stream, file.filename, upload_dir, upload_limit())
+            stored = _store(file, upload_dir)
         except UploadError as exc:
             errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
             continue
@@ -138,12 +142,20 @@ def _collect_attachments(
     return kept
 
 
+def _store(file: Any, upload_dir: Path) -> Any:
+    """Store one uploaded file (raises UploadError); a file the service cut short is too large."""
+    if truncated(file):
+        limit = size_text(upload_limit())
+        raise UploadError("contrib.upload_too_large", name=file.filename, size=f"> {limit}", limit=limit)
+    return store_upload(file.stream, file.filename, upload_dir, upload_limit())
+
+
 def _replace(
     entry: dict[str, Any], file: Any, upload_dir: Path, pending: dict[str, Any], errors: dict[str, list[str]]
 ) -> dict[str, Any]:
     """``entry`` with a new version of its file; unchanged (and an error) when refused or of another type."""
     try:
-        new = store_upload(file.stream, file.filename, upload_dir, upload_limit())
+        new = _store(file, upload_dir)
     except UploadError as exc:
         errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
         return entry

@@ -317,8 +317,8 @@ def test_a_form_says_where_its_draft_lives_and_what_it_may_send(logged_in):
 def test_a_413_page_offers_the_draft_back(app, logged_in):
     client = logged_in("sekretariat")
     _page, csrf, token = form_page(client, "/kontribusi/keputusan/baru")
-    limit = app.config["MAX_UPLOAD_BYTES"]
-    big = b"%PDF-1.4\n" + b"0" * (limit * 7)
+    app.config["MAX_UPLOAD_BYTES"] = 1024  # the hard limit is then 4 × (6 KB + 4 MB)
+    big = b"%PDF-1.4\n" + b"0" * 17_000_000
     from werkzeug.test import encode_multipart
 
     boundary, body = encode_multipart({"csrf_token": csrf, "form_token": token, "title": "x", "att_file_0": big})
