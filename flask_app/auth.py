@@ -29,7 +29,7 @@ from flask_app.messages import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ROLES = ("anggota", "pelatih", "moderator", "admin")
+ROLES = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_CHARS = 120
 DEFAULT_LINK_HOURS = 72

@@ -14,9 +14,17 @@ from flask_app import forms, limits, realisation, regions, report, submissions
 from flask_app.auth import User, current_user, login_required
 from flask_app.content import Snapshot, get_content
 from flask_app.db import get_session
+from flask_app.form_intake import HARD_FACTOR, cap_file_parts, size_text, truncated
 from flask_app.security import csrf_deferred, csrf_failure
 from flask_app.submissions import NEEDS_REVISION, BadTransition, StaleSubmission, Submission
-from flask_app.uploads import DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS, UploadError, is_stored_name, store_counted
+from flask_app.uploads import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    KIND_NAMES,
+    MAX_ATTACHMENTS,
+    UploadError,
+    is_stored_name,
+    store_counted,
+)
 from site_builder.i18n import _
 from site_builder.schemas import Schema
 
@@ -26,6 +34,7 @@ bp = Blueprint("contribute", __name__, url_prefix="/kontribusi")
 # message, instead of the generic 413 of the default 500 KB limit.
 FORM_MEMORY_BYTES = 4 * 1024 * 1024
 NEW_UPLOAD_SLOTS = 2
+ENTER = "enter"  # the form's first (hidden) button: Enter in a field previews, as it always did
 PENDING_KEY = "contrib_uploads"  # generated names this session uploaded but not yet submitted
 
 
@@ -52,7 +61,15 @@ def _request_limits(_endpoint: str | None, _values: dict[str, Any] | None) -> No
     # URL value preprocessors run before every before_request function, so these limits already
     # hold when the CSRF check reads the form.
     request.max_form_memory_size = FORM_MEMORY_BYTES
-    request.max_content_length = upload_limit() * (MAX_ATTACHMENTS + 1) + FORM_MEMORY_BYTES
+    # Over request_limit() the typed fields are still read and the files cut short (flask_app.form_intake):
+    # the form comes back with its values; only a request over the hard limit is refused unread (413).
+    request.max_content_length = request_limit() * HARD_FACTOR
+    cap_file_parts(request, upload_limit(), request_limit())
+
+
+def request_limit() -> int:
+    """The size of a posted form with its files kept in full (the page's script refuses bigger ones first)."""
+    return upload_limit() * (MAX_ATTACHMENTS + 1) + FORM_MEMORY_BYTES
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -65,8 +82,14 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 def document_choices(snapshot: Snapshot) -> dict[str, list[tuple[str, str]]]:
-    """Slugs of existing documents per type, for fields that refer to another document."""
-    return {t: [(slug, slug) for slug in snapshot.slugs(t)] for t in snapshot.schemas}
+    """(slug, title) of the documents per type, by title: a reference is chosen by what people read."""
+    docs = sorted(snapshot.corpus.documents, key=lambda d: d.title.casefold())
+    return {t: [(d.slug, d.title) for d in docs if d.type == t] for t in snapshot.schemas}
+
+
+def draft_key(user: User, schema: Schema, sub: Submission | None) -> str:
+    """The browser's storage key of this form's draft: per account, per type or per revised submission."""
+    return f"pokja-draft:{user.id}:" + (f"rev:{sub.id}" if sub is not None else f"new:{schema.type}")
 
 
 def allowed_schemas(schemas: dict[str, Schema], user: User) -> list[Schema]:
@@ -88,6 +111,7 @@ def _collect_attachments(
 ) -> list[dict[str, Any]]:
     """Kept attachments (by generated name) plus newly uploaded files; refused files become errors."""
     kept: list[dict[str, Any]] = []
+    pending = _pending()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for key in sorted(k for k in values if k.startswith("att_stored_")):
         index = key.removeprefix("att_stored_")
@@ -100,10 +124,15 @@ def _collect_attachments(
             name = known[stored]["original_name"]
             errors.setdefault("attachments", []).append(_("contrib.upload_expired", name=name, hours=hours))
             continue
-        kept.append(
-            {**known[stored], "stored_name": stored, "title": forms.clean_text(values.get(f"att_title_{index}", ""))}
-        )
-    pending = _pending()
+        entry = {
+            **known[stored],
+            "stored_name": stored,
+            "title": forms.clean_text(values.get(f"att_title_{index}", "")),
+        }
+        file = request.files.get(f"att_replace_{index}") if accept_new else None
+        if file is not None and file.filename:
+            entry = _replace(entry, file, upload_dir, pending, errors, owner_id)
+        kept.append(entry)
     for i in range(NEW_UPLOAD_SLOTS if accept_new else 0):
         file = request.files.get(f"att_file_{i}")
         if file is None or not file.filename:
@@ -112,16 +141,7 @@ def _collect_attachments(
             errors.setdefault("attachments", []).append(_("contrib.upload_too_many", limit=MAX_ATTACHMENTS))
             break
         try:
-            stored = store_counted(
-                get_session(),
-                file.stream,
-                file.filename,
-                upload_dir,
-                max_bytes=upload_limit(),
-                owner_id=owner_id,
-                account_quota=int(current_app.config["UPLOAD_QUOTA_ACCOUNT_BYTES"]),
-                total_quota=int(current_app.config["UPLOAD_QUOTA_TOTAL_BYTES"]),
-            )
+            stored = _store(file, upload_dir, owner_id)
         except UploadError as exc:
             errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
             continue
@@ -131,6 +151,56 @@ def _collect_attachments(
         kept.append({**info, "stored_name": stored.stored_name, "title": title})
     session[PENDING_KEY] = pending
     return kept
+
+
+def _store(file: Any, upload_dir: Path, owner_id: int) -> Any:
+    """Store one uploaded file within the quotas (raises UploadError); a file the service cut short is too large."""
+    if truncated(file):
+        limit = size_text(upload_limit())
+        raise UploadError("contrib.upload_too_large", name=file.filename, size=f"> {limit}", limit=limit)
+    return store_counted(
+        get_session(),
+        file.stream,
+        file.filename,
+        upload_dir,
+        max_bytes=upload_limit(),
+        owner_id=owner_id,
+        account_quota=int(current_app.config["UPLOAD_QUOTA_ACCOUNT_BYTES"]),
+        total_quota=int(current_app.config["UPLOAD_QUOTA_TOTAL_BYTES"]),
+    )
+
+
+def _replace(
+    entry: dict[str, Any],
+    file: Any,
+    upload_dir: Path,
+    pending: dict[str, Any],
+    errors: dict[str, list[str]],
+    owner_id: int,
+) -> dict[str, Any]:
+    """``entry`` with a new version of its file; unchanged (and an error) when refused or of another type."""
+    try:
+        new = _store(file, upload_dir, owner_id)
+    except UploadError as exc:
+        errors.setdefault("attachments", []).append(_(exc.key, **exc.params))
+        return entry
+    if new.mime != entry["mime"]:
+        # A new version of a PDF is a PDF: another type would break every link that names the file.
+        (upload_dir / new.stored_name).unlink(missing_ok=True)
+        errors.setdefault("attachments", []).append(
+            _(
+                "contrib.attachment_replace_type",
+                name=entry["title"] or entry["original_name"],
+                file=new.original_name,
+                expected=KIND_NAMES[entry["mime"]],
+                found=KIND_NAMES[new.mime],
+            )
+        )
+        return entry
+    info = {"original_name": new.original_name, "mime": new.mime, "size": new.size}
+    pending[new.stored_name] = info
+    # "replaces" names the version this one follows (the publisher of an edit keeps the file's path).
+    return {**info, "stored_name": new.stored_name, "title": entry["title"], "replaces": entry["stored_name"]}
 
 
 def _attachment_meta(attachments: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -150,6 +220,8 @@ def _render_form(
     status: int = 200,
 ) -> tuple[str, int]:
     fields = forms.form_fields(schema, snapshot.refdata, values=values, documents=document_choices(snapshot))
+    user = current_user()
+    assert user is not None
     return (
         render_template(
             "contribute/form.html",
@@ -162,6 +234,9 @@ def _render_form(
             attachments=attachments,
             upload_slots=range(NEW_UPLOAD_SLOTS),
             max_upload_mb=upload_limit() // 1048576,
+            max_upload_bytes=upload_limit(),
+            max_request_bytes=request_limit(),
+            draft_key=draft_key(user, schema, submission),
             submission=submission,
         ),
         status,
@@ -188,6 +263,10 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
         values.add(f"att_title_{i}", att["title"])
     if not values.get("form_token"):
         values["form_token"] = secrets.token_urlsafe(24)
+    render = {"attachments": attachments, "submission": sub}
+    if forms.apply_row_action(schema, values):
+        # "Tambah baris" / "Hapus baris" without scripts: the same form with the rows changed, nothing checked.
+        return _render_form(schema, snapshot, values, **render)
     data = forms.parse_form(schema, values)
     body = forms.parse_body(values)
     # A Pokja files for its own region only (raises a 403 that names the region).
@@ -205,7 +284,6 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
     )
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)
-    render = {"attachments": attachments, "submission": sub}
     failed = csrf_failure()
     if failed:
         # An expired or missing token: keep everything typed, say why, let the member send again.
@@ -213,7 +291,7 @@ def _handle_post(schema: Schema, snapshot: Snapshot, user: User, sub: Submission
             schema, snapshot, values, errors=errors, notice=_("contrib.csrf_expired"), status=400, **render
         )
     db = get_session()
-    if request.form.get("action") == "preview":
+    if request.form.get("action") in ("preview", ENTER):
         if wait := limits.take(db, user.id, limits.PREVIEW):
             notice = _("contrib.preview_rate_limited", limit=limits.limit_of(limits.PREVIEW), minutes=wait)
             return _render_form(schema, snapshot, values, errors=errors, notice=notice, status=429, **render)

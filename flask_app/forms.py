@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from flask_app.messages import current_lang
 from site_builder.content import Corpus, Document, document_text, parse_document, reference_problems
-from site_builder.fields import FormContext, FormField, clean_text, form_control, kind_of
+from site_builder.fields import FormContext, FormField, clean_text, form_control, kind_of, parse_action
 from site_builder.i18n import _
 from site_builder.render import MAX_BODY_CHARS, body_problem, markup_problem
 from site_builder.schemas import Field, RefData, Schema
@@ -26,6 +26,7 @@ __all__ = ["MAX_BODY_CHARS", "FormField", "clean_text", "form_fields", "parse_fo
 
 FORM_ERROR = "_form"  # errors about the form as a whole
 BODY = "body"
+ROW_ACTION = "row_action"  # the "Tambah baris" / "Hapus baris" buttons of a form without scripts
 
 
 def form_fields(
@@ -65,6 +66,17 @@ def parse_form(schema: Schema, form: MultiDict) -> dict[str, Any]:
         if value not in (None, "", []):
             data[name] = value
     return data
+
+
+def apply_row_action(schema: Schema, form: MultiDict) -> bool:
+    """Tidy posted rows (empty ones dropped, the rest numbered again) and apply a pressed row button.
+
+    Returns whether a "Tambah baris" or "Hapus baris" button was pressed (the form is then shown again).
+    """
+    action = parse_action(form.get(ROW_ACTION))
+    form.poplist(ROW_ACTION)
+    done = [kind_of(spec).normalise(spec, name, form, action) for name, spec in schema.fields.items() if spec.form]
+    return any(done)
 
 
 def parse_body(form: MultiDict) -> str:

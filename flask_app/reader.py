@@ -49,7 +49,7 @@ def status() -> Any:
     if user is None:
         return jsonify(logged_in=False)
     links = []
-    if user.role in ("anggota", "pelatih", "moderator", "admin"):
+    if user.role in ("anggota", "pelatih", "sekretariat", "moderator", "admin"):
         links.append({"href": "/kontribusi", "label": _("nav_contribute")})
     if user.role in ("moderator", "admin"):
         links.append({"href": "/moderasi", "label": _("nav_moderation")})

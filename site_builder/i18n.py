@@ -74,6 +74,7 @@ RUNTIME_KEYS = (
     # flask_app/templates (admin, account): _('role_' ~ role), one per role
     N_("role_anggota"),
     N_("role_pelatih"),
+    N_("role_sekretariat"),
     N_("role_moderator"),
     N_("role_admin"),
     # search/query.py Vocabulary: f"facet_{name}", the structural facets (the others take schema labels)

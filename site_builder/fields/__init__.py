@@ -14,6 +14,8 @@ from .base import (
     BLANK_ROWS,
     COMMON_KEYS,
     MAX_ROWS,
+    ROW_SLOT,
+    SEARCHABLE_AFTER,
     Cell,
     CellContext,
     FieldType,
@@ -27,6 +29,7 @@ from .base import (
 )
 from .choices import REF_KINDS, ChoiceType, EnumType, RefKind, RefType
 from .figures import FigureType, parse_id_number
+from .rows import blank_rows, normalise_rows, parse_action
 from .scalars import AttachmentType, BooleanType, DateType, IntegerType, NumberType, StringType, TextType, YearType
 
 if TYPE_CHECKING:
@@ -38,6 +41,8 @@ __all__ = [
     "FIELD_TYPES",
     "MAX_ROWS",
     "REF_KINDS",
+    "ROW_SLOT",
+    "SEARCHABLE_AFTER",
     "Cell",
     "CellContext",
     "ChoiceType",
@@ -55,6 +60,7 @@ __all__ = [
     "form_control",
     "kind_name",
     "kind_of",
+    "parse_action",
     "parse_id_number",
     "row_indices",
 ]
@@ -90,6 +96,10 @@ class ListType(FieldType):
     def parse(self, spec: Field, name: str, form: Any) -> Any:
         """The item type's list parsing."""
         return kind_of(spec.items).parse_list(spec.items, name, form)
+
+    def normalise(self, spec: Field, name: str, form: Any, action: tuple[str, str] | None) -> bool:
+        """The item type's list tidying (rows of objects)."""
+        return kind_of(spec.items).normalise_list(spec.items, name, form, action)
 
     def flatten(self, spec: Field, name: str, value: Any, out: Any) -> None:
         """The item type's list values."""
@@ -152,14 +162,28 @@ class ObjectType(FieldType):
         control.children = [form_control(sub, f"{control.name}.{k}", ctx) for k, sub in spec.fields.items() if sub.form]
 
     def configure_list(self, item: Field, control: FormField, ctx: FormContext) -> None:
-        """Rows of sub-field controls: the filled ones and a blank one."""
+        """Rows of sub-field controls: the filled ones, the empty ones asked for, and a template row."""
         control.widget = "rows"
         used = row_indices(control.name, ctx.values)
-        count = min((max(used) + 1 if used else 0) + BLANK_ROWS, MAX_ROWS)
+        control.blank = blank_rows(control.name, ctx.values)
+        count = min((max(used) + 1 if used else 0) + control.blank, MAX_ROWS)
+        control.max = MAX_ROWS
         control.rows = [
             [form_control(sub, f"{control.name}.{i}.{k}", ctx) for k, sub in item.fields.items() if sub.form]
             for i in range(count)
         ]
+        control.template = [
+            form_control(sub, f"{control.name}.{ROW_SLOT}.{k}", ctx) for k, sub in item.fields.items() if sub.form
+        ]
+
+    def normalise(self, spec: Field, name: str, form: Any, action: tuple[str, str] | None) -> bool:
+        """The sub-fields' tidying (an object may hold rows)."""
+        done = [kind_of(sub).normalise(sub, f"{name}.{k}", form, action) for k, sub in spec.fields.items() if sub.form]
+        return any(done)
+
+    def normalise_list(self, item: Field, name: str, form: Any, action: tuple[str, str] | None) -> bool:
+        """Apply "Tambah baris" / "Hapus baris" and drop empty rows, numbering the rest 0, 1, 2..."""
+        return normalise_rows(name, form, lambda i: self.parse(item, f"{name}.{i}", form) is not None, action)
 
     def parse(self, spec: Field, name: str, form: Any) -> Any:
         """The non-empty sub-fields (None when all are empty)."""

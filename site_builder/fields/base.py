@@ -17,6 +17,8 @@ Cell = str | tuple[str, str]
 
 MAX_ROWS = 50  # rows of a list-of-objects field on a form (a module's sessions)
 BLANK_ROWS = 1  # empty rows offered after the filled ones
+ROW_SLOT = "__i__"  # the row number in a row template's names, replaced by the page's script
+SEARCHABLE_AFTER = 12  # a choice list longer than this gets a filter box (552 regions, the tags)
 # Keys every field may declare, whatever its type (read by schemas.py, forms and search).
 COMMON_KEYS = frozenset({"type", "required", "label", "help", "default", "form", "boost", "facet"})
 
@@ -69,11 +71,15 @@ class FormField:
     max: float | None = None
     children: list[FormField] = field(default_factory=list)
     rows: list[list[FormField]] = field(default_factory=list)
+    # rows: the controls of one more row with ROW_SLOT for its number (cloned by the page's script)
+    template: list[FormField] = field(default_factory=list)
+    blank: int = 0  # rows: how many empty rows the member asked for (posted back as "<name>._blank")
+    searchable: bool = False  # a long choice list: a filter box over the plain control when scripts run
 
 
 @dataclass
 class FormContext:
-    """What a form control needs: reference data, document choices by type, posted values, language."""
+    """What a form control needs: reference data, (slug, title) choices by type, posted values, language."""
 
     refdata: RefData
     documents: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -164,6 +170,14 @@ class FieldType:
         lines = [line.strip() for line in clean_text(form.get(name, "")).split("\n")]
         parsed = [self.parse_line(item, line) for line in lines]
         return [v for v in parsed if v not in (None, "")] or None
+
+    def normalise(self, spec: Field, name: str, form: Any, action: tuple[str, str] | None) -> bool:
+        """Apply a posted row action to ``form`` (a MultiDict) and tidy it; whether the action was handled."""
+        return False
+
+    def normalise_list(self, item: Field, name: str, form: Any, action: tuple[str, str] | None) -> bool:
+        """As :meth:`normalise`, for a list of these items (only rows of objects have anything to do)."""
+        return False
 
     def flatten(self, spec: Field, name: str, value: Any, out: Any) -> None:
         """Add the form values that show ``value`` again to ``out`` (a MultiDict)."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..formatting import region_url, rel_path_url, src_url, tag_src
-from .base import Cell, CellContext, FieldType, FormContext, FormField, kind_name
+from .base import SEARCHABLE_AFTER, Cell, CellContext, FieldType, FormContext, FormField, kind_name
 
 if TYPE_CHECKING:
     from ..schemas import Field, RefData
@@ -20,14 +20,16 @@ class ChoiceType(FieldType):
         raise NotImplementedError
 
     def configure(self, spec: Field, control: FormField, ctx: FormContext) -> None:
-        """A select of the choices."""
+        """A select of the choices (with a filter box when the list is long)."""
         control.widget = "select"
         control.choices = self.choices(spec, ctx)
+        control.searchable = len(control.choices) > SEARCHABLE_AFTER
 
     def configure_list(self, item: Field, control: FormField, ctx: FormContext) -> None:
-        """A multi-select of the choices."""
+        """A multi-select of the choices (a filter box and chosen chips when the list is long)."""
         control.widget = "multiselect"
         control.choices = self.choices(item, ctx)
+        control.searchable = len(control.choices) > SEARCHABLE_AFTER
 
     def parse_list(self, item: Field, name: str, form: Any) -> Any:
         """Every selected value."""
@@ -176,8 +178,10 @@ class DocumentKind(RefKind):
         return {}
 
     def choices(self, spec: Field, ctx: FormContext) -> list[tuple[str, str]]:
-        """The documents of the declared ``document_type``."""
-        return list(ctx.documents.get(spec.document_type or "", []))
+        """(slug, title) of the declared ``document_type``'s documents; of every type (named) when none is."""
+        if spec.document_type:
+            return list(ctx.documents.get(spec.document_type, []))
+        return [(slug, f"{title} ({doc_type})") for doc_type, docs in ctx.documents.items() for slug, title in docs]
 
     def facet_labels(self, refdata: RefData) -> dict[str, dict[str, str]] | None:
         """Any slug (documents are not reference data)."""

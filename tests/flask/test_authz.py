@@ -17,7 +17,7 @@ from tests.conftest import CONTENT
 from tests.flask.conftest import csrf_from, password_hash, sign_in
 
 PUBLIC = "public"
-MEMBERS = ("anggota", "pelatih", "moderator", "admin")
+MEMBERS = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
 MODERATORS = ("moderator", "admin")
 ADMINS = ("admin",)
 WHO = ("anonymous", *MEMBERS)

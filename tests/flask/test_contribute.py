@@ -128,12 +128,25 @@ def test_oversize_upload_is_refused_and_the_form_kept(app, logged_in, make_app):
     assert count(app) == 0
 
 
-def test_request_beyond_the_total_limit_gets_a_clear_413(app, logged_in):
+def test_request_beyond_the_total_limit_keeps_what_was_typed(app, logged_in):
+    # Over the limit the typed fields are still read and the file is cut short (flask_app.form_intake).
     app.config["MAX_UPLOAD_BYTES"] = 1024
     member = logged_in("anggota")
     response = post_form(member, files={"att_file_0": (b"%PDF-" + b"0" * 5_000_000, "besar.pdf")})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Berkas 'besar.pdf' terlalu besar (> 1 KB); batasnya 1 KB." in page
+    assert 'value="Pelajaran dari bedah rumah swadaya"' in page and "Warga bergotong royong." in page
+    assert count(app) == 0
+    assert not [p for p in Path(app.config["UPLOAD_DIR"]).glob("*") if p.stat().st_size > 2048]
+
+
+def test_request_beyond_the_hard_limit_gets_a_clear_413(app, logged_in):
+    app.config["MAX_UPLOAD_BYTES"] = 1024
+    member = logged_in("anggota")
+    response = post_form(member, files={"att_file_0": (b"%PDF-" + b"0" * 17_000_000, "besar.pdf")})
     assert response.status_code == 413
-    assert "Kiriman terlalu besar (batas 4 MB). Kecilkan lampiran lalu isi ulang formulir." in text(response)
+    assert "Kiriman terlalu besar (batas 16 MB). Kecilkan lampiran lalu isi ulang formulir." in text(response)
 
 
 def test_file_lying_about_its_type(app, logged_in):

@@ -59,8 +59,8 @@ def check(meta, values, doc_type="pembelajaran"):
 def test_lesson_form_has_every_form_field_with_choices_from_reference_data(meta):
     schemas, refdata = meta
     fields = by_name(forms.form_fields(schemas["pembelajaran"], refdata))
-    # form: false fields (updated, related, attachments, lang, example, contribution) are not offered.
-    assert not {"updated", "related", "attachments", "lang", "example", "contribution"} & set(fields)
+    # form: false fields (updated, attachments, lang, example, contribution) are not offered.
+    assert not {"updated", "attachments", "lang", "example", "contribution"} & set(fields)
     assert fields["title"].widget == "text" and fields["title"].required and fields["title"].max_length == 200
     assert fields["summary"].widget == "textarea"
     assert fields["date"].widget == "date"
