@@ -407,7 +407,11 @@ def set_password_page(token: str) -> Any:
             audit(user, "password_set", user.email, session=db)
             flash(_("password_set"), "info")
             return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", user=user, error=error), 400 if error else 200
+    # Passed by name: base.html's own ``user`` (the logged-in account, none here) would shadow ``user.name``.
+    needs_name = user is not None and not user.name
+    return render_template("auth/set_password.html", user=user, error=error, needs_name=needs_name), (
+        400 if error else 200
+    )
 
 
 @bp.route("", methods=["GET", "POST"])

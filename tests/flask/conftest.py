@@ -73,6 +73,9 @@ def make_app(tmp_path: Path, site_dir: Path) -> Callable[..., Flask]:
             "INSTANCE_DIR": str(tmp_path / "instance"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'pokja.db'}",
             "BASE_URL": "http://127.0.0.1:8000",
+            # Tests post many forms from one account; the limits' own tests set theirs.
+            "PREVIEWS_PER_HOUR": 100_000,
+            "SUBMISSIONS_PER_HOUR": 100_000,
         }
         config.update(overrides)
         app = create_app(config)

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 
 import pytest
-from sqlalchemy.orm.exc import StaleDataError
 
 from flask_app.db import session_scope
 from flask_app.submissions import (
@@ -109,7 +108,8 @@ def test_two_moderators_acting_on_one_read_cannot_both_win(db_app, people):
         a, b = first.get(Submission, sid), second.get(Submission, sid)
         record(first, a, mod, "setujui", "disetujui")
         first.commit()
-        with pytest.raises(StaleDataError):
+        # The status is compared and set in one UPDATE: the second finds it changed.
+        with pytest.raises(BadTransition):
             record(second, b, mod, "tolak", "ditolak")
             second.commit()
         second.rollback()
