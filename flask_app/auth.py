@@ -27,7 +27,7 @@ from flask_app.messages import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ROLES = ("anggota", "pelatih", "moderator", "admin")
+ROLES = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
 MIN_PASSWORD_LENGTH = 10
 DEFAULT_LINK_HOURS = 72
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -91,6 +91,12 @@ SETTINGS: tuple[Setting, ...] = (
         "MAIL_MAX_PER_HOUR", "POKJA_MAIL_MAX_PER_HOUR", 20, "mails per recipient and hour; more are dropped and logged"
     ),
     Setting("MAIL_WORKER", "POKJA_MAIL_WORKER", True, "send the outbox from a background thread of the service"),
+    Setting(
+        "SELF_APPROVAL",
+        "POKJA_SELF_APPROVAL",
+        False,
+        "`1`: a moderator may approve their own proposal (a Pokja with one moderator; the audit log records it)",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
