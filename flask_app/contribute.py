@@ -323,6 +323,9 @@ def detail(submission_id: int) -> Any:
 def revise(submission_id: int) -> Any:
     """Revise a submission a moderator sent back."""
     sub, user = _own(submission_id)
+    if sub.kind != submissions.NEW:
+        # An edit of a published document is revised on its own form (flask_app/edits.py).
+        return redirect(url_for("edits.revise", submission_id=sub.id), code=307)
     content = get_content()
     snapshot = content.current()
     schema = snapshot.schemas.get(sub.type)

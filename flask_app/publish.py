@@ -14,7 +14,7 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,9 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 GIT_TIMEOUT = 30.0
 TMP_PREFIX = ".pokja-publish-"
 ATTACHMENT_FOLDER = "lampiran"
+# The steps of the other kinds of proposal (edits, restores, withdrawals), by Submission.kind:
+# flask_app/publish_edit.py registers itself here, so it builds on these steps without a cycle.
+KIND_STEPS: dict[str, Callable[..., None]] = {}
 
 
 class PublishBusy(Exception):
@@ -333,6 +336,9 @@ def publish(submission_id: int, *, actor_id: int | None = None, db: Session | No
 def _run_steps(
     db: Session, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
 ) -> None:
+    if (steps := KIND_STEPS.get(sub.kind)) is not None:
+        steps(db, sub, content_dir, config, actor_id, result)
+        return
     folder = content_dir / sub.type
     content = get_content()
     result.step = "berkas"
