@@ -16,7 +16,7 @@ from typing import Any
 from flask_app import publish
 from flask_app.content import get_content, mkdocs_config_path
 from flask_app.proposals import canonical
-from flask_app.publish import PublishResult, PublishStepError, git_commit, rebuild_pages, update_index
+from flask_app.publish import PublishResult, PublishStepError
 from flask_app.submissions import EDIT, NEEDS_REVISION, RESTORE, WITHDRAW, Submission, record
 from site_builder.content import parse_document, reference_problems
 from site_builder.gitlog import blob_id, merge
@@ -96,13 +96,13 @@ def run_steps(
     result.step = "git"
     author, committer = publish._person(db, sub.author_id), publish._person(db, actor_id)
     verb = "edit.commit_restore" if sub.kind == RESTORE else "edit.commit_edit"
-    result.committed = git_commit(
+    result.committed = publish.git_commit(
         content_dir, [path], author=author, committer=committer, message=_message(sub, verb, committer[0])
     )
     result.step = "indeks"
-    update_index(Path(config["INDEX_DIR"]), doc, content.current())
+    publish.update_index(Path(config["INDEX_DIR"]), doc, content.current())
     result.step = "situs"
-    result.pages = rebuild_pages(path, config)
+    result.pages = publish.rebuild_pages(path, config)
     result.step = None
 
 
@@ -123,7 +123,7 @@ def _withdraw(
     result.step = "git"
     author, committer = publish._person(db, sub.author_id), publish._person(db, actor_id)
     message = _message(sub, "edit.commit_withdraw", committer[0])
-    result.committed = git_commit(content_dir, [path], author=author, committer=committer, message=message)
+    result.committed = publish.git_commit(content_dir, [path], author=author, committer=committer, message=message)
     result.step = "indeks"
     index_dir = Path(config["INDEX_DIR"])
     if exists(index_dir):

@@ -16,7 +16,7 @@ from .problems import Problem
 # Top-level keys of a type's schema file and of _common.yml; each is read by load_schemas.
 SCHEMA_KEYS = ("type", "label", "plural", "description", "listing", "facets", "contribute", "body_sections", "fields")
 COMMON_SCHEMA_KEYS = ("fields",)
-ROLES = ("anggota", "pelatih", "moderator", "admin")
+ROLES = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
 
 
 class SchemaError(Exception):
