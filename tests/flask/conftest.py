@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from tests.conftest import CONTENT
 
 DEFAULT_PASSWORD = "kata-sandi-uji-123"
-ROLES = ("anggota", "pelatih", "moderator", "admin")
+ROLES = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

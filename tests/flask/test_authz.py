@@ -17,7 +17,7 @@ from tests.conftest import CONTENT
 from tests.flask.conftest import csrf_from, password_hash, sign_in
 
 PUBLIC = "public"
-MEMBERS = ("anggota", "pelatih", "moderator", "admin")
+MEMBERS = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
 MODERATORS = ("moderator", "admin")
 ADMINS = ("admin",)
 WHO = ("anonymous", *MEMBERS)
@@ -56,6 +56,16 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "notify.forgot_password": {"GET": PUBLIC, "POST": PUBLIC},
     "notify.preferences": {"GET": MEMBERS, "POST": MEMBERS},
     "notify.follow": {"GET": MEMBERS, "POST": MEMBERS},
+    # Edits: any member reaches the form; whether they may edit that document (its schema's
+    # contribute list, or its own author) is decided per document (tests/flask/test_wiki_edits.py).
+    "edits.edit": {"GET": MEMBERS, "POST": MEMBERS},
+    "edits.quick": {"GET": MEMBERS, "POST": MEMBERS},
+    "edits.withdraw": {"GET": MEMBERS, "POST": MEMBERS},
+    "edits.revise": {"GET": MEMBERS, "POST": MEMBERS},
+    "history.revisions": {"GET": PUBLIC},
+    "history.compare": {"GET": PUBLIC},
+    "history.restore": {"POST": MODERATORS},
+    "moderate.attachment": {"GET": MODERATORS},
 }
 
 # Values for URL arguments: ids that do not exist, so an allowed request touches nothing shared.
@@ -67,6 +77,8 @@ SAMPLE_ARGS = {
     "submission_id": 999_999,
     "doc_type": "pembelajaran",
     "mail_id": 999_999,
+    "slug": "tidak-ada",
+    "stored_name": "tidak-ada.pdf",
 }
 
 
