@@ -18,23 +18,40 @@ from flask_app.auth import current_user, roles_required
 from flask_app.content import get_content
 from flask_app.db import audit, get_session
 from flask_app.docdiff import diff_texts
-from flask_app.proposals import canonical, create_proposal, current_document, withdrawal
+from flask_app.proposals import canonical, create_proposal, current_document, raw_meta, withdrawal
 from flask_app.submissions import RESTORE
-from site_builder.gitlog import Revision, log, show
+from site_builder.gitlog import Revision, log, show, show_many
 from site_builder.i18n import _
+from site_builder.schemas import Schema, load_schemas
 
 bp = Blueprint("history", __name__, url_prefix="/riwayat")
 
 MODERATORS = ("moderator", "admin")
+SCHEMA_CACHE = "pokja_history_schemas"
+
+
+def _schemas() -> dict[str, Schema]:
+    """The schemas, read again only when a schema file changed.
+
+    The history pages need no corpus: they skip the content service's walk of every file (seconds at
+    10,000 documents) and look only at the few schema files.
+    """
+    folder = Path(current_app.config["CONTENT_DIR"]) / "_schemas"
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yml")))
+    cached = current_app.extensions.get(SCHEMA_CACHE)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load_schemas(folder.parent))
+        current_app.extensions[SCHEMA_CACHE] = cached
+    return cached[1]
 
 
 def _revisions(doc_type: str, slug: str) -> tuple[str, list[Revision]]:
-    snapshot = get_content().current()
-    if doc_type not in snapshot.schemas or not slug or "/" in slug or slug.startswith("."):
+    if doc_type not in _schemas() or not slug or "/" in slug or slug.startswith("."):
         abort(404)
     rel = f"{doc_type}/{slug}.md"
-    revisions = log(Path(current_app.config["CONTENT_DIR"]), rel)
-    if not revisions and not (snapshot.root / rel).is_file():
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    revisions = log(content_dir, rel)
+    if not revisions and not (content_dir / rel).is_file():
         abort(404)
     return rel, revisions
 
@@ -47,18 +64,19 @@ def _pick(revisions: list[Revision], commit: str) -> Revision | None:
 def revisions(doc_type: str, slug: str) -> Any:
     """The revisions of one document, newest first, with a form to compare any two."""
     rel, revs = _revisions(doc_type, slug)
-    snapshot = get_content().current()
-    current = current_document(snapshot, doc_type, slug)
+    path = Path(current_app.config["CONTENT_DIR"]) / rel
+    present = path.is_file()
+    title = raw_meta(path.read_text(encoding="utf-8"))[0].get("title") if present else None
     user = current_user()
     return render_template(
         "history/revisions.html",
         rel=rel,
         doc_type=doc_type,
         slug=slug,
-        title=current.title if current is not None else slug,
+        title=str(title or slug),
         revisions=revs,
-        withdrawn=current is None,
-        may_restore=user is not None and user.role in MODERATORS and current is not None,
+        withdrawn=not present,
+        may_restore=user is not None and user.role in MODERATORS and present,
     )
 
 
@@ -78,9 +96,11 @@ def compare(doc_type: str, slug: str) -> Any:
     ):
         return render_template("history/unknown.html", message=_("history.unknown_revision"), rel=rel), 404
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    old_text = (show(content_dir, older.commit, rel) or "") if older is not None else ""
-    new_text = show(content_dir, newer.commit, rel) or ""
-    schema = get_content().current().schemas.get(doc_type)
+    # Both texts in one git call: each process start counts at p95.
+    wanted = [newer.commit] + ([older.commit] if older is not None else [])
+    texts = show_many(content_dir, wanted, rel)
+    new_text, old_text = texts[0] or "", (texts[1] or "") if older is not None else ""
+    schema = _schemas().get(doc_type)
     return render_template(
         "history/compare.html",
         rel=rel,

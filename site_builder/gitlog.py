@@ -113,6 +113,31 @@ def show(content_dir: Path, commit: str, rel: str) -> str | None:
     return result.stdout.decode("utf-8", "replace")
 
 
+def show_many(content_dir: Path, commits: list[str], rel: str) -> list[str | None]:
+    """The texts of ``rel`` at each of ``commits``, in one git call (``git cat-file --batch``)."""
+    found = _repo_path(content_dir, rel)
+    if found is None or not all(c.isalnum() for c in commits):
+        return [None] * len(commits)
+    top, path = found
+    stdin = "".join(f"{c}:{path}\n" for c in commits).encode()
+    result = _git(["cat-file", "--batch"], top, stdin=stdin)
+    if result is None or result.returncode != 0:
+        return [None] * len(commits)
+    out: list[str | None] = []
+    data, pos = result.stdout, 0
+    for _commit in commits:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            out.append(None)  # "<name> missing"
+            continue
+        size = int(header[2])
+        out.append(data[pos : pos + size].decode("utf-8", "replace"))
+        pos += size + 1  # the blob and its closing newline
+    return out
+
+
 def read_blob(content_dir: Path, blob: str) -> str | None:
     """The text of the blob ``blob`` from the repository (None when it is not there)."""
     top = toplevel(content_dir)
