@@ -79,8 +79,17 @@ def canonical(text: str, rel: str, snapshot: Snapshot) -> str:
 
 
 def canonical_from(meta: Mapping[str, Any], body: str, schema: Schema) -> str:
-    """The canonical text of front-matter ``meta`` and ``body``."""
-    return document_text(ordered_meta(meta, schema), body.strip("\n") + "\n", schema)
+    """The canonical text of front-matter ``meta`` and ``body``.
+
+    A top-level value equal to its field's default is left out: the validator fills it in again on
+    load, and a hand-written file that never named it shows no change.
+    """
+    kept = {
+        k: v
+        for k, v in meta.items()
+        if not (k in schema.fields and schema.fields[k].default is not None and v == schema.fields[k].default)
+    }
+    return document_text(ordered_meta(kept, schema), body.strip("\n") + "\n", schema)
 
 
 def raw_meta(text: str) -> tuple[dict[str, Any], str]:
