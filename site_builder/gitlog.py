@@ -89,16 +89,49 @@ def _parse_log(raw: str) -> list[Revision]:
 _FORMAT = f"--format={_REC}%H{_SEP}%aI{_SEP}%an{_SEP}%ae{_SEP}%s{_SEP}%b"
 
 
+def head_id(top: Path) -> str | None:
+    """The commit HEAD points at, read from the files under .git (no process); None when unsure."""
+    git_dir = top / ".git"
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head or None
+        ref = head.removeprefix("ref: ")
+        loose = git_dir / ref
+        if loose.is_file():
+            return loose.read_text(encoding="utf-8").strip() or None
+        for line in (git_dir / "packed-refs").read_text(encoding="utf-8").splitlines():
+            if line.endswith(f" {ref}"):
+                return line.split()[0]
+    except OSError:
+        return None  # a worktree's .git file, or no repository: ask git every time
+    return None
+
+
+# A file's log for one HEAD, and a file's text at one commit, never change: kept (bounded).
+_LOGS: dict[tuple[str, str, str, int], list[Revision]] = {}
+MAX_CACHED_LOGS = 256
+
+
 def log(content_dir: Path, rel: str, limit: int = 500) -> list[Revision]:
     """The revisions of ``content_dir/rel``, newest first (empty outside a repository)."""
     found = _repo_path(content_dir, rel)
     if found is None:
         return []
     top, path = found
+    head = head_id(top)
+    key = (str(top), head or "", path, limit)
+    if head is not None and key in _LOGS:
+        return _LOGS[key]
     result = _git(["log", f"--max-count={limit}", _FORMAT, "--", path], top)
     if result is None or result.returncode != 0:
         return []
-    return _parse_log(result.stdout.decode("utf-8", "replace"))
+    revisions = _parse_log(result.stdout.decode("utf-8", "replace"))
+    if head is not None:
+        if len(_LOGS) >= MAX_CACHED_LOGS:
+            _LOGS.pop(next(iter(_LOGS)))
+        _LOGS[key] = revisions
+    return revisions
 
 
 def show(content_dir: Path, commit: str, rel: str) -> str | None:
@@ -114,11 +147,29 @@ def show(content_dir: Path, commit: str, rel: str) -> str | None:
 
 
 def show_many(content_dir: Path, commits: list[str], rel: str) -> list[str | None]:
-    """The texts of ``rel`` at each of ``commits``, in one git call (``git cat-file --batch``)."""
+    """The texts of ``rel`` at each of ``commits`` (full ids), in at most one git call."""
     found = _repo_path(content_dir, rel)
     if found is None or not all(c.isalnum() for c in commits):
         return [None] * len(commits)
     top, path = found
+    keys = [(str(top), c, path) for c in commits]
+    missing = [c for c, k in zip(commits, keys, strict=True) if k not in _TEXTS]
+    if missing:
+        for commit, text in zip(missing, _cat_file(top, missing, path), strict=True):
+            if len(commit) == 40 and text is not None:
+                if len(_TEXTS) >= MAX_CACHED_TEXTS:
+                    _TEXTS.pop(next(iter(_TEXTS)))
+                _TEXTS[(str(top), commit, path)] = text
+            else:
+                return _cat_file(top, commits, path)
+    return [_TEXTS.get(k) for k in keys]
+
+
+_TEXTS: dict[tuple[str, str, str], str] = {}
+MAX_CACHED_TEXTS = 512
+
+
+def _cat_file(top: Path, commits: list[str], path: str) -> list[str | None]:
     stdin = "".join(f"{c}:{path}\n" for c in commits).encode()
     result = _git(["cat-file", "--batch"], top, stdin=stdin)
     if result is None or result.returncode != 0:
