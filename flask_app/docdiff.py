@@ -14,7 +14,7 @@ from site_builder.frontmatter import YamlRejected, parse_front_matter
 from site_builder.schemas import Field, Schema
 
 _WORDS = re.compile(r"\s+|[^\s]+")
-MAX_DIFF_TOKENS = 200_000  # difflib is quadratic at worst: a bigger body is compared line by line
+MAX_DIFF_TOKENS = 20_000  # words of one changed block compared word by word; a bigger block as a whole
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,7 @@ def field_changes(
     ]
 
 
-def word_diff(old: str, new: str) -> Markup:
-    """The body's change as escaped HTML: removed words in ``<del>``, added ones in ``<ins>``."""
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
-    if len(a) + len(b) > MAX_DIFF_TOKENS:
-        a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out: list[str] = []
+def _tokens_diff(a: list[str], b: list[str], out: list[str]) -> None:
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             out.append(str(escape("".join(a[i1:i2]))))
@@ -109,6 +104,25 @@ def word_diff(old: str, new: str) -> Markup:
             out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
         if j2 > j1:
             out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """The body's change as escaped HTML: removed words in ``<del>``, added ones in ``<ins>``.
+
+    Lines are matched first and words only within changed lines: a word diff of a whole long body
+    (the same words again and again) is quadratic in difflib.
+    """
+    a_lines, b_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(str(escape("".join(a_lines[i1:i2]))))
+            continue
+        a, b = _WORDS.findall("".join(a_lines[i1:i2])), _WORDS.findall("".join(b_lines[j1:j2]))
+        if op == "replace" and len(a) + len(b) <= MAX_DIFF_TOKENS:
+            _tokens_diff(a, b, out)
+        else:
+            _tokens_diff(["".join(a)] if a else [], ["".join(b)] if b else [], out)
     return Markup("".join(out))
 
 

@@ -12,17 +12,18 @@ from tests.flask.test_publish import submit
 ANON = "anonim"
 # endpoint -> (method, url, {role: expected status}); {sid} is another member's submission.
 MEMBERS_OK = dict.fromkeys(ROLES, 200)
-MODERATORS = {"anggota": 403, "pelatih": 403, "moderator": 200, "admin": 200}
-MODERATORS_POST = {"anggota": 403, "pelatih": 403, "moderator": 303, "admin": 303}
+MODERATORS = {"anggota": 403, "pelatih": 403, "sekretariat": 403, "moderator": 200, "admin": 200}
+MODERATORS_POST = {"anggota": 403, "pelatih": 403, "sekretariat": 403, "moderator": 303, "admin": 303}
+MODERATORS_MISSING = {"anggota": 403, "pelatih": 403, "sekretariat": 403, "moderator": 404, "admin": 404}
 NOT_OWN = dict.fromkeys(ROLES, 403)
 TABLE: dict[str, list[tuple[str, str, dict[str, int]]]] = {
     "contribute.index": [("GET", "/kontribusi/", MEMBERS_OK)],
     "contribute.mine": [("GET", "/kontribusi/saya", MEMBERS_OK)],
     "contribute.new": [
         ("GET", "/kontribusi/pembelajaran/baru", MEMBERS_OK),
-        ("GET", "/kontribusi/modul/baru", {"anggota": 403, "pelatih": 200, "moderator": 200, "admin": 200}),
+        ("GET", "/kontribusi/modul/baru", {**NOT_OWN, "pelatih": 200, "moderator": 200, "admin": 200}),
         ("GET", "/kontribusi/pedoman/baru", NOT_OWN),
-        ("POST", "/kontribusi/modul/baru", {"anggota": 403, "pelatih": 400, "moderator": 400, "admin": 400}),
+        ("POST", "/kontribusi/modul/baru", {**NOT_OWN, "pelatih": 400, "moderator": 400, "admin": 400}),
     ],
     "contribute.sent": [("GET", "/kontribusi/terkirim/{sid}", NOT_OWN)],
     "contribute.detail": [("GET", "/kontribusi/{sid}", NOT_OWN)],
@@ -35,6 +36,8 @@ TABLE: dict[str, list[tuple[str, str, dict[str, int]]]] = {
     "moderate.reject": [("POST", "/moderasi/{sid}/tolak", MODERATORS_POST)],
     "moderate.retry": [("POST", "/moderasi/{sid}/terbitkan", MODERATORS_POST)],
     "moderate.approve": [("POST", "/moderasi/{rejected}/setujui", MODERATORS_POST)],
+    # An attachment the submission does not have.
+    "moderate.attachment": [("GET", "/moderasi/{sid}/lampiran/tidak-ada.pdf", MODERATORS_MISSING)],
 }
 
 
