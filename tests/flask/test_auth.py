@@ -146,7 +146,7 @@ def test_create_user_refuses_bad_input(app):
             (("bukan-surel", "anggota"), "Alamat surel 'bukan-surel' tidak sah."),
             (
                 ("x@contoh.id", "raja"),
-                "Peran 'raja' tidak dikenal; pilih salah satu: anggota, pelatih, moderator, admin.",
+                "Peran 'raja' tidak dikenal; pilih salah satu: anggota, pelatih, sekretariat, moderator, admin.",
             ),
             (("ADA@contoh.id", "anggota"), "Akun dengan surel ada@contoh.id sudah ada."),
         ]

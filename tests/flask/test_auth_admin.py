@@ -42,7 +42,9 @@ def test_admin_creates_an_account_and_sees_its_one_time_link(app, logged_in):
 def test_admin_create_refuses_a_bad_role_with_a_message(logged_in):
     admin = logged_in("admin")
     page = admin_post(admin, "/admin/akun", email="x@contoh.id", role="raja").get_data(as_text=True)
-    assert "Peran &#39;raja&#39; tidak dikenal; pilih salah satu: anggota, pelatih, moderator, admin." in page
+    assert (
+        "Peran &#39;raja&#39; tidak dikenal; pilih salah satu: anggota, pelatih, sekretariat, moderator, admin." in page
+    )
 
 
 def test_admin_disables_and_enables_an_account(app, logged_in):

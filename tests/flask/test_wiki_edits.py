@@ -363,3 +363,24 @@ def test_an_edit_approved_after_the_document_was_withdrawn_is_not_written(wiki, 
     assert sub.status == "disetujui"
     assert "tidak ada lagi" in sub.publish_error
     assert not content_file(wiki, GUIDELINE).exists()
+
+
+def test_pokja_user_add_creates_a_sekretariat_account(tmp_path, monkeypatch, capsys):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from flask_app.auth import User
+    from flask_app.cli import main
+    from flask_app.db import make_engine
+
+    monkeypatch.setenv("POKJA_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.setenv("POKJA_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("POKJA_SECRET_KEY", "rahasia-uji")
+    assert main(["user", "add", "sekretariat@jatengprov.go.id", "--role", "sekretariat"]) == 0
+    capsys.readouterr()
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with Session(engine) as db:
+        assert [(u.email, u.role) for u in db.scalars(select(User))] == [
+            ("sekretariat@jatengprov.go.id", "sekretariat")
+        ]
+    engine.dispose()
