@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_search import serve  # noqa: E402
-from benchmarks.corpus import generate  # noqa: E402
+from benchmarks.bench_search import serve
+from benchmarks.corpus import generate
 
 
 def git(repo: Path, *args: str) -> str:
