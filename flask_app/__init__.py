@@ -25,6 +25,8 @@ BLUEPRINT_MODULES: list[str] = [
     "flask_app.notify",
     "flask_app.reader",
     "flask_app.sync",
+    "flask_app.edits",
+    "flask_app.history",
 ]
 
 
@@ -77,6 +79,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if path == "" or path.endswith("/") or target.is_dir():
             path = f"{path.rstrip('/')}/index.html".lstrip("/")
         if not (site_dir / path).is_file():
+            from flask_app.history import withdrawn_response
+
+            # A withdrawn document's address says so and links to its history, not a bare 404.
+            withdrawn = withdrawn_response(path)
+            if withdrawn is not None:
+                return withdrawn
             abort(404)
         return compression.site_file(site_dir, path)
 

@@ -26,10 +26,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from flask_app.db import Base, UTCDateTime, audit, get_session, utcnow
 from flask_app.limits import LoginFailure, failures_left_minutes, record_attempt
 from flask_app.messages import _
+from site_builder.schemas import ROLES as SCHEMA_ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ROLES = ("anggota", "pelatih", "sekretariat", "moderator", "admin")
+# The roles are declared once, with the schemas' contribute lists that name them.
+ROLES = SCHEMA_ROLES
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_CHARS = 120
 DEFAULT_LINK_HOURS = 72

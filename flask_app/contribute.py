@@ -431,6 +431,9 @@ def revise(submission_id: int) -> Any:
     sub, user = _own(submission_id)
     if sub.type == realisation.KIND:  # a realisation report is revised on its own form
         return redirect(report.revise_url(sub), code=303)
+    if sub.kind != submissions.NEW:
+        # An edit of a published document is revised on its own form (flask_app/edits.py).
+        return redirect(url_for("edits.revise", submission_id=sub.id), code=307)
     content = get_content()
     snapshot = content.current()
     schema = snapshot.schemas.get(sub.type)

@@ -4,20 +4,22 @@ reject, retry; the job's status (sedang diterbitkan, diterbitkan, or the error w
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from flask_app import forms, jobs, realisation, regions, submissions
+from flask_app import edits, forms, jobs, realisation, regions, submissions
 from flask_app.auth import User, current_user, fresh_login_required, roles_required
 from flask_app.content import get_content
 from flask_app.db import audit, get_session
 from flask_app.report import preview_html as report_preview
-from flask_app.submissions import APPROVED, NEEDS_REVISION, REJECTED, BadTransition, Submission
+from flask_app.submissions import APPROVED, NEEDS_REVISION, NEW, REJECTED, BadTransition, Submission
 from site_builder.content import Corpus, Document
 from site_builder.context import BuildContext
+from site_builder.formatting import href
 from site_builder.i18n import _
 from site_builder.panel import document_panel
 
@@ -77,6 +79,11 @@ def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
     ctx = BuildContext(corpus=corpus)
     # The site's own panel renderer (every value escaped) and the site's Markdown, sanitised.
     panel = document_panel(ctx, doc, doc.url)
+    # Attachments are not published yet: the preview opens them from the moderation area.
+    for att in sub.attachments:
+        site_href = href(doc.url, f"{sub.type}/lampiran/{att.stored_name}")
+        service = url_for("moderate.attachment", submission_id=sub.id, stored_name=att.stored_name)
+        panel = panel.replace(f'href="{site_href}"', f'href="{service}"')
     return doc.title, panel + "\n" + content.render_body(doc.body), errors
 
 
@@ -98,10 +105,21 @@ def queue() -> Any:
 def review(submission_id: int) -> Any:
     """One submission: the preview drawn exactly as the published page, its history, the actions."""
     sub = _get(submission_id)
-    title, html, errors = render_preview(sub)
     db = get_session()
     author = db.get(User, sub.author_id)
     job = jobs.latest_job(db, sub.id)
+    publishing = job is not None and job.status in jobs.ACTIVE
+    if sub.kind != NEW:
+        # An edit: the diff beside the preview of the page as it will be published.
+        return render_template(
+            "moderate/review.html",
+            submission=sub,
+            author=author,
+            job=job,
+            publishing=publishing,
+            **edits.review_context(sub),
+        )
+    title, html, errors = render_preview(sub)
     return render_template(
         "moderate/review.html",
         submission=sub,
@@ -110,8 +128,20 @@ def review(submission_id: int) -> Any:
         errors=errors,
         author=author,
         job=job,
-        publishing=job is not None and job.status in jobs.ACTIVE,
+        publishing=publishing,
     )
+
+
+@bp.get("/<int:submission_id>/lampiran/<stored_name>")
+@roles_required(*MODERATORS)
+def attachment(submission_id: int, stored_name: str) -> Any:
+    """An attachment of a submission under review, opened from its preview (not yet on the site)."""
+    sub = _get(submission_id)
+    att = next((a for a in sub.attachments if a.stored_name == stored_name), None)
+    if att is None:
+        abort(404)
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    return send_from_directory(folder, att.stored_name, mimetype=att.mime, download_name=att.original_name)
 
 
 def _act(
@@ -153,9 +183,16 @@ def _act(
 @roles_required(*MODERATORS)
 @fresh_login_required()
 def approve(submission_id: int) -> Any:
-    """Approve: the approval and its publication job are committed together; the publisher does the rest."""
+    """Approve (not one's own proposal, unless SELF_APPROVAL): the approval and its publication job are
+    committed together; the publisher does the rest."""
     user = current_user()
     assert user is not None
+    sub = _get(submission_id)
+    if sub.author_id == user.id:
+        if not current_app.config.get("SELF_APPROVAL"):
+            flash(_("moderation.self_approval_refused"), "error")
+            return redirect(url_for("moderate.review", submission_id=submission_id), code=303)
+        audit(user, "submission.self_approve", f"submission:{sub.id}")
     refused = _act(submission_id, APPROVED, "setujui", None, "", then=lambda db, sub: jobs.enqueue(db, sub.id, user.id))
     if refused is not None:
         return refused

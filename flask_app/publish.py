@@ -13,7 +13,7 @@ import fcntl
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ TMP_PREFIX = ".pokja-publish-"
 ATTACHMENT_FOLDER = "lampiran"
 # The key of the one publisher's PostgreSQL advisory lock (flask_app/db.py holds the migrations' key).
 PUBLISHER_LOCK_KEY = 7_310_002
+# The steps of the other kinds of proposal (edits, restores, withdrawals), by Submission.kind:
+# flask_app/publish_edit.py registers itself here, so it builds on these steps without a cycle.
+KIND_STEPS: dict[str, Callable[..., tuple[Path, Document] | None]] = {}
 
 
 class PublishBusy(Exception):
@@ -306,8 +309,11 @@ def publish_locked(db: Session, items: list[tuple[int, int | None]]) -> list[Pub
             if sub.status != APPROVED:
                 raise PublishStepError("status", sub.status)
             actor = actor if actor is not None else sub.reviewer_id
-            path, doc = _write_steps(db, sub, content_dir, config, actor, result)
-            written.append((result, sub, path, doc, actor))
+            steps_done = _write_steps(db, sub, content_dir, config, actor, result)
+            if steps_done is None:  # a withdrawal removed its page and index entry itself
+                _mark_published(db, sub, actor, result)
+            else:
+                written.append((result, sub, steps_done[0], steps_done[1], actor))
         except Exception as exc:
             db.rollback()
             _fail(db, result, exc, actor)
@@ -386,7 +392,10 @@ def _fail(db: Session, result: PublishResult, exc: BaseException, actor_id: int 
 
 def _write_steps(
     db: Session, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
-) -> tuple[Path, Document]:
+) -> tuple[Path, Document] | None:
+    if (steps := KIND_STEPS.get(sub.kind)) is not None:
+        # An edit, a restore or a withdrawal (flask_app/publish_edit.py); None: it did its own page steps.
+        return steps(db, sub, content_dir, config, actor_id, result)
     report = sub.type == realisation.KIND  # a realisation report updates its programme's file
     folder = content_dir / (realisation.PROGRAMME_TYPE if report else sub.type)
     content = get_content()

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app, jsonify, send_file
 
 from site_builder.i18n import _
-from site_builder.schemas import Identity, SchemaError
+from site_builder.schemas import Identity, SchemaError, load_identity
 
 from .auth import current_user
 
@@ -25,16 +25,28 @@ bp = Blueprint("reader", __name__)
 ZIP_NAME = "situs-luring.zip"
 # The pre-compressed copies are for the wire, not for a reader's disk.
 SKIPPED_SUFFIXES = (".gz", ".br", ".tmp")
+IDENTITY_CACHE = "pokja_identity"
 
 
 def identity() -> Identity:
     """The Pokja's identity (content/_data/identitas.yml) for the service's footer; the defaults if unreadable."""
+    # Read from its one file, again only when that file changes: every service page shows it, and a
+    # walk of the whole content tree per page costs seconds at 10,000 documents.
+    folder = Path(current_app.config["CONTENT_DIR"]) / "_data"
     try:
-        from .content import get_content
-
-        return get_content().current().refdata.identity
+        st = (folder / "identitas.yml").stat()
+        stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    cached = current_app.extensions.get(IDENTITY_CACHE)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        found = load_identity(folder) if stamp is not None else Identity()
     except (SchemaError, OSError):
         return Identity()
+    current_app.extensions[IDENTITY_CACHE] = (stamp, found)
+    return found
 
 
 def init_app(app: Flask) -> None:

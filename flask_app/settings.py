@@ -163,6 +163,12 @@ SETTINGS: tuple[Setting, ...] = (
         "03-31",
         "month-day (MM-DD) of the year after a target year by which realisation is due; later it is late",
     ),
+    Setting(
+        "SELF_APPROVAL",
+        "POKJA_SELF_APPROVAL",
+        False,
+        "`1`: a moderator may approve their own proposal (a Pokja with one moderator; the audit log records it)",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}

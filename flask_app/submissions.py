@@ -20,12 +20,16 @@ NEEDS_REVISION = "perlu_revisi"
 APPROVED = "disetujui"
 REJECTED = "ditolak"
 PUBLISHED = "diterbitkan"
+# What a proposal does: a new document, an edit of a published one, a restored revision, a removal.
+NEW, EDIT, RESTORE, WITHDRAW = "baru", "sunting", "pulihkan", "cabut"
+KINDS = (NEW, EDIT, RESTORE, WITHDRAW)
 STATUSES = (SUBMITTED, NEEDS_REVISION, APPROVED, REJECTED, PUBLISHED)
 # Which status may follow which; anything else is refused (a stale form, a double click, a race).
 TRANSITIONS: dict[str, set[str]] = {
     SUBMITTED: {APPROVED, NEEDS_REVISION, REJECTED},
     NEEDS_REVISION: {SUBMITTED},
-    APPROVED: {PUBLISHED},
+    # An edit whose merge with the published file conflicts goes back to its author.
+    APPROVED: {PUBLISHED, NEEDS_REVISION},
     REJECTED: set(),
     PUBLISHED: set(),
 }
@@ -71,6 +75,15 @@ class Submission(Base):
     form_token: Mapped[str] = mapped_column(String(64), unique=True)
     # Optimistic locking: an update based on an older read fails instead of overwriting.
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Edits of published documents (flask_app/edits.py): the file, the revision the edit started
+    # from (its git blob id) and that revision's text, the proposed text, and the published text
+    # a merge conflicted with (shown to the author beside their own).
+    kind: Mapped[str] = mapped_column(String(20), default=NEW, server_default=NEW)
+    target_path: Mapped[str | None] = mapped_column(String(500), nullable=True, index=True)
+    base_revision: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    base_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proposed_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    conflict_text: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     events: Mapped[list[SubmissionEvent]] = relationship(
         back_populates="submission", order_by="SubmissionEvent.id", cascade="all, delete-orphan"

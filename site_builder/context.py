@@ -14,6 +14,7 @@ import jinja2
 
 from .content import Corpus, Document
 from .formatting import src_url
+from .gitlog import Revision, last_changes
 from .i18n import install_jinja
 
 # A changed document in a publication: (before, after); None where it did not or does not exist.
@@ -140,6 +141,11 @@ class BuildContext:
     row_cache: dict[tuple[str, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
         default_factory=dict, repr=False
     )
+
+    @cached_property
+    def last_changes(self) -> dict[str, Revision]:
+        """The last git revision of every document file (empty outside a repository), read once."""
+        return last_changes(self.corpus.root)
 
     @cached_property
     def backlinks(self) -> dict[str, list[Document]]:

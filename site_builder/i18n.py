@@ -71,6 +71,10 @@ RUNTIME_KEYS = (
     N_("contrib.status_disetujui"),
     N_("contrib.status_ditolak"),
     N_("contrib.status_diterbitkan"),
+    # flask_app/templates/moderate/review.html: _('edit.kind_' ~ kind), one per kind of edit proposal
+    N_("edit.kind_sunting"),
+    N_("edit.kind_pulihkan"),
+    N_("edit.kind_cabut"),
     # flask_app/templates (admin, account): _('role_' ~ role), one per role
     N_("role_anggota"),
     N_("role_pelatih"),

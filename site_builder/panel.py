@@ -16,7 +16,7 @@ from .attachment_info import describe_all
 from .content import Document
 from .context import BuildContext, region_names, sorted_docs, templates
 from .fields import CellContext, kind_of
-from .formatting import doc_url, fmt_number, href, listing_src, src_url
+from .formatting import doc_url, fmt_date, fmt_number, href, listing_src, src_url
 from .i18n import _
 from .schemas import Field, Schema
 
@@ -295,12 +295,27 @@ def report_links(doc: Document) -> list[tuple[str, str]]:
 def document_footer(ctx: BuildContext, doc: Document, page_url: str) -> str:
     """Related documents and "Dirujuk oleh" below the body."""
     links = doc_links(ctx, doc, page_url)
-    if not links["related"] and not links["backlinks"]:
-        return ""
+    # The wiki line: when and by whom it last changed (git), "Sunting halaman ini" and "Riwayat" (the service).
+    address = doc.rel_path.removesuffix(".md")
+    changed = ctx.last_changes.get(doc.rel_path)
+    wiki = {
+        "edit": f"/sunting/{address}",
+        "history": f"/riwayat/{address}",
+        "changed": _("wiki_last_changed", ctx.lang, date=fmt_date(changed.date.date(), ctx.lang), name=changed.author)
+        if changed is not None
+        else "",
+    }
     return (
         templates()
         .get_template("links.html")
-        .render(links=links, related_label=_("related", ctx.lang), backlinks_label=_("backlinks", ctx.lang))
+        .render(
+            links=links,
+            wiki=wiki,
+            related_label=_("related", ctx.lang),
+            backlinks_label=_("backlinks", ctx.lang),
+            edit_label=_("wiki_edit", ctx.lang),
+            history_label=_("wiki_history", ctx.lang),
+        )
     )
 
 

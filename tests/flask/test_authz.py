@@ -60,6 +60,16 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     # every caller of the matrix gets 404.
     "sync.sync_now": {"POST": PUBLIC},
     "report.form": {"GET": MEMBERS, "POST": MEMBERS},
+    # Edits: any member reaches the form; whether they may edit that document (its schema's
+    # contribute list, or its own author) is decided per document (tests/flask/test_wiki_edits.py).
+    "edits.edit": {"GET": MEMBERS, "POST": MEMBERS},
+    "edits.quick": {"GET": MEMBERS, "POST": MEMBERS},
+    "edits.withdraw": {"GET": MEMBERS, "POST": MEMBERS},
+    "edits.revise": {"GET": MEMBERS, "POST": MEMBERS},
+    "history.revisions": {"GET": PUBLIC},
+    "history.compare": {"GET": PUBLIC},
+    "history.restore": {"POST": MODERATORS},
+    "moderate.attachment": {"GET": MODERATORS},
 }
 
 # Values for URL arguments: ids that do not exist, so an allowed request touches nothing shared.
@@ -71,8 +81,9 @@ SAMPLE_ARGS = {
     "submission_id": 999_999,
     "doc_type": "pembelajaran",
     "mail_id": 999_999,
-    "slug": "program-tidak-ada",
+    "slug": "tidak-ada",
     "year": 2025,
+    "stored_name": "tidak-ada.pdf",
 }
 
 

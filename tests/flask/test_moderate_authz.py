@@ -14,6 +14,7 @@ ANON = "anonim"
 MEMBERS_OK = dict.fromkeys(ROLES, 200)
 MODERATORS = {"anggota": 403, "pelatih": 403, "sekretariat": 403, "moderator": 200, "admin": 200}
 MODERATORS_POST = {"anggota": 403, "pelatih": 403, "sekretariat": 403, "moderator": 303, "admin": 303}
+MODERATORS_MISSING = {"anggota": 403, "pelatih": 403, "sekretariat": 403, "moderator": 404, "admin": 404}
 NOT_OWN = dict.fromkeys(ROLES, 403)
 TABLE: dict[str, list[tuple[str, str, dict[str, int]]]] = {
     "contribute.index": [("GET", "/kontribusi/", MEMBERS_OK)],
@@ -39,6 +40,8 @@ TABLE: dict[str, list[tuple[str, str, dict[str, int]]]] = {
     "moderate.reject": [("POST", "/moderasi/{sid}/tolak", MODERATORS_POST)],
     "moderate.retry": [("POST", "/moderasi/{sid}/terbitkan", MODERATORS_POST)],
     "moderate.approve": [("POST", "/moderasi/{rejected}/setujui", MODERATORS_POST)],
+    # An attachment the submission does not have.
+    "moderate.attachment": [("GET", "/moderasi/{sid}/lampiran/tidak-ada.pdf", MODERATORS_MISSING)],
 }
 
 
