@@ -60,6 +60,10 @@ ACCESS: dict[str, dict[str, str | tuple[str, ...]]] = {
     # every caller of the matrix gets 404.
     "sync.sync_now": {"POST": PUBLIC},
     "report.form": {"GET": MEMBERS, "POST": MEMBERS},
+    # A Word file fills a contribution form: members only (the type's own roles are checked inside).
+    "docx_import.from_word": {"POST": MEMBERS},
+    # The PDF of any published document, as public as its page.
+    "pdf.document_pdf": {"GET": PUBLIC},
     # Edits: any member reaches the form; whether they may edit that document (its schema's
     # contribute list, or its own author) is decided per document (tests/flask/test_wiki_edits.py).
     "edits.edit": {"GET": MEMBERS, "POST": MEMBERS},
