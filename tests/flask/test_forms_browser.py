@@ -82,9 +82,11 @@ def test_secretariat_records_a_meeting_with_three_decisions_and_they_are_publish
     page.click("text=Rapat pleno Pokja PKP Banyumas Maret 2026")
     page.click("#approve")
     page.wait_for_load_state("load")
-    flash = page.inner_text(".svc-flash")
-    path = re.search(r"keputusan/([a-z0-9-]+)\.md", flash)
-    assert path, flash
+    # The publisher works off the request: the review page reloads itself until it says where.
+    page.wait_for_selector("#published", timeout=90_000)
+    published = page.inner_text("#published")
+    path = re.search(r"keputusan/([a-z0-9-]+)\.md", published)
+    assert path, published
     response = page.goto(f"{served}/keputusan/{path.group(1)}/")
     assert response.status == 200
     article = page.inner_text("article")
