@@ -60,7 +60,7 @@ def national_block(ctx: BuildContext, indicator: Indicator, year: int, page_url:
     caption = _("completeness.table_national", lang, name=indicator.name_in(lang), year=year)
     line = _("completeness.deadline_line", lang, date=fmt_date(national.deadline, lang))
     table = data_table(caption, headers, rows, [False, True, True, True, True], table_id)
-    return f"<p>{esc(line)}</p>\n\n{table}"
+    return f'<p>{esc(line)}</p>\n\n<div class="pokja-scroll">{table}</div>'
 
 
 def province_block(ctx: BuildContext, indicator: Indicator, year: int, province: Region, table_id: str) -> str:
@@ -90,4 +90,4 @@ def province_block(ctx: BuildContext, indicator: Indicator, year: int, province:
         date=fmt_date(summary.deadline, lang),
     )
     table = data_table(caption, headers, rows, [False, True, False], table_id)
-    return f"<p>{esc(line)}</p>\n\n{table}"
+    return f'<p>{esc(line)}</p>\n\n<div class="pokja-scroll">{table}</div>'
