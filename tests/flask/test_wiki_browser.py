@@ -82,7 +82,8 @@ def test_quick_edit_diff_approval_open_decisions_history_and_restore(app, make_u
         assert page.get_attribute("#reject-confirm", "required") is not None
         page.click("#approve")
         page.wait_for_load_state("load")
-        assert "diterbitkan" in page.inner_text(".svc-flash")
+        # Publication runs off the request: the review page reloads itself until it says it is published.
+        page.wait_for_selector("#published", timeout=90_000)
         page.goto(f"{base}/keputusan-terbuka/")
         assert DECISION_2 not in page.inner_text("article")
         assert "Memfasilitasi pembentukan atau pengaktifan kembali Pokja PKP" in page.inner_text("article")
@@ -113,7 +114,8 @@ def test_quick_edit_diff_approval_open_decisions_history_and_restore(app, make_u
         assert page.get_attribute("#edit-kind", "data-kind") == "pulihkan"
         page.click("#approve")
         page.wait_for_load_state("load")
-        assert "diterbitkan" in page.inner_text(".svc-flash")
+        # Publication runs off the request: the review page reloads itself until it says it is published.
+        page.wait_for_selector("#published", timeout=90_000)
         page.goto(f"{base}/keputusan-terbuka/")
         assert DECISION_2 in page.inner_text("article")
         page.goto(f"{base}/riwayat/{MEETING}")

@@ -376,7 +376,10 @@ def test_pokja_user_add_creates_a_sekretariat_account(tmp_path, monkeypatch, cap
     monkeypatch.setenv("POKJA_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("POKJA_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("POKJA_SECRET_KEY", "rahasia-uji")
-    assert main(["user", "add", "sekretariat@jatengprov.go.id", "--role", "sekretariat"]) == 0
+    assert (
+        main(["user", "add", "sekretariat@jatengprov.go.id", "--role", "sekretariat", "--name", "Sekretariat Jateng"])
+        == 0
+    )
     capsys.readouterr()
     engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     with Session(engine) as db:

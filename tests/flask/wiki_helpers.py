@@ -97,9 +97,14 @@ def page_form(client: Any, url: str) -> dict[str, Any]:
 
 
 def approve(client: Any, sid: int) -> Any:
-    """Approve submission ``sid`` through the review page's form."""
+    """Approve submission ``sid`` through the review page's form, then wait for the publisher's job."""
+    from flask_app import jobs
+
     form = page_form(client, f"/moderasi/{sid}")
-    return client.post(f"/moderasi/{sid}/setujui", data={"csrf_token": form["csrf_token"]})
+    response = client.post(f"/moderasi/{sid}/setujui", data={"csrf_token": form["csrf_token"]})
+    if response.status_code == 303:  # approved: publication runs off the request
+        jobs.wait_for(client.application, sid)
+    return response
 
 
 def status_of(app: Flask, sid: int) -> Any:
