@@ -117,7 +117,9 @@ def test_district_reports_on_the_web_and_the_aggregates_show_it(served, make_use
         assert "9,75" in page.inner_text("#report-rows")
         page.click("#approve")
         page.wait_for_load_state("load")
-        assert f"program/{SLUG}.md" in page.inner_text(".svc-flash")
+        # Publication runs off the request: the review page reloads itself until it says where.
+        page.wait_for_selector("#published", timeout=90_000)
+        assert f"program/{SLUG}.md" in page.inner_text("#published")
 
         # District and province on the province page, the nation on the dashboard.
         page.goto(f"{served}/wilayah/33/")
