@@ -368,11 +368,8 @@ def index() -> Any:
     return render_template("contribute/index.html", schemas=allowed_schemas(schemas, user))
 
 
-@bp.route("/<doc_type>/baru", methods=["GET", "POST"])
-@login_required
-@csrf_deferred
-def new(doc_type: str) -> Any:
-    """The form for a new contribution of ``doc_type``."""
+def contributable(doc_type: str) -> tuple[User, Snapshot, Schema]:
+    """The logged-in account, the content snapshot and the schema of a type it may create (else 404 or 403)."""
     user = current_user()
     assert user is not None
     snapshot = get_content().current()
@@ -381,6 +378,15 @@ def new(doc_type: str) -> Any:
         abort(404)
     if not schema.may_contribute(user.role):
         abort(403)
+    return user, snapshot, schema
+
+
+@bp.route("/<doc_type>/baru", methods=["GET", "POST"])
+@login_required
+@csrf_deferred
+def new(doc_type: str) -> Any:
+    """The form for a new contribution of ``doc_type``."""
+    user, snapshot, schema = contributable(doc_type)
     if request.method == "POST":
         return _handle_post(schema, snapshot, user, None)
     values = forms.initial_values(schema, contributor=user.display_name if user.name else "")

@@ -12,12 +12,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
 from flask_app import forms
-from flask_app.auth import current_user, login_required
-from flask_app.content import get_content
-from flask_app.contribute import _render_form, upload_limit
+from flask_app.auth import login_required
+from flask_app.contribute import _render_form, contributable, upload_limit
 from site_builder.i18n import _
 from site_builder.importer import ImportRefused, convert
 
@@ -34,14 +33,7 @@ def _request_limit(_endpoint: str | None, _values: dict[str, Any] | None) -> Non
 @login_required
 def from_word(doc_type: str) -> Any:
     """The contribution form of ``doc_type`` with title and body from the posted .docx."""
-    user = current_user()
-    assert user is not None
-    snapshot = get_content().current()
-    schema = snapshot.schemas.get(doc_type)
-    if schema is None:
-        abort(404)
-    if not schema.may_contribute(user.role):
-        abort(403)
+    user, snapshot, schema = contributable(doc_type)
     values = forms.initial_values(schema, contributor=user.display_name if user.name else "")
     values["form_token"] = secrets.token_urlsafe(24)
     upload = request.files.get("docx")
