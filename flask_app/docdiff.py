@@ -79,14 +79,26 @@ def _label(schema: Schema | None, path: str, lang: str) -> str:
     return " › ".join(parts)
 
 
+def _with_defaults(schema: Schema | None, meta: Mapping[str, Any]) -> Mapping[str, Any]:
+    if schema is None:
+        return meta
+    missing = {n: f.default for n, f in schema.fields.items() if f.default is not None and n not in meta}
+    return {**meta, **missing} if missing else meta
+
+
 def field_changes(
     schema: Schema | None, old: Mapping[str, Any], new: Mapping[str, Any], lang: str = "id"
 ) -> list[FieldChange]:
-    """Every front-matter leaf whose value differs, in the order of the new version's fields."""
+    """Every front-matter leaf whose value differs, in the order of the new version's fields.
+
+    A top-level field left out counts as its declared default: the validator fills it in on load, and
+    an edit's canonical text leaves it out (flask_app/proposals.py), so the publisher's ``lang: id`` of a
+    new document must not show as removed in the first edit's diff.
+    """
     before: dict[str, str] = {}
     after: dict[str, str] = {}
-    _leaves(old, "", before)
-    _leaves(new, "", after)
+    _leaves(_with_defaults(schema, old), "", before)
+    _leaves(_with_defaults(schema, new), "", after)
     paths = list(after) + [p for p in before if p not in after]
     return [
         FieldChange(p, _label(schema, p, lang), before.get(p, ""), after.get(p, ""))

@@ -164,3 +164,11 @@ def test_word_diff_marks_words_and_escapes_markup():
     assert html == "Rapat <del>&lt;b&gt;pleno&lt;/b&gt;</del><ins>teknis</ins> di Semarang"
     same = diff_texts(None, "---\ntitle: a\n---\n\nx\n", "---\ntitle: a\n---\n\nx\n")
     assert same.empty
+
+
+def test_a_field_left_out_counts_as_its_default_in_a_diff(wiki):
+    # The publisher writes a new document's ``lang: id``; an edit's canonical text leaves the default out.
+    schema = wiki.extensions["pokja_content"].current().schemas["keputusan"]
+    assert field_changes(schema, {"title": "Rapat", "lang": "id"}, {"title": "Rapat"}) == []
+    changes = field_changes(schema, {"title": "Rapat", "lang": "en"}, {"title": "Rapat"})
+    assert [(c.path, c.old, c.new) for c in changes] == [("lang", "en", "id")]
