@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort, BuildError
 from .content import Corpus, Document, Problem, load, load_one
 from .context import Change
 from .plugin import Incremental, PokjaPlugin, cache_path, load_state, problem_lines, remove_page, tree_stats
+from .publication import build_publication
 
 
 class SiteBuildError(Exception):
@@ -63,7 +64,8 @@ def _plugin(config: MkDocsConfig) -> PokjaPlugin:
     raise SiteBuildError([f"{config.config_file_path}: plugin 'pokja' tidak ada di daftar plugins"])
 
 
-def _run(config: MkDocsConfig, *, dirty: bool) -> None:
+def _run(config: MkDocsConfig, *, dirty: bool, builder: Callable[[], None] | None = None) -> None:
+    """MkDocs' build (or ``builder``, a publication's) with MkDocs' warnings collected for the error."""
     collector = _Collect()
     mkdocs_logger = logging.getLogger("mkdocs")
     build_logger = logging.getLogger("mkdocs.commands.build")
@@ -71,7 +73,10 @@ def _run(config: MkDocsConfig, *, dirty: bool) -> None:
     mkdocs_logger.addHandler(collector)
     build_logger.addFilter(dirty_filter)
     try:
-        mkdocs_build(config, dirty=dirty)
+        if builder is not None:
+            builder()
+        else:
+            mkdocs_build(config, dirty=dirty)
     except (Abort, BuildError) as exc:
         messages = [m for m in collector.messages if not m.startswith("Aborted")]
         raise SiteBuildError(messages or [str(exc)]) from exc
@@ -135,8 +140,9 @@ def _targets(doc: Document) -> set[str]:
 
 def plan(
     corpus: Corpus, root: Path, changed: Iterable[str], deleted: Iterable[str]
-) -> tuple[Corpus, set[str], list[Change]] | None:
-    """Apply changes to a cached corpus; return it, the documents whose pages must be rebuilt, the changes.
+) -> tuple[Corpus, set[str], list[Change], dict[str, list[Document]]] | None:
+    """Apply changes to a cached corpus; return it, the documents whose pages must be rebuilt, the changes
+    and the updated corpus' backlinks (the build's panels use them too).
 
     Returns None when only a full build is safe (a deletion may break references elsewhere).
     """
@@ -180,7 +186,7 @@ def plan(
         slugs |= {d.slug for d in backlinks.get(doc.slug, [])}
         dirty |= {by_slug[s].rel_path for s in slugs if s in by_slug}
     changes = [(old_by_rel.get(doc.rel_path), doc) for doc in new_docs]
-    return updated, dirty, changes
+    return updated, dirty, changes, backlinks
 
 
 def publish_documents(
@@ -222,7 +228,7 @@ def publish_documents(
         finally:
             plugin.must_be_valid = set()
         return sorted(set(plugin.written))
-    corpus, dirty, changes = result
+    corpus, dirty, changes, backlinks = result
     # Table rows of documents whose pages change are built again; every other row is reused.
     rows = {key: row for key, row in state.get("rows", {}).items() if key[0] not in dirty}
     plugin.incremental = Incremental(
@@ -234,9 +240,17 @@ def publish_documents(
         changes=changes,
         today=state.get("today"),
         old_stats=old_stats,
+        backlinks=backlinks,
     )
     try:
-        _run(config, dirty=True)
+        # Only the pages the change touches are read and written (site_builder.publication).
+        _run(
+            config,
+            dirty=True,
+            builder=lambda: build_publication(
+                config, sorted(dirty), generated=plugin.generated.__contains__, left_out=lambda: plugin.left_out
+            ),
+        )
     finally:
         plugin.incremental = None
     return sorted(set(plugin.written))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -169,6 +170,15 @@ class BuildContext:
         for doc in self.newest_first:
             out.setdefault(doc.type, []).append(doc)
         return out
+
+    def recently_updated(self, count: int) -> list[Document]:
+        """The ``count`` documents changed last (publication date when never updated), without sorting all."""
+        made = self.__dict__.setdefault("_recently_updated", {})
+        if count not in made:
+            made[count] = heapq.nsmallest(
+                count, self.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug)
+            )
+        return made[count]
 
     def provinces_of(self, doc: Document) -> set[str]:
         """The province codes a document is listed under ("00" for a national one)."""

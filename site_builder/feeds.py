@@ -26,8 +26,7 @@ def absolute(ctx: BuildContext, url: str) -> str:
 
 def feed_documents(ctx: BuildContext) -> list[Document]:
     """The newest documents by date of last change (publication when never updated)."""
-    docs = sorted(ctx.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug))
-    return docs[:FEED_SIZE]
+    return ctx.recently_updated(FEED_SIZE)
 
 
 def _stamp(day: dt.date) -> dt.datetime:
@@ -97,12 +96,17 @@ def json_feed(ctx: BuildContext) -> bytes:
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def sitemap(ctx: BuildContext, urls: Iterable[str]) -> dict[str, bytes]:
-    """sitemap.xml (and its gzip) of every page, documents included, not only the nav's sections."""
+def sitemap(ctx: BuildContext, urls: Iterable[str], with_gzip: bool = True) -> dict[str, bytes]:
+    """sitemap.xml (and its gzip) of every page, documents included, not only the nav's sections.
+
+    ``with_gzip=False`` when the build pre-compresses every file (site_builder.compress): its .gz is the one.
+    """
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <url><loc>{escape(absolute(ctx, url))}</loc></url>" for url in sorted(set(urls))]
     lines.append("</urlset>\n")
     data = "\n".join(lines).encode("utf-8")
+    if not with_gzip:
+        return {"sitemap.xml": data}
     # mtime=0 keeps the gzip byte-identical between a full build and an incremental publish.
     return {"sitemap.xml": data, "sitemap.xml.gz": gzip.compress(data, mtime=0)}
 

@@ -35,11 +35,10 @@ from .formatting import doc_url
 from .generators import Generator, dashboard, decisions, home, listings, offline, regions, review, tags
 from .i18n import _
 from .panel import document_footer, document_panel
+from .publication import PRIVATE_PREFIXES, PublicationFiles
 from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
 
-# Folders of content/ that hold schemas and reference data, not pages.
-PRIVATE_PREFIXES = ("_schemas/", "_data/")
 # The generated page families, in the order of the sections-only navigation.
 GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review, offline)
 
@@ -84,6 +83,8 @@ class Incremental:
     today: dt.date | None = None
     # The content files' (mtime, size) the previous build saw.
     old_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The updated corpus' backlinks, worked out by the plan already.
+    backlinks: dict[str, list[Document]] | None = None
 
 
 def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
@@ -142,6 +143,20 @@ def remove_page(site_dir: str | Path, url: str) -> None:
         # The folder stays when attachments or sub-pages still live there.
         with contextlib.suppress(OSError):
             target.parent.rmdir()
+
+
+def nav_uris(nav: Any) -> set[str]:
+    """The source paths a ``nav`` configuration (lists of {title: path or list}) points at."""
+    out: set[str] = set()
+    items = nav if isinstance(nav, list) else [nav]
+    for item in items:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str):
+                out.add(value)
+            elif isinstance(value, (list, dict)):
+                out |= nav_uris(value)
+    return out
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
@@ -235,6 +250,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.untouched = set()
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
+            if self.incremental.backlinks is not None:
+                self.ctx.__dict__["backlinks"] = self.incremental.backlinks  # the cached_property's slot
             if self.incremental.today == today:
                 self.ctx.changes = self.incremental.changes
         pdf_cache = cache_path(config, self.config, self.live_site_dir).parent
@@ -279,9 +296,15 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 files.remove(file)
         # One set up front: Files forgets its lookup table on every append (O(N) per lookup).
         existing = {file.src_uri for file in files}
+        # A publication's files (site_builder.publication) find an untouched page when a link asks for it;
+        # only the ones the navigation shows are needed up front.
+        on_demand = isinstance(files, PublicationFiles)
+        in_nav = nav_uris(config.nav) if on_demand else set()
         for src_uri, page in self.generated.items():
             if src_uri in existing:
                 raise PluginError(f"{src_uri}: {_('generated_clash', 'id')}")
+            if on_demand and src_uri in self.untouched and src_uri not in in_nav:
+                continue
             # An untouched page is not rebuilt, so MkDocs never reads its content.
             content = "" if src_uri in self.untouched else page.markdown
             files.append(File.generated(config, src_uri, content=content))
@@ -432,7 +455,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         urls = [doc_url(doc) for doc in ctx.corpus.documents] + [p.url for p in self.generated.values() if p.in_sitemap]
         if (Path(config.docs_dir) / "index.md").exists():
             urls.append("")
-        out = {**ctx.extra_files, **feeds.feed_files(ctx), **feeds.sitemap(ctx, urls)}
+        sitemap = feeds.sitemap(ctx, urls, with_gzip=self.compressor is None)
+        out = {**ctx.extra_files, **feeds.feed_files(ctx), **sitemap}
         for name, data in out.items():
             target = Path(config.site_dir) / name
             if self.incremental is not None and target.is_file() and target.read_bytes() == data:
@@ -474,8 +498,16 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         path = cache_path(config, self.config, self.live_site_dir)
         fingerprints = self.fingerprints()
         inc = self.incremental
+        kept = {
+            "corpus": self.ctx.corpus,
+            "stats": self.stats,
+            "fingerprints": fingerprints,
+            "today": self.ctx.today,
+            "rows": self.ctx.row_cache,
+        }
         if inc is None or not path.is_file():
             state.save_all(path, self.ctx.corpus, self.stats, fingerprints, self.ctx.row_cache, self.ctx.today)
+            state.remember(path, kept)
             return
         state.save_changes(
             path,
@@ -489,3 +521,5 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             inc.dirty,
             self.ctx.today,
         )
+        # What the file now holds: the next publication of this process starts from it without reading it.
+        state.remember(path, kept)

@@ -144,10 +144,47 @@ def save_changes(
         db.close()
 
 
+# The last state this process wrote or read, with the signature of its file then: the publisher is a
+# long-running process, and unpickling 10,000 documents was a quarter of each publication (issue #14).
+# One slot: a process publishes one site. Another process writing the file changes its signature.
+_warm: tuple[str, tuple[int, int, int], dict[str, Any]] | None = None
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def remember(path: Path, value: dict[str, Any]) -> None:
+    """Keep ``value`` as the state of the file just written (what ``load`` would read back from it)."""
+    global _warm
+    signature = _signature(path)
+    _warm = None if signature is None else (str(path), signature, {"version": VERSION, **value})
+
+
+def forget() -> None:
+    """Drop the kept state (the next ``load`` reads the file)."""
+    global _warm
+    _warm = None
+
+
 def load(path: Path) -> dict[str, Any] | None:
     """The state a previous build left (corpus, stats, fingerprints, today, rows), or None when unusable."""
     if not path.is_file():
         return None
+    warm = _warm
+    if warm is not None and warm[0] == str(path) and warm[1] == _signature(path):
+        return dict(warm[2])
+    value = _read(path)
+    if value is not None:
+        remember(path, value)
+    return value
+
+
+def _read(path: Path) -> dict[str, Any] | None:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error:

@@ -8,7 +8,7 @@ generators.province_section (see generators.regions).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .. import exports
 from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
@@ -23,6 +23,8 @@ from .dashboard_map import map_blocks
 
 SRC_URI = "dasbor/index.md"
 MATRIX_SRC = "dasbor/matriks-keselarasan.md"
+# The types whose documents the figures, the completeness tables and the open data are made of.
+FIGURE_TYPES = frozenset({"program", "profil"})
 
 
 def md_link(from_src: str, to_src: str) -> str:
@@ -150,13 +152,34 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
     return page
 
 
+def _lazy(src_uri: str, title: str, make: Callable[[], GeneratedPage]) -> GeneratedPage:
+    """A page made only when the build asks for it (a publication of a lesson never does)."""
+
+    def fill(page: GeneratedPage) -> None:
+        made = make()
+        page.markdown, page.html = made.markdown, made.html
+
+    return GeneratedPage(src_uri, title, lazy=fill)
+
+
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
-    """The dashboard and the alignment matrix; puts the open-data files into the build."""
-    agg = aggregation_of(ctx)
-    ctx.extra_files.update(exports.export_files(agg, ctx.corpus.refdata, completeness_of(ctx)))
-    ctx.extra_files[CHART_CSS_PATH] = CHART_CSS.encode("utf-8")
-    yield dashboard_page(ctx)
-    yield matrix_page(ctx)
+    """The dashboard and the alignment matrix; the dashboard puts the open-data files into the build."""
+
+    def make_dashboard() -> GeneratedPage:
+        # The open-data files change with the dashboard's figures, and only then (see ``touched``).
+        ctx.extra_files.update(exports.export_files(aggregation_of(ctx), ctx.corpus.refdata, completeness_of(ctx)))
+        ctx.extra_files[CHART_CSS_PATH] = CHART_CSS.encode("utf-8")
+        return dashboard_page(ctx)
+
+    yield _lazy(SRC_URI, _("dashboard.title", ctx.lang), make_dashboard)
+    yield _lazy(MATRIX_SRC, _("matrix_title", ctx.lang), lambda: matrix_page(ctx))
+
+
+def touched(ctx: BuildContext) -> set[str] | None:
+    """Both pages (and the open data) when a programme or a Pokja profile changed, none otherwise."""
+    if ctx.changes is None or any(doc is not None and doc.type in FIGURE_TYPES for c in ctx.changes for doc in c):
+        return None
+    return set()
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

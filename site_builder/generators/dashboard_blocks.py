@@ -26,9 +26,30 @@ def cached(ctx: BuildContext, key: str, make: Any) -> Any:
     return found[1]
 
 
+# The last aggregation this process made, with the programme documents and reference data it came from:
+# a publication that changes no programme (a lesson, a module) reuses it (the publisher is long-running).
+_last: tuple[tuple[Any, ...], Any, Aggregation] | None = None
+
+
+def _aggregate(ctx: BuildContext) -> Aggregation:
+    global _last
+    programmes = tuple(ctx.corpus.of_type("program"))
+    last = _last
+    if (
+        last is not None
+        and last[1] is ctx.corpus.refdata
+        and len(last[0]) == len(programmes)
+        and all(a is b for a, b in zip(last[0], programmes, strict=True))
+    ):
+        return last[2]
+    made = aggregate_corpus(ctx.corpus)
+    _last = (programmes, ctx.corpus.refdata, made)
+    return made
+
+
 def aggregation_of(ctx: BuildContext) -> Aggregation:
     """The corpus' aggregation, computed once per build context (province sections ask 38 times)."""
-    return cached(ctx, "aggregation", lambda: aggregate_corpus(ctx.corpus))
+    return cached(ctx, "aggregation", lambda: _aggregate(ctx))
 
 
 # --- number formatting (Indonesian on pages; exports keep machine numbers) -------------------------

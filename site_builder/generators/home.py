@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
@@ -19,8 +20,9 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
         return
     lang = ctx.lang
     page = GeneratedPage(SRC_URI, _("home", lang), "")
+    counts_by_type = Counter(doc.type for doc in ctx.corpus.documents)
     sections = [
-        (href(page.url, src_url(listing_src(s.type))), s.plural_in(lang), len(ctx.corpus.of_type(s.type)))
+        (href(page.url, src_url(listing_src(s.type))), s.plural_in(lang), counts_by_type[s.type])
         for s in ctx.corpus.schemas.values()
     ]
     sections += [
@@ -30,7 +32,7 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     counts = (
         templates().get_template("counts.html").render(rows=sections, headers=[_("sections", lang), _("count", lang)])
     )
-    recent = sorted(ctx.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug))[:10]
+    recent = ctx.recently_updated(10)
     page.html = counts + f"<h2>{html.escape(_('recent', lang))}</h2>" + doc_table(ctx, recent, page.url)
     page.html += identity_block(ctx)
     page.markdown = f"# {ctx.corpus.refdata.identity.site_name}\n\n{_('home_intro', lang)}\n\n{HTML_SLOT}\n"

@@ -12,9 +12,20 @@ SRC_URI = "pedoman-tinjau-ulang/index.md"
 
 
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
-    """The guidelines-due-for-review page."""
+    """The guidelines-due-for-review page (made when the build asks for it: see ``touched``)."""
+    yield GeneratedPage(SRC_URI, _("review_title", ctx.lang), lazy=lambda page: fill(ctx, page))
+
+
+def touched(ctx: BuildContext) -> set[str] | None:
+    """The page when a guideline changed, nothing otherwise (a new day makes every page again)."""
+    if ctx.changes is None or any(doc is not None and doc.type == "pedoman" for c in ctx.changes for doc in c):
+        return None
+    return set()
+
+
+def fill(ctx: BuildContext, page: GeneratedPage) -> None:
+    """The table of the guidelines past their review date."""
     lang = ctx.lang
-    page = GeneratedPage(SRC_URI, _("review_title", lang), "")
     docs = [
         d
         for d in ctx.corpus.documents
@@ -42,7 +53,6 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
             headers=[_(k, lang) for k in ("title", "issuer", "status", "review_by")], rows=rows, empty=_("none", lang)
         )
     )
-    yield page
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
