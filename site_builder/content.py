@@ -13,7 +13,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .fields import kind_of
-from .frontmatter import YamlRejected, document_text, dump_front_matter, parse_front_matter, slugify
+from .frontmatter import (
+    YamlRejected,
+    document_text,
+    dump_front_matter,
+    parse_front_matter,
+    slugify,
+    split_front_matter,
+)
 from .problems import Problem
 from .schemas import Field, RefData, Schema, load_refdata, load_schemas
 
@@ -39,10 +46,17 @@ class Document:
     rel_path: str  # relative to the content root, POSIX separators
     path: Path
     meta: dict[str, Any]
-    body: str
+    # None once a build has rendered the page (build memory; the state keeps no bodies): markdown_body().
+    body: str | None
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict, repr=False)
     schema: Schema | None = field(default=None, repr=False, compare=False)  # its type's declaration
+
+    def markdown_body(self) -> str:
+        """The Markdown body: the one in memory, else read again from the file."""
+        if self.body is not None:
+            return self.body
+        return split_front_matter(self.path.read_text(encoding="utf-8"))[1]
 
     @property
     def title(self) -> str:

@@ -58,6 +58,8 @@ class GeneratedPage:
 
     ``lazy(page)`` fills ``markdown`` and ``html`` the first time either is read: a publication asks
     only for the pages its change touches, the other pages of a long listing are never made (issue #14).
+    ``release()`` forgets the HTML (keeping the fingerprint); a lazy page makes it again when it is read
+    next, so a build holds one page's table at a time, not the tables of every page (build memory).
     """
 
     def __init__(
@@ -77,12 +79,14 @@ class GeneratedPage:
         # Ready HTML put where HTML_SLOT stands in the rendered page (appended when there is no slot).
         self._html = html
         self._lazy = lazy
+        self._filled = lazy is None
         self._fingerprint: str | None = None
 
     def _fill(self) -> None:
-        lazy, self._lazy = self._lazy, None
-        if lazy is not None:
-            lazy(self)
+        if not self._filled:
+            self._filled = True
+            assert self._lazy is not None
+            self._lazy(self)
 
     @property
     def markdown(self) -> str:
@@ -116,9 +120,11 @@ class GeneratedPage:
         return self._fingerprint
 
     def release(self) -> None:
-        """Forget the ready HTML once it is in the rendered page (its fingerprint is kept): build memory."""
+        """Forget the ready HTML (its fingerprint is kept); a lazy page makes it again when asked."""
         self.fingerprint()
-        self._html = ""
+        if self._lazy is not None:
+            self._html = ""
+            self._filled = False
 
     def __repr__(self) -> str:
         return f"GeneratedPage({self.src_uri!r}, {self.title!r})"

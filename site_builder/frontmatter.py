@@ -7,6 +7,7 @@ loader reads (a round trip keeps every value).
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 MAX_YAML_DEPTH = 20
 MAX_YAML_NODES = 20_000
+# String values up to this length are interned (see _construct).
+INTERN_UP_TO = 40
 
 try:  # libyaml is much faster; fall back to the pure-Python composer.
     _Loader: type = yaml.CSafeLoader
@@ -56,13 +59,16 @@ def _construct(node: yaml.Node, path: tuple[str, ...], lines: dict[str, int], st
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlRejected("not_mapping", key_node.start_mark.line)
             # Keys are names, taken as written: YAML 1.1 would read `no:` (a decision's number) as False.
-            key = key_node.value
+            # Interned: every document repeats the same few dozen names (a national corpus holds millions).
+            key = sys.intern(key_node.value)
             result[key] = _construct(value_node, (*path, str(key)), lines, state)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, str(i)), lines, state) for i, item in enumerate(node.value)]
     if node.tag == _STR_TAG:  # the common case, without the constructor's overhead
-        return node.value
+        value = node.value
+        # Short values repeat across documents (tags, region codes, statuses): one copy of each.
+        return sys.intern(value) if len(value) <= INTERN_UP_TO else value
     try:
         return _SCALAR_LOADER.construct_object(node, deep=True)
     except ValueError:
@@ -71,8 +77,8 @@ def _construct(node: yaml.Node, path: tuple[str, ...], lines: dict[str, int], st
         return node.value
 
 
-def parse_front_matter(text: str) -> tuple[Any, dict[str, int], str, int]:
-    """Split ``text`` into (front-matter data, field lines, body, body's first line); 1-based lines."""
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """(front-matter YAML text, body, body's first line) of a document's text; YamlRejected when none."""
     if not text.startswith("---"):
         raise YamlRejected("no_front_matter", 1)
     first_break = text.find("\n")
@@ -85,6 +91,12 @@ def parse_front_matter(text: str) -> tuple[Any, dict[str, int], str, int]:
     body_start = text.find("\n", match.end())
     body = "" if body_start == -1 else text[body_start + 1 :]
     body_line = text.count("\n", 0, body_start + 1) + 1 if body_start != -1 else 1
+    return yaml_text, body, body_line
+
+
+def parse_front_matter(text: str) -> tuple[Any, dict[str, int], str, int]:
+    """Split ``text`` into (front-matter data, field lines, body, body's first line); 1-based lines."""
+    yaml_text, body, body_line = split_front_matter(text)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

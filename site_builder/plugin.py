@@ -42,6 +42,11 @@ from .schemas import SchemaError
 # The generated page families, in the order of the sections-only navigation.
 GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review, offline)
 
+# Where a document page's panel and footer go; put in when the page is written (on_post_page). HTML
+# comments: Markdown and the sanitiser never make one from a member's text (it is escaped or dropped).
+PANEL_SLOT = "<!--pokja:panel-->"
+FOOTER_SLOT = "<!--pokja:footer-->"
+
 # The document types a reader can save for offline reading with their attachments.
 OFFLINE_TYPES = frozenset({"pedoman", "modul"})
 
@@ -207,9 +212,6 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.written = []
         self.converter = None
         self.compressor = None
-        if self.config.precompress and self.command != "serve":
-            # A full build into a fresh folder reuses the live site's copies of unchanged files.
-            self.compressor = compress.Compressor(previous_site=self.live_site_dir)
         # The package's Material overrides come first, wherever mkdocs.yml lives.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_DIR))
@@ -271,7 +273,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         # collector from walking them again and again while 10,000 pages are rendered (measured: a
         # fifth of the build's CPU time at 1,000 documents went to collections). Restored afterwards.
         self.gc_threshold = gc.get_threshold()
-        gc.set_threshold(50_000, 20, 100)
+        gc.set_threshold(10_000, 20, 100)
         gc.freeze()
         if self.incremental is not None:
             # A page the last build did not make is made now, whatever its generator said.
@@ -280,6 +282,11 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             self.incremental.removed_pages = {GeneratedPage(uri, "", "").url for uri in gone}
         if config.nav is None and self.config.section_nav:
             config.nav = self.section_nav(self.ctx)
+        if self.config.precompress and self.command != "serve":
+            # A full build into a fresh folder reuses the live site's copies of unchanged files; a
+            # publication's few pages are compressed as they are written, a full build's in a process.
+            pages = 0 if self.incremental is not None else len(corpus.documents) + len(self.generated)
+            self.compressor = compress.Compressor(previous_site=self.live_site_dir, pages=pages)
         return config
 
     def section_nav(self, ctx: BuildContext) -> list[Any]:
@@ -308,6 +315,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             # An untouched page is not rebuilt, so MkDocs never reads its content.
             content = "" if src_uri in self.untouched else page.markdown
             files.append(File.generated(config, src_uri, content=content))
+            if src_uri not in self.untouched:
+                # Its table goes into the page when the page is written (on_post_page), made again then.
+                page.release()
         if self.incremental is not None:
             self._mark_dirty(files)
         return files
@@ -377,11 +387,13 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
         if mkpages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative.links_to_anchors
+        # Rendered once: drop the bound partial on_pre_page set (one per page, to the end of the build).
+        vars(page).pop("render", None)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A document's body comes from the loaded corpus: no second read or front-matter parse."""
         doc = self.docs_by_src.get(page.file.src_uri)
-        return doc.body if doc is not None else None
+        return doc.markdown_body() if doc is not None else None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give document pages their title and description from the front-matter (escaped)."""
@@ -396,6 +408,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Documents get their metadata panel and links; generated pages their ready HTML."""
         assert self.ctx is not None
+        # MkDocs keeps every page's Markdown to the end of the build; nothing reads it after rendering.
+        page.markdown = None
         uri = page.file.src_uri
         doc = self.docs_by_src.get(uri)
         if doc is not None:
@@ -405,23 +419,33 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 _sanitize_toc(page.toc)
             if self.pdfs is not None:
                 self.pdfs.add(doc, page.url, content)
-            footer = document_footer(self.ctx, doc, page.url) + pdf.print_block(self.ctx, doc, page.url)
-            return document_panel(self.ctx, doc, page.url) + content + footer
+            # Rendered: the body is read from its file again if ever needed (build memory; see Document).
+            doc.body = None
+            # The panel and the footer go in when the page is written (on_post_page): MkDocs keeps every
+            # page's content from reading to the end of the build, the 10,000 panels need not be in it.
+            return PANEL_SLOT + content + FOOTER_SLOT
         if uri == home.SRC_URI and uri not in self.generated:
             # The content's own home page gets the Pokja's identity and the way to contribute too.
             content += home.identity_block(self.ctx)
-        generated = self.generated.get(uri)
-        if generated is not None and generated.html:
-            ready = generated.html
-            # The page holds it now: 30,000 documents' rows need not stay in memory twice.
-            generated.release()
-            if HTML_SLOT in content:
-                return content.replace(HTML_SLOT, ready, 1)
-            return content + ready
+        if uri in self.generated and HTML_SLOT not in content:
+            content += HTML_SLOT  # where on_post_page puts the page's ready HTML
         return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Record what was written (publish_documents returns it); compress it on a worker thread."""
+        """Put in the panel or the ready HTML; record what was written; compress it on a worker thread."""
+        assert self.ctx is not None
+        uri = page.file.src_uri
+        doc = self.docs_by_src.get(uri)
+        if doc is not None:
+            footer = document_footer(self.ctx, doc, page.url) + pdf.print_block(self.ctx, doc, page.url)
+            output = output.replace(PANEL_SLOT, document_panel(self.ctx, doc, page.url), 1)
+            output = output.replace(FOOTER_SLOT, footer, 1)
+        generated = self.generated.get(uri)
+        if generated is not None:
+            output = output.replace(HTML_SLOT, generated.html, 1)
+            generated.release()
+        # Written now: nothing reads the page's content again (it stayed in memory to the build's end).
+        page.content = None
         self.written.append(page.file.dest_uri)
         if self.compressor is not None:
             # The bytes MkDocs is about to write (mkdocs.commands.build._build_page encodes them so).

@@ -32,7 +32,7 @@ def test_a_full_build_links_the_copies_of_unchanged_files_from_the_live_site(tmp
     assert (fresh / "same.html.br").is_file()
 
 
-def test_generated_pages_are_made_when_first_read_and_release_their_html() -> None:
+def test_generated_pages_are_made_when_first_read_and_made_again_after_release() -> None:
     made: list[str] = []
 
     def fill(page: GeneratedPage) -> None:
@@ -44,4 +44,9 @@ def test_generated_pages_are_made_when_first_read_and_release_their_html() -> No
     fingerprint = page.fingerprint()
     assert made == ["pedoman/halaman/2.md"] and page.html == "<table>baris</table>"
     page.release()
-    assert page.html == "" and page.fingerprint() == fingerprint and made == ["pedoman/halaman/2.md"]
+    # Released: the HTML is gone (the fingerprint kept) until the page is written and asks for it again.
+    assert page._html == "" and page.fingerprint() == fingerprint and made == ["pedoman/halaman/2.md"]
+    assert page.html == "<table>baris</table>" and made == ["pedoman/halaman/2.md"] * 2
+    eager = GeneratedPage("tag/index.md", "Tag", "# Tag\n", "<ul></ul>")
+    eager.release()  # nothing would make it again: an eager page keeps its HTML
+    assert eager.html == "<ul></ul>"
