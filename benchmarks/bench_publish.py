@@ -14,7 +14,6 @@ import argparse
 import logging
 import re
 import secrets
-import shutil
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import requests  # noqa: E402
+import yaml  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from benchmarks.corpus import generate  # noqa: E402
@@ -69,7 +69,11 @@ def run(size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         generate(root / "content", size)
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        # The site without its A4 PDFs: a cold PDF cache at 10,000 documents is an hour of WeasyPrint
+        # (benchmarks/bench_pdf.py times it), and a published lesson has none.
+        config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+        config["plugins"] = [{"pokja": {"pdf": False}}]
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
         started = time.perf_counter()
         build_site(root / "mkdocs.yml", content_dir=root / "content", site_dir=root / "site")
         rebuild(load(root / "content"), root / "index")

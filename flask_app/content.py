@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from flask import Flask, current_app
 from markupsafe import escape
 
-from site_builder.content import Corpus, CorpusCache, iter_markdown, load
+from site_builder.content import Corpus, CorpusCache, ParseCache, iter_markdown, load
 from site_builder.i18n import _
 from site_builder.render import MarkdownConfig, RenderRefused, render_member_markdown
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
@@ -35,6 +36,8 @@ class Snapshot:
     fingerprint: tuple[int, int, int]
     schemas: dict[str, Schema]
     refdata: RefData
+    # The service's parsed files: a new snapshot parses only the files that changed (ParseCache).
+    cache: ParseCache | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _corpus: Corpus | None = field(default=None, repr=False)
     _paths: list[Path] | None = field(default=None, repr=False)
@@ -44,7 +47,7 @@ class Snapshot:
         """Every valid document, loaded with this snapshot's schemas and reference data."""
         with self._lock:
             if self._corpus is None:
-                self._corpus = load(self.root, schemas=self.schemas, refdata=self.refdata)
+                self._corpus = load(self.root, schemas=self.schemas, refdata=self.refdata, cache=self.cache)
             return self._corpus
 
     @property
@@ -75,6 +78,22 @@ class ContentService:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._markdown: MarkdownConfig | None = None
+        # Parsed files kept between snapshots while the schemas and reference data stay the same: after a
+        # publication only the new file is parsed, not the 10,000 others (issue #14).
+        self._cache = ParseCache()
+        self._definitions: tuple[tuple[str, int, int], ...] | None = None
+        self._schemas: dict[str, Schema] | None = None
+        self._refdata: RefData | None = None
+
+    def _definitions_now(self) -> tuple[tuple[str, int, int], ...]:
+        """(path, mtime, size) of every schema and reference-data file."""
+        out = []
+        for folder in ("_schemas", "_data"):
+            for path in sorted((self.root / folder).rglob("*")):
+                if path.is_file():
+                    st = path.stat()
+                    out.append((path.relative_to(self.root).as_posix(), st.st_mtime_ns, st.st_size))
+        return tuple(out)
 
     def current(self) -> Snapshot:
         """The snapshot of the tree as it is now: one walk of stat() calls when nothing changed."""
@@ -82,14 +101,30 @@ class ContentService:
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None or snapshot.fingerprint != fingerprint:
-                snapshot = Snapshot(self.root, fingerprint, load_schemas(self.root), load_refdata(self.root))
+                definitions = self._definitions_now()
+                if definitions != self._definitions or self._schemas is None or self._refdata is None:
+                    self._schemas, self._refdata = load_schemas(self.root), load_refdata(self.root)
+                    self._definitions = definitions
+                    self._cache.clear()
+                snapshot = Snapshot(self.root, fingerprint, self._schemas, self._refdata, cache=self._cache)
                 self._snapshot = snapshot
             return snapshot
 
-    def invalidate(self) -> None:
-        """Forget every loaded part: the next ``current()`` reads the tree again (after a write)."""
+    def invalidate(self, paths: Iterable[Path | str] | None = None) -> None:
+        """Forget the snapshot after a write: the next ``current()`` reads the tree again.
+
+        ``paths``: the files written (only they are parsed again); without them every file is.
+        """
         with self._lock:
             self._snapshot = None
+            if paths is None:
+                self._definitions = None
+                self._cache.clear()
+                return
+            for path in paths:
+                path = Path(path)
+                rel = (path.relative_to(self.root) if path.is_absolute() else path).as_posix()
+                self._cache.entries.pop(rel, None)
 
     @property
     def markdown(self) -> MarkdownConfig:

@@ -217,7 +217,8 @@ def apply_changes(config: Any, changes: Changes) -> list[str]:
     if not changes:
         return []
     content = get_content()
-    content.invalidate()
+    # The files the pull changed or removed are parsed again (a schema change: every file, see content.py).
+    content.invalidate([*changes.changed, *changes.deleted])
     snapshot = content.current()
     content_dir, index_dir = Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"])
     structural = any(

@@ -419,8 +419,8 @@ def _write_steps(
     try:
         write_atomic(path, text.encode("utf-8"))
     finally:
-        # Even a failed write may have replaced the file: the next request must read the tree again.
-        content.invalidate()
+        # Even a failed write may have replaced the file: the next request must read it again.
+        content.invalidate([path])
     result.path = f"{folder.name}/{slug}.md"
     result.step = "git"
     author = _person(db, sub.author_id)

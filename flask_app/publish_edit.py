@@ -92,7 +92,7 @@ def run_steps(
     try:
         publish.write_atomic(path, text.encode("utf-8"))
     finally:
-        content.invalidate()
+        content.invalidate([path])
     result.path = rel
     result.step = "git"
     author, committer = publish._person(db, sub.author_id), publish._person(db, actor_id)
@@ -115,7 +115,7 @@ def _withdraw(
     try:
         path.unlink(missing_ok=True)  # a retry finds it gone already
     finally:
-        content.invalidate()
+        content.invalidate([path])
     result.path = rel
     result.step = "git"
     author, committer = publish._person(db, sub.author_id), publish._person(db, actor_id)

@@ -6,11 +6,14 @@ can do the same (nginx ``gzip_static``/``brotli_static``). Written at build time
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +32,6 @@ MIN_BYTES = 512
 # for 0.237, 11 takes 110 ms for 0.219; gzip 6 and 9 give the same 0.256 (2.4 vs 3.7 ms).
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
-# Pages waiting for a compressing thread: bounds the memory when the threads fall behind the build.
-MAX_PENDING = 64
 ENCODINGS = (".br", ".gz")
 
 
@@ -47,6 +48,16 @@ class CompressStats:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+
+    def counts(self) -> dict[str, int]:
+        """The counts, for the compressing process to report."""
+        return {k: getattr(self, k) for k in ("files", "reused", "raw_bytes", "gzip_bytes", "brotli_bytes")}
+
+    def add_counts(self, **counts: int) -> None:
+        """Add another pass' counts (the compressing process')."""
+        with self._lock:
+            for key, value in counts.items():
+                setattr(self, key, getattr(self, key) + value)
 
     def add_reused(self) -> None:
         """Count one file whose copies were linked from the previous build."""
@@ -154,69 +165,111 @@ def compress_job(path: Path, data: bytes, previous: Path | None = None) -> tuple
     return (len(data), len(packed), br_size)
 
 
-# From this many pages a build compresses in a process of its own (below, in its own thread: a
+# From this many pages a build compresses in a process of its own (below, as each page is written: a
 # publication's ten pages cost less than starting a process).
 PROCESS_FROM = 500
+# Pages named to the compressing process in one write.
+BATCH = 64
+
+
+class CompressError(RuntimeError):
+    """The compressing process failed; the message is its own last line."""
 
 
 class Compressor:
-    """Compresses pages while the build renders the next ones: in a process of its own for a big build.
+    """Compresses the pages of a build while it renders the next ones: in a process of its own for a big one.
 
-    Threads were measured to slow a 3,000-document build by a third (36 s against 23 s without
-    pre-compression, for 4 s of compressing): each copy's return to Python waits for the build's thread
-    to let go of the GIL. A separate process shares nothing with the build but the pages it is sent.
+    Measured at 10,000 documents, compressing on worker threads, then in a process fed through a process
+    pool, slowed the build's own process by a fifth: each page's hand-over (pickling, the pool's threads)
+    waited for the build's thread to let go of the GIL. Here the process only gets the pages' paths, 64 at
+    a time, once MkDocs has written them, and reads the pages from disk itself
+    (``python -m site_builder.compress SITE [PREVIOUS]``, one path a line on its standard input).
     """
 
-    def __init__(self, workers: int | None = None, previous_site: str | Path | None = None, pages: int = 0) -> None:
+    def __init__(
+        self,
+        previous_site: str | Path | None = None,
+        pages: int = 0,
+        site_dir: str | Path | None = None,
+    ) -> None:
         self.stats = CompressStats()
         # The live site a full build replaces: unchanged files reuse its copies.
         self.previous_site = Path(previous_site) if previous_site is not None else None
         self.done: set[Path] = set()
-        self._pool: Executor | None = None
-        if pages >= PROCESS_FROM:
-            import multiprocessing
-
-            # "spawn": a fork would copy the build's other threads mid-lock (site_builder/pdf.py does alike).
-            self._pool = ProcessPoolExecutor(
-                max_workers=workers or max(1, min(4, (os.cpu_count() or 2) - 1)),
-                mp_context=multiprocessing.get_context("spawn"),
+        self._proc: subprocess.Popen[str] | None = None
+        self._site = Path(site_dir) if site_dir is not None else None
+        self._batch: list[str] = []
+        self._last: str | None = None
+        if pages >= PROCESS_FROM and self._site is not None:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "site_builder.compress", str(self._site), str(self.previous_site or "")],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
             )
-        self._slots = threading.BoundedSemaphore(MAX_PENDING)
-        # Only the copies not yet made, and the first error: 30,000 finished futures are 40 MB.
-        self._pending: set[Future[tuple[int, int, int] | None]] = set()
-        self._lock = threading.Lock()
-        self._error: BaseException | None = None
 
     def submit(self, path: Path, data: bytes, rel: str | None = None) -> None:
-        """Compress ``data`` (the content ``path``, ``rel`` in the site, is about to get)."""
+        """Compress ``data``, the content ``path`` (``rel`` in the site) is about to get."""
         self.done.add(path)
-        previous = self.previous_site / rel if self.previous_site is not None and rel is not None else None
-        if self._pool is None:
+        if self._proc is None or self._site is None:
+            previous = self.previous_site / rel if self.previous_site is not None and rel is not None else None
             _count(self.stats, compress_job(path, data, previous))
             return
-        self._slots.acquire()
-        future = self._pool.submit(compress_job, path, data, previous)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._done)
+        # MkDocs writes this page after the call: it goes with the next batch, written by then.
+        if self._last is not None:
+            self._batch.append(self._last)
+        self._last = path.relative_to(self._site).as_posix()
+        if len(self._batch) >= BATCH:
+            self._send()
 
-    def _done(self, future: Future[tuple[int, int, int] | None]) -> None:
-        with self._lock:
-            self._pending.discard(future)
-            error = future.exception()
-            if error is not None and self._error is None:
-                self._error = error
-        self._slots.release()
-        if error is None:
-            _count(self.stats, future.result())
+    def _send(self) -> None:
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            self._proc.stdin.write("".join(f"{rel}\n" for rel in self._batch))
+            self._proc.stdin.flush()
+        except BrokenPipeError:  # the process died: finish() says why
+            pass
+        self._batch.clear()
 
     def finish(self) -> CompressStats:
-        """Wait for every copy (raising the first error) and stop the worker."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-        if self._error is not None:
-            raise self._error
+        """Wait until every copy is written; CompressError when the compressing process failed."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return self.stats
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        if self._last is not None:
+            self._batch.append(self._last)
+            self._last = None
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write("".join(f"{rel}\n" for rel in self._batch))
+        self._batch.clear()
+        out, err = proc.communicate()  # closes its input: the process ends once the last page is done
+        if proc.returncode != 0:
+            lines = [line for line in err.splitlines() if line.strip()]
+            raise CompressError(lines[-1] if lines else f"exit {proc.returncode}")
+        self.stats.add_counts(**json.loads(out or "{}"))
         return self.stats
+
+
+def _worker(argv: list[str]) -> int:
+    """The compressing process: the pages named on standard input, then its counts as JSON."""
+    site = Path(argv[0])
+    previous = Path(argv[1]) if len(argv) > 1 and argv[1] else None
+    stats = CompressStats()
+    for line in sys.stdin:
+        rel = line.rstrip("\n")
+        if not rel:
+            continue
+        path = site / rel
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # an empty page MkDocs did not write
+            continue
+        _count(stats, compress_job(path, data, previous / rel if previous is not None else None))
+    print(json.dumps(stats.counts()))
+    return 0
 
 
 def compress_tree(
@@ -247,3 +300,7 @@ def compress_tree(
         else:
             drop_siblings(path)
     return stats
+
+
+if __name__ == "__main__":
+    sys.exit(_worker(sys.argv[1:]))

@@ -390,9 +390,16 @@ def load(
     schemas: dict[str, Schema] | None = None,
     refdata: RefData | None = None,
     progress: Any = None,
+    cache: ParseCache | None = None,
 ) -> Corpus:
-    """Load and validate every document under ``root``; bad files are reported and skipped."""
+    """Load and validate every document under ``root``; bad files are reported and skipped.
+
+    ``cache``: the files parsed by an earlier load with the same schemas and reference data, reused when
+    a file's (mtime, size) and the day are unchanged (the service's content snapshots; never a build's,
+    which changes its documents). References between documents are checked again either way.
+    """
     root = Path(root)
+    day = today or dt.date.today()
     schemas = schemas if schemas is not None else load_schemas(root)
     refdata = refdata if refdata is not None else load_refdata(root)
     problems: list[Problem] = []
@@ -404,21 +411,22 @@ def load(
         rel = path.relative_to(root).as_posix()
         if rel in PLAIN_PAGE_NAMES:
             continue
-        text, read_problems = read_text(path, rel)
-        problems.extend(read_problems)
         folder, slug = PurePosixPath(rel).parent.name, PurePosixPath(rel).stem
-        if text is None:
+        parsed_file = _parse_file(path, rel, schemas, refdata, today, day, cache)
+        if parsed_file is None:
+            continue
+        read_problems, doc, doc_problems, validator = parsed_file
+        problems.extend(read_problems)
+        if read_problems:  # unreadable: no text at all
             if folder in schemas:
                 failed.setdefault(slug, folder)
             continue
-        doc, doc_problems, validator = parse_document(text, rel, schemas, refdata, today)
         problems.extend(doc_problems)
         if slug in first_by_slug and folder in schemas:
             problems.append(Problem(rel, 1, "", "duplicate_slug", {"slug": slug, "other": first_by_slug[slug]}))
             continue
         first_by_slug.setdefault(slug, rel)
         if doc is not None and validator is not None:
-            doc.path = path
             parsed.append((doc, validator))
         elif folder in schemas:
             failed.setdefault(slug, folder)
@@ -428,6 +436,54 @@ def load(
     documents = [d for d, _ in parsed if d.rel_path not in bad]
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     return Corpus(root, schemas, refdata, documents, problems, files_checked=len(files))
+
+
+# One file's result: (reading problems, document, its problems, its validator).
+Parsed = tuple[list[Problem], "Document | None", list[Problem], "_Validator | None"]
+
+
+class ParseCache:
+    """Parsed files of one content tree by path, with the (mtime, size, day) they were parsed at."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int, dt.date], Parsed]] = {}
+
+    def clear(self) -> None:
+        """Forget every file (the schemas or reference data changed)."""
+        self.entries.clear()
+
+
+def _parse_file(
+    path: Path,
+    rel: str,
+    schemas: dict[str, Schema],
+    refdata: RefData,
+    today: dt.date | None,
+    day: dt.date,
+    cache: ParseCache | None,
+) -> Parsed | None:
+    """Read and parse one file, or take it from ``cache``; None when it vanished before it was read."""
+    key = None
+    if cache is not None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        key = (st.st_mtime_ns, st.st_size, day)
+        hit = cache.entries.get(rel)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+    text, read_problems = read_text(path, rel)
+    if text is None:
+        result: Parsed = (read_problems, None, [], None)
+    else:
+        doc, doc_problems, validator = parse_document(text, rel, schemas, refdata, today)
+        if doc is not None:
+            doc.path = path
+        result = (read_problems, doc, doc_problems, validator)
+    if cache is not None and key is not None:
+        cache.entries[rel] = (key, result)
+    return result
 
 
 def load_one(corpus: Corpus, path: Path, *, today: dt.date | None = None) -> tuple[Document | None, list[Problem]]:

@@ -286,7 +286,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             # A full build into a fresh folder reuses the live site's copies of unchanged files; a
             # publication's few pages are compressed as they are written, a full build's in a process.
             pages = 0 if self.incremental is not None else len(corpus.documents) + len(self.generated)
-            self.compressor = compress.Compressor(previous_site=self.live_site_dir, pages=pages)
+            self.compressor = compress.Compressor(
+                previous_site=self.live_site_dir, pages=pages, site_dir=config.site_dir
+            )
         return config
 
     def section_nav(self, ctx: BuildContext) -> list[Any]:
@@ -409,7 +411,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         """Documents get their metadata panel and links; generated pages their ready HTML."""
         assert self.ctx is not None
         # MkDocs keeps every page's Markdown to the end of the build; nothing reads it after rendering.
-        page.markdown = None
+        page.markdown = ""
         uri = page.file.src_uri
         doc = self.docs_by_src.get(uri)
         if doc is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,53 @@ def test_every_app_has_its_own_service(make_app, tmp_path: Path) -> None:
     assert get_content(first) is not get_content(second)
     assert get_content(first).root == Path(first.config["CONTENT_DIR"])
     assert get_content(second).mkdocs_config == tmp_path / "lain.yml"
+
+
+def test_a_new_snapshot_parses_only_the_files_that_changed(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import site_builder.content as content_module
+
+    parsed: list[str] = []
+    real_parse = content_module.parse_document
+    monkeypatch.setattr(
+        content_module,
+        "parse_document",
+        lambda text, rel, *a, **k: parsed.append(rel) or real_parse(text, rel, *a, **k),
+    )
+    assert len(service.current().corpus.documents) == 3 and len(parsed) == 3
+    parsed.clear()
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    corpus = service.current().corpus
+    assert parsed == ["pedoman/pedoman-baru.md"]  # the other three are the last snapshot's
+    assert {"pedoman-baru", "pedoman-koordinasi"} <= set(corpus.by_slug)
+    assert corpus.by_slug["pedoman-koordinasi"] is not None
+
+    # A rewrite that keeps size and mtime (a fast second write): the writer names the file, it is read again.
+    stat = new.stat()
+    text = new.read_text(encoding="utf-8").replace("Pedoman Baru", "Pedoman Lama")
+    new.write_text(text, encoding="utf-8")
+    os.utime(new, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    parsed.clear()
+    service.invalidate([new])
+    assert service.current().corpus.by_slug["pedoman-baru"].title == "Pedoman Lama"
+    assert parsed == ["pedoman/pedoman-baru.md"]
+
+    # A schema change makes every file be parsed again (their validation depends on it).
+    schema_file = service.root / "_schemas" / "pedoman.yml"
+    schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    schema["label"] = {"id": "Pedoman (diubah)", "en": "Guideline (changed)"}
+    schema_file.write_text(yaml.safe_dump(schema, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    parsed.clear()
+    assert len(service.current().corpus.documents) == 4
+    assert sorted(parsed) == sorted(p.relative_to(service.root).as_posix() for p in service.current().paths)
+
+
+def test_a_file_that_breaks_is_left_out_of_the_next_snapshot(service: ContentService) -> None:
+    assert "pedoman-koordinasi" in service.current().corpus.by_slug
+    target = service.root / "pedoman" / "pedoman-koordinasi.md"
+    target.write_text("---\ntitle: [tidak ditutup\n---\n\nIsi.\n", encoding="utf-8")
+    service.invalidate([target])
+    snapshot = service.current()
+    assert "pedoman-koordinasi" not in snapshot.corpus.by_slug
+    assert any(p.path == "pedoman/pedoman-koordinasi.md" for p in snapshot.corpus.errors)

@@ -44,7 +44,10 @@ def test_the_json_feed_has_what_version_1_1_requires(small_site: Path) -> None:
     assert feed["title"] and feed["feed_url"] == f"{base}feed.json"
     ids = [item["id"] for item in feed["items"]]
     assert ids and len(ids) == len(set(ids))  # every item has a unique id
-    assert all(item["url"].startswith(base) and (item.get("content_text") or item.get("content_html")) for item in feed["items"])
+    assert all(
+        item["url"].startswith(base) and (item.get("content_text") or item.get("content_html"))
+        for item in feed["items"]
+    )
 
 
 def test_the_sitemap_leaves_out_the_offline_page(small_site: Path) -> None:

@@ -124,11 +124,11 @@ def test_a_big_build_compresses_in_a_process_with_the_same_copies(
     config = write_config(tmp_path)
     build_site(config, content_dir=content, site_dir=tmp_path / "inline")
     monkeypatch.setattr(compress, "PROCESS_FROM", 0)
-    started: list[object] = []
-    real_pool = compress.ProcessPoolExecutor
-    monkeypatch.setattr(compress, "ProcessPoolExecutor", lambda **kw: started.append(kw) or real_pool(**kw))
+    started: list[list[str]] = []
+    real_popen = compress.subprocess.Popen
+    monkeypatch.setattr(compress.subprocess, "Popen", lambda args, **kw: started.append(args) or real_popen(args, **kw))
     build_site(config, content_dir=content, site_dir=tmp_path / "process")
-    assert len(started) == 1  # the compressing process of this build
+    assert len(started) == 1 and started[0][1:3] == ["-m", "site_builder.compress"]  # this build's process
     assert_same_site(tmp_path / "inline", tmp_path / "process")
     page = tmp_path / "process" / "modul" / "modul-dasar" / "index.html"
     assert gzip.decompress((page.parent / "index.html.gz").read_bytes()) == page.read_bytes()
@@ -138,11 +138,22 @@ def test_a_copy_that_cannot_be_written_fails_the_compressor_with_its_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(compress, "PROCESS_FROM", 0)
-    blocker = tmp_path / "berkas"
-    blocker.write_text("bukan folder")
-    compressor = compress.Compressor(pages=1)
-    compressor.submit(tmp_path / "baik" / "index.html", b"<p>isi</p>" * 100)
-    compressor.submit(blocker / "index.html", b"<p>isi</p>" * 100)  # its folder is a file
-    with pytest.raises(OSError):
+    site = tmp_path / "situs"
+    (site / "baik").mkdir(parents=True)
+    (site / "baik" / "index.html").write_bytes(b"<p>isi</p>" * 100)
+    (site / "buruk").write_text("bukan folder")  # a file where the page's folder should be
+    compressor = compress.Compressor(pages=1, site_dir=site)
+    compressor.submit(site / "baik" / "index.html", b"")
+    compressor.submit(site / "buruk" / "index.html", b"")
+    compressor.submit(site / "baik" / "index.html", b"")  # the one before is sent once "written"
+    with pytest.raises(compress.CompressError, match="Not a directory"):
         compressor.finish()
-    assert (tmp_path / "baik" / "index.html.gz").is_file()
+    assert (site / "baik" / "index.html.gz").is_file()
+
+
+def test_pages_keep_their_titles_once_their_markdown_is_dropped(built: tuple[Path, Path, Path]) -> None:
+    _config, _content, site = built
+    # A generated page outside the navigation takes its title from its first heading (kept from rendering).
+    tag_page = (site / "tag/pembiayaan/index.html").read_text(encoding="utf-8")
+    assert "<title>Tag: Pembiayaan perumahan - " in tag_page
+    assert "<title>Modul Dasar Pokja - " in (site / "modul/modul-dasar/index.html").read_text(encoding="utf-8")

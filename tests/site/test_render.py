@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from flask_app import forms
 from search import index as search_index
 from site_builder.render import markup_problem, plain_text, sanitize_html
 

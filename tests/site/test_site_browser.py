@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser import chromium, serve_directory
+
 
 @pytest.fixture
 def served(small_site: Path) -> Iterator[str]:
