@@ -155,9 +155,13 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
 def _lazy(src_uri: str, title: str, make: Callable[[], GeneratedPage]) -> GeneratedPage:
     """A page made only when the build asks for it (a publication of a lesson never does)."""
 
+    made: list[GeneratedPage] = []
+
     def fill(page: GeneratedPage) -> None:
-        made = make()
-        page.markdown, page.html = made.markdown, made.html
+        # Made once: asked again when the page is written (GeneratedPage.release), the page is kept.
+        if not made:
+            made.append(make())
+        page.markdown, page.html = made[0].markdown, made[0].html
 
     return GeneratedPage(src_uri, title, lazy=fill)
 

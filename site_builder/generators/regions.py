@@ -35,11 +35,17 @@ def province_pages(ctx: BuildContext, region: Region, sections: Sequence[Provinc
     title = _("province_title", lang, name=region.name)
     paged = paged_listing(ctx, province_src(region.code), title, docs, query=f"region={region.code}")
 
+    made: list[str] = []
+
     def fill(page: GeneratedPage) -> None:
-        intro = _("province_intro", lang, name=region.name, count=len(docs))
+        # The listing is made again when the page is written (GeneratedPage.release); the sections,
+        # charts and tables of the province's results, only once.
+        if not made:
+            intro = _("province_intro", lang, name=region.name, count=len(docs))
+            markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
+            made.append(markdown + "".join(section(ctx, region) for section in sections))
         page.html = paged.first_html()
-        page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
-        page.markdown += "".join(section(ctx, region) for section in sections)
+        page.markdown = made[0]
 
     return [GeneratedPage(province_src(region.code), title, lazy=fill), *paged.older]
 

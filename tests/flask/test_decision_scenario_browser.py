@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 
 from tests.flask.test_flow_browser import browser, log_in, served  # noqa: F401 - shared fixtures
-from tests.flask.test_forms_browser import watch
+from tests.flask.test_forms_browser import open_meeting_form, watch
 from tests.flask.test_wiki_browser import app  # noqa: F401 - content in git, site built first
 
 pytestmark = pytest.mark.browser
@@ -120,17 +120,7 @@ def test_a_recorded_meeting_through_approval_quick_edit_diff_history_and_restore
 
     # 1. The secretariat records the meeting with three decision rows, added in the page.
     sec = new_page(secretary)
-    sec.goto(f"{base}/kontribusi/")
-    sec.click("text=Kirim Keputusan rapat")
-    assert sec.url.endswith("/kontribusi/keputusan/baru")
-    sec.fill('[name="title"]', TITLE)
-    sec.fill('[name="summary"]', "Koordinasi triwulan: pendataan, forum CSR, pembiayaan.")
-    sec.select_option('[name="meeting.kind"]', "koordinasi")
-    sec.fill('[name="meeting.place"]', "Purwokerto")
-    sec.fill("#f-region", "banyumas")
-    sec.keyboard.press("ArrowDown")
-    sec.keyboard.press("Enter")
-    assert sec.eval_on_selector('select[name="region"]', "s => [...s.selectedOptions].map(o => o.value)") == ["33.02"]
+    open_meeting_form(sec, base, TITLE, "Koordinasi triwulan: pendataan, forum CSR, pembiayaan.", "koordinasi")
     sec.evaluate("window.__samePage = true")  # lost if a row button posted the form
     for i, (no, text, owner) in enumerate(DECISIONS):
         if i:

@@ -20,6 +20,22 @@ def watch(page, problems: list[str]) -> None:
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
 
 
+def open_meeting_form(page, base: str, title: str, summary: str, kind: str) -> None:
+    """From /kontribusi/ to the meeting form, its title, summary, kind, place and region (Banyumas) filled."""
+    page.goto(f"{base}/kontribusi/")
+    page.click("text=Kirim Keputusan rapat")
+    assert page.url.endswith("/kontribusi/keputusan/baru")
+    page.fill('[name="title"]', title)
+    page.fill('[name="summary"]', summary)
+    page.select_option('[name="meeting.kind"]', kind)
+    page.fill('[name="meeting.place"]', "Purwokerto")
+    # The region list (552 entries) is a filter box: type, arrow down, Enter; Escape closes.
+    page.fill("#f-region", "banyumas")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.eval_on_selector('select[name="region"]', "s => [...s.selectedOptions].map(o => o.value)") == ["33.02"]
+
+
 def test_secretariat_records_a_meeting_with_three_decisions_and_they_are_published(served, browser, make_user):  # noqa: F811
     secretariat, moderator = make_user("sekretariat"), make_user("moderator")
     problems: list[str] = []
@@ -27,18 +43,13 @@ def test_secretariat_records_a_meeting_with_three_decisions_and_they_are_publish
     page = context.new_page()
     watch(page, problems)
     log_in(page, served, secretariat.email)
-    page.goto(f"{served}/kontribusi/")
-    page.click("text=Kirim Keputusan rapat")
-    assert page.url.endswith("/kontribusi/keputusan/baru")
-    page.fill('[name="title"]', "Rapat pleno Pokja PKP Banyumas Maret 2026")
-    page.fill('[name="summary"]', "Pleno pertama tahun ini: pendataan, forum CSR, rapat berikutnya.")
-    page.select_option('[name="meeting.kind"]', "pleno")
-    page.fill('[name="meeting.place"]', "Purwokerto")
-    # The region list (552 entries) is a filter box: type, arrow down, Enter; Escape closes.
-    page.fill("#f-region", "banyumas")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    assert page.eval_on_selector('select[name="region"]', "s => [...s.selectedOptions].map(o => o.value)") == ["33.02"]
+    open_meeting_form(
+        page,
+        served,
+        "Rapat pleno Pokja PKP Banyumas Maret 2026",
+        "Pleno pertama tahun ini: pendataan, forum CSR, rapat berikutnya.",
+        "pleno",
+    )
     assert "Banyumas" in page.inner_text("#f-region-plain + .svc-combo .svc-chips")
     page.evaluate("window.__samePage = true")  # lost if a row button posted the form
     decisions = [

@@ -140,6 +140,17 @@ def make_site_tree(root: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A small tree built fully: (config, content, site)."""
+    from site_builder.build import build_site
+
+    content = make_site_tree(tmp_path / "content")
+    config = write_config(tmp_path)
+    build_site(config, content_dir=content, site_dir=tmp_path / "site")
+    return config, content, tmp_path / "site"
+
+
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small tree built once per module; returns the site folder."""

@@ -28,15 +28,6 @@ def assert_same_site(a: Path, b: Path) -> None:
     assert different == []
 
 
-@pytest.fixture
-def built(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A small tree built fully: (config, content, site)."""
-    content = make_site_tree(tmp_path / "content")
-    config = write_config(tmp_path)
-    build_site(config, content_dir=content, site_dir=tmp_path / "site")
-    return config, content, tmp_path / "site"
-
-
 def test_publish_changed_and_added_documents_equals_full_build(built: tuple[Path, Path, Path], tmp_path: Path) -> None:
     config, content, site = built
     meta = dict(SITE_DOCS[("program", "program-rtlh")], title="Program RTLH Jawa Tengah (revisi)")

@@ -20,15 +20,6 @@ from .test_incremental import assert_same_site, site_files
 PDF = b"%PDF-1.4\n% lampiran uji\n" + b"0" * 2048
 
 
-@pytest.fixture
-def built(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A small tree built fully: (config, content, site)."""
-    content = make_site_tree(tmp_path / "content")
-    config = write_config(tmp_path)
-    build_site(config, content_dir=content, site_dir=tmp_path / "site")
-    return config, content, tmp_path / "site"
-
-
 def new_lesson(content: Path, slug: str, body: str, **extra: object) -> Path:
     meta = base_meta(
         f"Pelajaran {slug}",
