@@ -286,9 +286,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             # A full build into a fresh folder reuses the live site's copies of unchanged files; a
             # publication's few pages are compressed as they are written, a full build's in a process.
             pages = 0 if self.incremental is not None else len(corpus.documents) + len(self.generated)
-            self.compressor = compress.Compressor(
-                previous_site=self.live_site_dir, pages=pages, site_dir=config.site_dir
-            )
+            self.compressor = compress.Compressor(config.site_dir, previous_site=self.live_site_dir, pages=pages)
         return config
 
     def section_nav(self, ctx: BuildContext) -> list[Any]:
@@ -450,9 +448,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         page.content = None
         self.written.append(page.file.dest_uri)
         if self.compressor is not None:
-            # The bytes MkDocs is about to write (mkdocs.commands.build._build_page encodes them so).
-            data = output.encode("utf-8", errors="xmlcharrefreplace")
-            self.compressor.submit(Path(config.site_dir) / page.file.dest_uri, data, page.file.dest_uri)
+            self.compressor.submit(page.file.dest_uri, output)
         return output
 
     # --- after the pages ------------------------------------------------------------------------

@@ -133,10 +133,10 @@ def test_a_copy_that_cannot_be_written_fails_the_compressor_with_its_error(
     (site / "baik").mkdir(parents=True)
     (site / "baik" / "index.html").write_bytes(b"<p>isi</p>" * 100)
     (site / "buruk").write_text("bukan folder")  # a file where the page's folder should be
-    compressor = compress.Compressor(pages=1, site_dir=site)
-    compressor.submit(site / "baik" / "index.html", b"")
-    compressor.submit(site / "buruk" / "index.html", b"")
-    compressor.submit(site / "baik" / "index.html", b"")  # the one before is sent once "written"
+    compressor = compress.Compressor(site, pages=1)
+    compressor.submit("baik/index.html", "")
+    compressor.submit("buruk/index.html", "")
+    compressor.submit("baik/index.html", "")  # the one before is sent once "written"
     with pytest.raises(compress.CompressError, match="Not a directory"):
         compressor.finish()
     assert (site / "baik" / "index.html.gz").is_file()
