@@ -9,6 +9,7 @@ from ..content import Document
 from ..context import BuildContext
 from ..formatting import fmt_date, href, md_escape, province_src, region_url
 from ..i18n import _
+from ..listing import search_link
 from ..schemas import Indicator, Region
 from . import dashboard
 from .dashboard_blocks import (
@@ -39,6 +40,11 @@ def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
         return out
 
     return cached(ctx, f"by-province-{doc_type}", make)
+
+
+# Programmes and Pokja profiles listed on a province page: a province has at most 39 Pokja (its own and
+# its districts'); more (a national corpus over a decade) go through the search, keeping the page light.
+SECTION_LIMIT = 40
 
 
 def _programmes_in(ctx: BuildContext, province: str) -> list[Document]:
@@ -135,7 +141,7 @@ def province_section(ctx: BuildContext, region: Region) -> str:
         parts.append(f"{md_escape(_('province_no_programmes', lang))}\n\n")
     else:
         rows = []
-        for doc in programmes:
+        for doc in programmes[:SECTION_LIMIT]:
             period = doc.meta.get("period") or {}
             inds = dict.fromkeys(t.get("indicator") for t in doc.meta.get("targets") or [])
             rows.append(
@@ -150,13 +156,14 @@ def province_section(ctx: BuildContext, region: Region) -> str:
         headers = [_(k, lang) for k in ("programme", "lead_agency", "period", "status", "indicators")]
         table = data_table(_("province_programmes", lang), headers, rows, [False] * 5)
         parts.append(f'<div class="pokja-listing">{table}</div>\n\n')
+        parts.append(_more(page_url, len(programmes), f"type=program&region={region.code}", lang))
 
     parts.append(f"## {md_escape(_('province_profile', lang))}\n\n")
     profiles = _profiles_in(ctx, region.code)
     if not profiles:
         parts.append(f"{md_escape(_('province_no_profile', lang))}\n\n")
     items = []
-    for doc in profiles:
+    for doc in profiles[:SECTION_LIMIT]:
         sk = doc.meta.get("sk") or {}
         lines = [f'<a href="{esc(href(page_url, doc.url))}">{esc(doc.title)}</a>']
         if sk:
@@ -176,4 +183,13 @@ def province_section(ctx: BuildContext, region: Region) -> str:
         items.append(f"<li>{'<br>'.join(lines)}</li>")
     if items:
         parts.append(f"<ul>{''.join(items)}</ul>\n\n")
+        parts.append(_more(page_url, len(profiles), f"type=profil&region={region.code}", lang))
     return "".join(parts)
+
+
+def _more(page_url: str, total: int, query: str, lang: str) -> str:
+    """Under a list cut at SECTION_LIMIT: how many it shows, and the search with the rest."""
+    if total <= SECTION_LIMIT:
+        return ""
+    shown = esc(_("province_shown", lang, shown=SECTION_LIMIT, total=total))
+    return f'<p class="pokja-more">{shown}</p>\n{search_link(page_url, query, lang)}\n\n'

@@ -85,3 +85,23 @@ def test_templates_are_made_once_per_folder(tmp_path: Path) -> None:
     other = templates(tmp_path)
     assert other is not templates() and other is templates(tmp_path)
     assert other.get_template("x.html").render(a="<b>") == "&lt;b&gt;"
+
+
+def test_a_province_lists_at_most_forty_programmes_and_the_rest_through_search(tmp_path: Path) -> None:
+    from site_builder.generators import province_section as section
+    from tests.conftest import write_doc
+
+    from .conftest import SITE_DOCS
+
+    content = make_site_tree(tmp_path / "content")
+    programme = SITE_DOCS[("program", "program-rtlh")]
+    for n in range(section.SECTION_LIMIT):  # with the tree's own: one more than the limit
+        write_doc(content, "program", f"program-tambahan-{n:02d}", dict(programme, title=f"Program Tambahan {n:02d}"))
+    ctx = BuildContext(corpus=load(content))
+    text = province_section(ctx, ctx.corpus.refdata.regions["33"])
+    assert text.count('href="../../program/') == section.SECTION_LIMIT
+    assert f"Menampilkan {section.SECTION_LIMIT} dari {section.SECTION_LIMIT + 1}; yang lain lewat pencarian." in text
+    assert 'href="../../cari?type=program&amp;region=33"' in text
+    # Under the limit the list is whole, with no such line.
+    small = BuildContext(corpus=load(make_site_tree(tmp_path / "kecil")))
+    assert "Menampilkan" not in province_section(small, small.corpus.refdata.regions["33"])
