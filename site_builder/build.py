@@ -16,8 +16,9 @@ from mkdocs.exceptions import Abort, BuildError
 
 from .content import Corpus, Document, Problem, load, load_one
 from .context import Change
-from .plugin import Incremental, PokjaPlugin, cache_path, load_state, problem_lines, remove_page, tree_stats
+from .plugin import Incremental, PokjaPlugin
 from .publication import build_publication
+from .site_files import cache_path, load_state, problem_lines, remove_page, tree_stats
 
 
 class SiteBuildError(Exception):

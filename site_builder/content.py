@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cross_checks import type_checks
 from .fields import kind_of
 from .frontmatter import (
     YamlRejected,
@@ -214,54 +215,6 @@ class _Validator:
         return out
 
 
-def _type_checks(doc_type: str, meta: dict[str, Any], v: _Validator, today: dt.date) -> None:
-    """Checks across fields that a per-field schema cannot say."""
-    period = meta.get("period")
-    if isinstance(period, dict) and period.get("start") and period.get("end") and period["end"] < period["start"]:
-        v.report("period.end", "period_reversed", start=period["start"], end=period["end"])
-    # Publication dates: a future one would stay on top of every feed. Against the clock too, so a build
-    # pinned to an earlier day (reproducible overdue reviews) does not refuse what is already past.
-    now = max(today, dt.date.today())
-    for name in ("date", "updated"):
-        value = meta.get(name)
-        if isinstance(value, dt.date) and value > now:
-            v.report(name, "future_date", value=value.isoformat(), today=now.isoformat())
-    review_by = meta.get("review_by")
-    if doc_type == "pedoman" and review_by and review_by < today and meta.get("status") != "dicabut":
-        v.report("review_by", "review_overdue", severity="warning", value=review_by.isoformat())
-    if doc_type == "program":
-        _program_checks(meta, v)
-
-
-def _program_checks(meta: dict[str, Any], v: _Validator) -> None:
-    refdata = v.refdata
-    provinces = {refdata.regions[c].province_code for c in meta.get("region") or [] if c in refdata.regions}
-    national = "00" in (meta.get("region") or [])
-    period = meta.get("period") or {}
-    for i, row in enumerate(meta.get("targets") or []):
-        where = f"targets.{i}"
-        indicator = refdata.indicators.get(row.get("indicator", ""))
-        if indicator and row.get("unit") and row["unit"] != indicator.unit:
-            v.report(
-                f"{where}.unit", "unit_mismatch", value=row["unit"], indicator=indicator.id, expected=indicator.unit
-            )
-        weighted = indicator is not None and indicator.aggregation == "weighted_mean"
-        if weighted and "base" not in row and row.get("realization") is not None:
-            v.report(f"{where}.base", "missing_base", indicator=indicator.id)
-        region = refdata.regions.get(row.get("region", ""))
-        if region and not national and region.province_code not in provinces:
-            v.report(
-                f"{where}.region",
-                "region_not_in_province",
-                value=region.code,
-                provinces=", ".join(sorted(p for p in provinces if p)) or "-",
-            )
-        year = row.get("year")
-        start, end = period.get("start"), period.get("end")
-        if year and start and end and not start <= year <= end:
-            v.report(f"{where}.year", "year_outside_period", value=year, start=start, end=end)
-
-
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a Markdown file safely: size, binary, encoding, empty; return (text, problems)."""
     try:
@@ -315,7 +268,7 @@ def parse_document(
     schema = schemas[folder]
     meta = v.mapping(schema.fields, data, "", type_name=schema.type)
     if not any(p.severity == "error" for p in problems):
-        _type_checks(folder, meta, v, today or dt.date.today())
+        type_checks(folder, meta, v, today or dt.date.today())
     if any(p.severity == "error" for p in problems):
         return None, problems, v
     doc = Document(

@@ -9,10 +9,8 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import hashlib
 import html
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from .panel import document_footer, document_panel
 from .publication import PRIVATE_PREFIXES, PublicationFiles
 from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
+from .site_files import cache_path, nav_uris, problem_lines, remove_page, tree_stats
 
 # The generated page families, in the order of the sections-only navigation.
 GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review, offline)
@@ -90,83 +89,6 @@ class Incremental:
     old_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     # The updated corpus' backlinks, worked out by the plan already.
     backlinks: dict[str, list[Document]] | None = None
-
-
-def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
-    """Each error as ``pokja check`` prints it: ``<content>/<path>:<line>: <field>: <message>``."""
-    root = Path(docs_dir)
-    try:
-        shown = os.path.relpath(root)
-        shown = shown if not shown.startswith("..") else root.as_posix()
-    except ValueError:  # another drive on Windows
-        shown = root.as_posix()
-    return [f"{Path(shown).as_posix().rstrip('/')}/{p.format('id')}" for p in corpus.errors]
-
-
-def tree_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime_ns, size) of every Markdown file, schema and reference-data file of a content tree.
-
-    The same files as content.iter_markdown (``_``- and dot-folders skipped), walked with scandir:
-    this runs on every publish, over every file of a national corpus.
-    """
-    stats: dict[str, tuple[int, int]] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith(("_", ".")):
-                        walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.name.endswith(".md"):
-                    st = entry.stat()
-                    stats[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
-
-    walk(str(root), "")
-    for folder in ("_schemas", "_data"):
-        for path in sorted((root / folder).glob("*.yml")):
-            st = path.stat()
-            stats[f"{folder}/{path.name}"] = (st.st_mtime_ns, st.st_size)
-    return stats
-
-
-def cache_path(config: MkDocsConfig, plugin_config: PokjaConfig, site_dir: str | None = None) -> Path:
-    """The incremental-publish state file of one (docs_dir, site_dir) pair (``site_dir``: the live one)."""
-    folder = plugin_config.cache_dir
-    if folder is None:
-        folder = os.path.join(os.path.dirname(config.config_file_path or "mkdocs.yml"), ".cache", "pokja")
-    site = os.path.abspath(site_dir or config.site_dir)
-    key = hashlib.sha256(f"{os.path.abspath(config.docs_dir)}\0{site}".encode())
-    return Path(folder) / f"{key.hexdigest()[:16]}.sqlite"
-
-
-def remove_page(site_dir: str | Path, url: str) -> None:
-    """Delete one page's output (``<url>index.html``) and its folder when empty."""
-    target = Path(site_dir) / url / "index.html"
-    if target.is_file():
-        target.unlink()
-        compress.drop_siblings(target)
-        # The folder stays when attachments or sub-pages still live there.
-        with contextlib.suppress(OSError):
-            target.parent.rmdir()
-
-
-def nav_uris(nav: Any) -> set[str]:
-    """The source paths a ``nav`` configuration (lists of {title: path or list}) points at."""
-    out: set[str] = set()
-    items = nav if isinstance(nav, list) else [nav]
-    for item in items:
-        values = item.values() if isinstance(item, dict) else [item]
-        for value in values:
-            if isinstance(value, str):
-                out.add(value)
-            elif isinstance(value, (list, dict)):
-                out |= nav_uris(value)
-    return out
-
-
-def load_state(path: Path) -> dict[str, Any] | None:
-    """The state a previous build left, or None when there is none usable (site_builder.state)."""
-    return state.load(path)
 
 
 def _sanitize_toc(items: Any) -> None:
