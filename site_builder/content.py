@@ -5,6 +5,7 @@ site_builder, search and flask_app all import this module; nothing else parses f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,6 +23,7 @@ from .frontmatter import (
     slugify,
     split_front_matter,
 )
+from .parse_cache import ParseCache, Parsed
 from .problems import Problem
 from .schemas import Field, RefData, Schema, load_refdata, load_schemas
 
@@ -352,9 +354,21 @@ def load(
     which changes its documents). References between documents are checked again either way.
     """
     root = Path(root)
-    day = today or dt.date.today()
     schemas = schemas if schemas is not None else load_schemas(root)
     refdata = refdata if refdata is not None else load_refdata(root)
+    with cache.lock if cache is not None else contextlib.nullcontext():
+        return _load(root, today, schemas, refdata, progress, cache)
+
+
+def _load(
+    root: Path,
+    today: dt.date | None,
+    schemas: dict[str, Schema],
+    refdata: RefData,
+    progress: Any,
+    cache: ParseCache | None,
+) -> Corpus:
+    day = today or dt.date.today()
     problems: list[Problem] = []
     parsed: list[tuple[Document, _Validator]] = []
     first_by_slug: dict[str, str] = {}
@@ -389,21 +403,6 @@ def load(
     documents = [d for d, _ in parsed if d.rel_path not in bad]
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     return Corpus(root, schemas, refdata, documents, problems, files_checked=len(files))
-
-
-# One file's result: (reading problems, document, its problems, its validator).
-Parsed = tuple[list[Problem], "Document | None", list[Problem], "_Validator | None"]
-
-
-class ParseCache:
-    """Parsed files of one content tree by path, with the (mtime, size, day) they were parsed at."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[tuple[int, int, dt.date], Parsed]] = {}
-
-    def clear(self) -> None:
-        """Forget every file (the schemas or reference data changed)."""
-        self.entries.clear()
 
 
 def _parse_file(

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-# Folders of content/ that hold schemas and reference data, not pages (as site_builder.plugin).
+# Folders of content/ that hold schemas and reference data, not pages (site_builder.plugin uses these too).
 PRIVATE_PREFIXES = ("_schemas/", "_data/")
 
 
