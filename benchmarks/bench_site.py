@@ -3,9 +3,10 @@
 Generates a synthetic corpus of valid documents of every type (N = 10,000 and 30,000 by default;
 100,000 with ``--sizes 100000``, outside CI) and, in one run, times: the full build with the pokja
 plugin (with and without pre-compression), plain mkdocs-material building the same Markdown with a
-sections-only nav and no plugin, and two publications (an edited programme, a new lesson). Prints each
-time, the ratios against the targets, peak memory, the heaviest listing page and the bytes a reader
-downloads for one document page.
+sections-only nav and no plugin, and four publications in one publisher process (an edited programme as
+the first job after a start, then three new lessons as the running publisher). Prints each time, the
+ratios against the targets (CPU counting the compressing process), peak memory, the heaviest listing page
+and the bytes a reader downloads for one document page. The A4 PDFs are off: bench_pdf.py times them.
 
     .venv/bin/python benchmarks/bench_site.py --sizes 10000,30000
 

@@ -145,7 +145,7 @@ REUSED = (-1, -1, -1)
 def compress_job(path: Path, data: bytes, previous: Path | None = None) -> tuple[int, int, int] | None:
     """Write the copies of ``data``; (raw, gzip, brotli) bytes, REUSED, or None when too small to compress.
 
-    A plain function of picklable arguments: the build's compressing process runs it (Compressor).
+    Run in the build's own process for a few pages, by the compressing process (_worker) for a build.
     """
     if len(data) < MIN_BYTES:
         drop_siblings(path)
