@@ -123,7 +123,11 @@ class ContentService:
                 return
             for path in paths:
                 path = Path(path)
-                rel = (path.relative_to(self.root) if path.is_absolute() else path).as_posix()
+                try:
+                    rel = (path.resolve().relative_to(self.root.resolve()) if path.is_absolute() else path).as_posix()
+                except ValueError:  # named another way than the tree: parse every file again, to be sure
+                    self._cache.clear()
+                    return
                 self._cache.entries.pop(rel, None)
 
     @property
