@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
@@ -14,11 +15,13 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 
-from .content import Corpus, Document, Problem, load, load_one
+from . import state, tree_scan
+from .content import Corpus, Problem, link_targets, load, load_one
 from .context import Change
 from .plugin import Incremental, PokjaPlugin
 from .publication import build_publication
-from .site_files import cache_path, load_state, problem_lines, remove_page, tree_stats
+from .site_files import cache_path, load_state, problem_lines, remove_page
+from .views import CorpusViews
 
 
 class SiteBuildError(Exception):
@@ -131,63 +134,45 @@ def swap_in(fresh: Path, live: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _targets(doc: Document) -> set[str]:
-    """Slugs whose pages show ``doc`` (its related documents and programme list it as a backlink)."""
-    targets = set(doc.related)
-    if isinstance(doc.meta.get("program"), str):
-        targets.add(doc.meta["program"])
-    return targets
-
-
 def plan(
-    corpus: Corpus, root: Path, changed: Iterable[str], deleted: Iterable[str]
-) -> tuple[Corpus, set[str], list[Change], dict[str, list[Document]]] | None:
+    corpus: Corpus, root: Path, changed: Iterable[str], deleted: Iterable[str], views: CorpusViews | None = None
+) -> tuple[Corpus, set[str], list[Change], CorpusViews] | None:
     """Apply changes to a cached corpus; return it, the documents whose pages must be rebuilt, the changes
-    and the updated corpus' backlinks (the build's panels use them too).
+    and the updated corpus' sorted views (site_builder.views; the build's listings and panels use them).
 
+    ``views``: the views of ``corpus`` a running publisher kept; they are updated in place (made when None).
     Returns None when only a full build is safe (a deletion may break references elsewhere).
     """
     changed, deleted = set(changed), set(deleted)
     if deleted:
         return None
-    old_by_rel = {d.rel_path: d for d in corpus.documents}
-    documents = list(corpus.documents)
-    index = {d.rel_path: i for i, d in enumerate(documents)}
+    if views is None:
+        views = CorpusViews.of(corpus)
     problems = [p for p in corpus.problems if p.path not in changed]
-    updated = Corpus(corpus.root, corpus.schemas, corpus.refdata, documents, problems, corpus.files_checked)
     errors: list[Problem] = []
-    new_docs: list[Document] = []
+    changes: list[Change] = []
     dirty: set[str] = set()
     for rel in sorted(changed):
         path = root / rel
         dirty.add(rel)
-        if rel not in old_by_rel and "/" not in rel:  # a plain page such as index.md
+        if rel not in views.by_rel and "/" not in rel:  # a plain page such as index.md
             continue
-        doc, doc_problems = load_one(updated, path)
+        doc, doc_problems = load_one(corpus, path, by_slug=views.by_slug)
         problems.extend(doc_problems)
         errors.extend(p for p in doc_problems if p.severity == "error")
-        if doc is None:
-            continue
-        if rel in index:
-            documents[index[rel]] = doc
-        else:
-            index[rel] = len(documents)
-            documents.append(doc)
-        new_docs.append(doc)
+        if doc is not None:
+            changes.append((views.by_rel.get(rel), doc))
     if errors:
         raise SiteBuildError(problem_lines(Corpus(root, {}, corpus.refdata, [], errors), root))
-    # A full load lists documents in path order: keep that order so every page sorts alike.
-    documents.sort(key=lambda d: tuple(d.rel_path.split("/")))
+    views.apply(changes)
+    # The views keep the documents in path order, as a full load lists them, so every page sorts alike.
+    updated = Corpus(corpus.root, corpus.schemas, corpus.refdata, views.documents, problems, corpus.files_checked)
     updated.problems.sort(key=lambda p: (p.path, p.line, p.field))
-    by_slug = {d.slug: d for d in documents}
-    backlinks = updated.backlinks()
-    for doc in new_docs:
-        old = old_by_rel.get(doc.rel_path)
-        slugs = _targets(doc) | (_targets(old) if old else set())
-        slugs |= {d.slug for d in backlinks.get(doc.slug, [])}
-        dirty |= {by_slug[s].rel_path for s in slugs if s in by_slug}
-    changes = [(old_by_rel.get(doc.rel_path), doc) for doc in new_docs]
-    return updated, dirty, changes, backlinks
+    for old, doc in changes:
+        slugs = set(link_targets(doc)) | (set(link_targets(old)) if old else set())
+        slugs |= {d.slug for d in views.backlinks.get(doc.slug, [])}
+        dirty |= {views.by_slug[s].rel_path for s in slugs if s in views.by_slug}
+    return updated, dirty, changes, views
 
 
 def publish_documents(
@@ -203,23 +188,53 @@ def publish_documents(
     ``deleted`` are paths relative to the content folder. Falls back to a full build when there is
     no state from a previous build (or the schemas changed); the output is the same either way.
     """
+    # A running publisher keeps the whole corpus (site_builder.state): the cyclic garbage collector
+    # walking it again during a publication cost up to a second at 30,000 documents (issue #14). It is
+    # off while the publication runs; then the publication's garbage is collected and what survives (the
+    # kept state) is frozen out of later collections, so the next publication does not walk it either.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _publish(changed, config_file, content_dir, site_dir, deleted)
+    except BaseException:
+        # The kept views may hold half of this change: the next publication reads the state file again.
+        state.forget()
+        raise
+    finally:
+        gc.collect()
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _publish(
+    changed: list[Path],
+    config_file: str | Path,
+    content_dir: str | Path | None,
+    site_dir: str | Path | None,
+    deleted: Iterable[str],
+) -> list[str]:
     config = _config(config_file, content_dir, site_dir)
     plugin = _plugin(config)
     root = Path(config.docs_dir)
-    state = load_state(cache_path(config, plugin.config))
+    kept = load_state(cache_path(config, plugin.config))
     deleted = [Path(d).as_posix() for d in deleted]
     rels = {(Path(p) if Path(p).is_absolute() else Path.cwd() / p).resolve() for p in changed}
     changed_rels = {p.relative_to(root.resolve()).as_posix() for p in rels}
     result = None
-    if state is not None and Path(config.site_dir).is_dir():
-        stats = tree_stats(root)
-        old_stats = state["stats"]
+    if kept is not None and Path(config.site_dir).is_dir():
+        # The folders whose time moved since the last look (site_builder.tree_scan), the named files again.
+        previous = kept.get("scan")
+        scan = tree_scan.rescan(root, previous) if previous is not None else tree_scan.scan(root)
+        tree_scan.refresh(root, sorted(changed_rels), scan)
+        stats = scan.stats
+        old_stats = kept["stats"]
         # Anything else that changed since the last build is published too, never left stale.
-        changed_rels |= {rel for rel, st in stats.items() if old_stats.get(rel) != st}
-        gone = set(old_stats) - set(stats)
+        changed_rels |= {rel for rel, _st in stats.items() - old_stats.items()}
+        gone = old_stats.keys() - stats.keys()
         structural = any(rel.startswith(("_schemas/", "_data/")) for rel in changed_rels | gone)
         if not structural:
-            result = plan(state["corpus"], root, changed_rels, set(deleted) | gone)
+            result = plan(kept["corpus"], root, changed_rels, set(deleted) | gone, kept.get("views"))
     if result is None:
         plugin.incremental = None
         # A full build leaves bad documents out; the ones being published must be valid, as below.
@@ -229,19 +244,22 @@ def publish_documents(
         finally:
             plugin.must_be_valid = set()
         return sorted(set(plugin.written))
-    corpus, dirty, changes, backlinks = result
+    corpus, dirty, changes, views = result
     # Table rows of documents whose pages change are built again; every other row is reused.
-    rows = {key: row for key, row in state.get("rows", {}).items() if key[0] not in dirty}
+    rows = kept.get("rows", {})
+    for rel in dirty:
+        rows.pop(rel, None)
     plugin.incremental = Incremental(
         corpus=corpus,
         dirty=dirty,
-        fingerprints=state["fingerprints"],
+        fingerprints=kept["fingerprints"],
         stats=stats,
+        scan=scan,
         rows=rows,
         changes=changes,
-        today=state.get("today"),
+        today=kept.get("today"),
         old_stats=old_stats,
-        backlinks=backlinks,
+        views=views,
     )
     try:
         # Only the pages the change touches are read and written (site_builder.publication).

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -167,12 +167,17 @@ class Corpus:
         """For each slug, the documents that name it in ``related`` (or as their ``program``)."""
         links: dict[str, list[Document]] = {}
         for doc in self.documents:
-            targets = set(doc.related)
-            if isinstance(doc.meta.get("program"), str):
-                targets.add(doc.meta["program"])
-            for slug in sorted(targets):
+            for slug in link_targets(doc):
                 links.setdefault(slug, []).append(doc)
         return links
+
+
+def link_targets(doc: Document) -> list[str]:
+    """The slugs whose pages list ``doc`` as a backlink (its related documents and its programme), sorted."""
+    targets = set(doc.related)
+    if isinstance(doc.meta.get("program"), str):
+        targets.add(doc.meta["program"])
+    return sorted(targets)
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -296,10 +301,12 @@ def iter_markdown(root: Path) -> Iterator[Path]:
         yield path
 
 
-def _check_doc_refs(v: _Validator, by_slug: Mapping[str, Document], failed: Mapping[str, str] | None = None) -> None:
+def _check_doc_refs(
+    v: _Validator, find: Callable[[str], Document | None], failed: Mapping[str, str] | None = None
+) -> None:
     failed = failed or {}
     for dotted, slug, spec in v.doc_refs:
-        target = by_slug.get(slug)
+        target = find(slug)
         # A file that exists but failed is reported once, in its own file: no cascade here.
         found = target.type if target is not None else failed.get(slug)
         if found is None:
@@ -311,13 +318,13 @@ def _check_doc_refs(v: _Validator, by_slug: Mapping[str, Document], failed: Mapp
 def reference_problems(validator: _Validator, corpus: Corpus) -> list[Problem]:
     """The problems of a parsed document's references to other documents (unknown, or of another type)."""
     validator.problems = []
-    _check_doc_refs(validator, corpus.by_slug)
+    _check_doc_refs(validator, corpus.by_slug.get)
     return list(validator.problems)
 
 
 def _resolve(
     docs_with_validators: Iterable[tuple[Document, _Validator]],
-    by_slug: dict[str, Document],
+    find: Callable[[str], Document | None],
     root: Path,
     failed: dict[str, str] | None = None,
 ) -> list[Problem]:
@@ -326,7 +333,7 @@ def _resolve(
     failed = failed or {}
     for doc, v in docs_with_validators:
         v.problems = []
-        _check_doc_refs(v, by_slug, failed)
+        _check_doc_refs(v, find, failed)
         base = (root / doc.rel_path).parent
         for dotted, name in v.attachments:
             target_path = (base / name).resolve()
@@ -398,7 +405,7 @@ def _load(
         elif folder in schemas:
             failed.setdefault(slug, folder)
     by_slug = {d.slug: d for d, _ in parsed}
-    problems.extend(_resolve(parsed, by_slug, root, failed))
+    problems.extend(_resolve(parsed, by_slug.get, root, failed))
     bad = {p.path for p in problems if p.severity == "error"}
     documents = [d for d, _ in parsed if d.rel_path not in bad]
     problems.sort(key=lambda p: (p.path, p.line, p.field))
@@ -438,8 +445,13 @@ def _parse_file(
     return result
 
 
-def load_one(corpus: Corpus, path: Path, *, today: dt.date | None = None) -> tuple[Document | None, list[Problem]]:
-    """Load one file against an already loaded corpus (for incremental publish)."""
+def load_one(
+    corpus: Corpus, path: Path, *, today: dt.date | None = None, by_slug: Mapping[str, Document] | None = None
+) -> tuple[Document | None, list[Problem]]:
+    """Load one file against an already loaded corpus (for incremental publish).
+
+    ``by_slug``: the corpus' documents by slug when the caller keeps that map (site_builder.views).
+    """
     rel = path.relative_to(corpus.root).as_posix()
     text, problems = read_text(path, rel)
     if text is None:
@@ -448,11 +460,11 @@ def load_one(corpus: Corpus, path: Path, *, today: dt.date | None = None) -> tup
     if doc is None or validator is None:
         return None, problems
     doc.path = path
-    by_slug = {d.slug: d for d in corpus.documents if d.rel_path != rel}
-    if doc.slug in by_slug:
-        return None, [Problem(rel, 1, "", "duplicate_slug", {"slug": doc.slug, "other": by_slug[doc.slug].rel_path})]
-    by_slug[doc.slug] = doc
-    problems = problems + _resolve([(doc, validator)], by_slug, corpus.root)
+    known = by_slug if by_slug is not None else {d.slug: d for d in corpus.documents}
+    other = known.get(doc.slug)
+    if other is not None and other.rel_path != rel:
+        return None, [Problem(rel, 1, "", "duplicate_slug", {"slug": doc.slug, "other": other.rel_path})]
+    problems = problems + _resolve([(doc, validator)], lambda s: doc if s == doc.slug else known.get(s), corpus.root)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return doc, problems

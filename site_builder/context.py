@@ -6,7 +6,8 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from .content import Corpus, Document
 from .formatting import src_url
 from .gitlog import Revision, last_changes
 from .i18n import install_jinja
+from .schemas import Region
 
 # A changed document in a publication: (before, after); None where it did not or does not exist.
 Change = tuple[Document | None, Document | None]
@@ -28,6 +30,11 @@ TEMPLATE_DIR = THEME_DIR / "pokja"
 # Where generated content goes into a rendered page: big tables skip the Markdown parser (10,000 rows
 # of raw HTML through Python-Markdown would cost more than the rest of the page).
 HTML_SLOT = '<div class="pokja-slot"></div>'
+
+
+# A block of ready HTML in a generated page's Markdown, put in when the page is rendered (raw_block):
+# Python-Markdown's HTML block parser cost a fifth of a publication on the province pages' tables.
+RAW_BLOCK = re.compile(r"<!--pokja:raw:([0-9a-f]{24})-->")
 
 
 def templates(folder: Path = TEMPLATE_DIR) -> jinja2.Environment:
@@ -144,10 +151,26 @@ class BuildContext:
     # A publication: each changed document as (before, after), None for "not there"; None for a full
     # build. Generators with ``touched(ctx)`` make only the pages these change (generators/__init__.py).
     changes: list[Change] | None = None
-    # Rendered table rows by (document, columns); see listing.doc_table.
-    row_cache: dict[tuple[str, tuple[str, ...] | None], tuple[str, frozenset[str]]] = field(
+    # Rendered table rows by document, then by columns; see listing.doc_table.
+    row_cache: dict[str, dict[tuple[str, ...] | None, tuple[str, frozenset[str]]]] = field(
         default_factory=dict, repr=False
     )
+    # The HTML of raw_block lines by their key (the hash of the HTML).
+    raw_blocks: dict[str, str] = field(default_factory=dict, repr=False)
+    # Every document by last change (site_builder.views, a running publisher's), else worked out here.
+    by_updated: list[Document] | None = field(default=None, repr=False)
+
+    def raw_block(self, html: str) -> str:
+        """A Markdown line standing for ``html``, which the page gets as it is (put_raw_blocks)."""
+        key = hashlib.sha256(html.encode()).hexdigest()[:24]
+        self.raw_blocks[key] = html
+        return f"<!--pokja:raw:{key}-->"
+
+    def put_raw_blocks(self, content: str) -> str:
+        """A rendered generated page with each raw_block line replaced by its HTML."""
+        if "<!--pokja:raw:" not in content:
+            return content
+        return RAW_BLOCK.sub(lambda m: self.raw_blocks[m[1]], content)
 
     @cached_property
     def last_changes(self) -> dict[str, Revision]:
@@ -179,17 +202,16 @@ class BuildContext:
 
     def recently_updated(self, count: int) -> list[Document]:
         """The ``count`` documents changed last (publication date when never updated), without sorting all."""
+        if self.by_updated is not None:
+            return self.by_updated[:count]
         made = self.__dict__.setdefault("_recently_updated", {})
         if count not in made:
-            made[count] = heapq.nsmallest(
-                count, self.corpus.documents, key=lambda d: (-d.updated.toordinal(), d.type, d.slug)
-            )
+            made[count] = heapq.nsmallest(count, self.corpus.documents, key=updated_key)
         return made[count]
 
     def provinces_of(self, doc: Document) -> set[str]:
         """The province codes a document is listed under ("00" for a national one)."""
-        regions = self.corpus.refdata.regions
-        return {regions[c].province_code or "00" for c in doc.regions if c in regions}
+        return province_codes(self.corpus.refdata.regions, doc)
 
     @cached_property
     def by_province(self) -> dict[str, list[Document]]:
@@ -210,9 +232,19 @@ class BuildContext:
         return out
 
 
+def province_codes(regions: Mapping[str, Region], doc: Document) -> set[str]:
+    """The province codes ``doc`` is listed under ("00" for a national one)."""
+    return {regions[c].province_code or "00" for c in doc.regions if c in regions}
+
+
 def newest_first_key(doc: Document) -> tuple[int, str, str]:
     """The order of every listing: newest first; ties by type and slug so every build orders alike."""
     return (-doc.date.toordinal(), doc.type, doc.slug)
+
+
+def updated_key(doc: Document) -> tuple[int, str, str]:
+    """The order of "recently updated": newest change first, ties by type and slug."""
+    return (-doc.updated.toordinal(), doc.type, doc.slug)
 
 
 def sorted_docs(docs: Iterable[Document]) -> list[Document]:

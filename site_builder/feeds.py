@@ -1,4 +1,4 @@
-"""RSS and JSON feeds of new and updated documents, and the sitemap of every page."""
+"""RSS and JSON feeds of new and updated documents, and the sitemap of every page (an index and its files)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import gzip
 import json
 from collections.abc import Iterable
 from email.utils import format_datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from .content import Document
@@ -96,19 +97,66 @@ def json_feed(ctx: BuildContext) -> bytes:
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def sitemap(ctx: BuildContext, urls: Iterable[str], with_gzip: bool = True) -> dict[str, bytes]:
-    """sitemap.xml (and its gzip) of every page, documents included, not only the nav's sections.
+# URLs in one sitemap file: the protocol allows 50,000; a national corpus has more, so the sitemap is an
+# index of one file per top-level folder (split further past this many), and a publication rewrites (and
+# compresses) only the files its pages are in.
+SITEMAP_URLS = 40_000
+SITEMAP_PART = "sitemap-{name}.xml"
+ROOT_PART = "situs"
 
-    ``with_gzip=False`` when the build pre-compresses every file (site_builder.compress): its .gz is the one.
+
+def sitemap_parts(urls: Iterable[str]) -> dict[str, list[str]]:
+    """The URLs of each sitemap file by its name, sorted: one per top-level folder, cut at SITEMAP_URLS."""
+    groups: dict[str, list[str]] = {}
+    for url in set(urls):
+        folder = url.split("/", 1)[0] if "/" in url else ROOT_PART
+        groups.setdefault(folder, []).append(url)
+    parts: dict[str, list[str]] = {}
+    for folder in sorted(groups):
+        group = sorted(groups[folder])
+        for k in range(0, len(group), SITEMAP_URLS):
+            name = folder if k == 0 else f"{folder}-{k // SITEMAP_URLS + 1}"
+            parts[SITEMAP_PART.format(name=name)] = group[k : k + SITEMAP_URLS]
+    return parts
+
+
+def sitemap(
+    ctx: BuildContext, urls: Iterable[str], with_gzip: bool = True, made: dict[str, Any] | None = None
+) -> dict[str, bytes]:
+    """sitemap.xml, an index of the sitemap files of every page (documents included), and those files.
+
+    ``with_gzip=False`` when the build pre-compresses every file (site_builder.compress): its .gz are the ones.
+    ``made``: what an earlier sitemap of the same site made (a running publisher keeps it): each URL's line
+    and each file's bytes with its URLs, so a file whose URLs stayed the same is not made again.
     """
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(absolute(ctx, url))}</loc></url>" for url in sorted(set(urls))]
-    lines.append("</urlset>\n")
-    data = "\n".join(lines).encode("utf-8")
-    if not with_gzip:
-        return {"sitemap.xml": data}
-    # mtime=0 keeps the gzip byte-identical between a full build and an incremental publish.
-    return {"sitemap.xml": data, "sitemap.xml.gz": gzip.compress(data, mtime=0)}
+    made = {} if made is None else made
+    lines_made: dict[str, str] = made.setdefault("lines", {})
+    files_made: dict[str, tuple[list[str], bytes]] = made.setdefault("files", {})
+    out: dict[str, bytes] = {}
+    for name, part in sitemap_parts(urls).items():
+        known = files_made.get(name)
+        if known is not None and known[0] == part:
+            out[name] = known[1]
+            continue
+        lines = [_XML, '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for url in part:
+            line = lines_made.get(url)
+            if line is None:
+                line = lines_made[url] = f"  <url><loc>{escape(absolute(ctx, url))}</loc></url>"
+            lines.append(line)
+        lines.append("</urlset>\n")
+        out[name] = "\n".join(lines).encode("utf-8")
+        files_made[name] = (part, out[name])
+    index = [_XML, '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    index += [f"  <sitemap><loc>{escape(absolute(ctx, name))}</loc></sitemap>" for name in out]
+    out["sitemap.xml"] = "\n".join([*index, "</sitemapindex>\n"]).encode("utf-8")
+    if with_gzip:
+        # mtime=0 keeps the gzip byte-identical between a full build and an incremental publish.
+        out.update({f"{name}.gz": gzip.compress(data, mtime=0) for name, data in list(out.items())})
+    return out
+
+
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def feed_files(ctx: BuildContext) -> dict[str, bytes]:

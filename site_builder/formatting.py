@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a leaf module: the field types (below the content model) use it too
@@ -69,10 +68,13 @@ def md_escape(text: str) -> str:
 
 def src_url(src_uri: str) -> str:
     """The site URL of a source path (directory URLs: ``a/b.md`` and ``a/b/index.md`` are ``a/b/``)."""
-    path = PurePosixPath(src_uri)
-    if path.stem == "index":
-        return "" if str(path.parent) == "." else f"{path.parent}/"
-    return f"{path.with_suffix('')}/"
+    # String operations, not PurePosixPath: every generated page and link asks (issue #14).
+    folder, _slash, name = src_uri.rpartition("/")
+    dot = name.rfind(".")
+    stem = name[:dot] if dot > 0 else name
+    if stem == "index":
+        return f"{folder}/" if folder else ""
+    return f"{folder}/{stem}/" if folder else f"{stem}/"
 
 
 def href(from_url: str, to_url: str) -> str:

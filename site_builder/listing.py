@@ -64,10 +64,13 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
     # (its one link starts "../"), and given each page's own way up to the site root here.
     prefix = "../" * page_url.count("/")
     for doc in docs:
-        key = (doc.rel_path, tuple(columns) if columns else None)
-        cached = ctx.row_cache.get(key)
+        key = tuple(columns) if columns else None
+        per_doc = ctx.row_cache.get(doc.rel_path)
+        if per_doc is None:
+            per_doc = ctx.row_cache[doc.rel_path] = {}
+        cached = per_doc.get(key)
         if cached is None:
-            cached = ctx.row_cache[key] = doc_row(ctx, doc, ROW_URL, columns)
+            cached = per_doc[key] = doc_row(ctx, doc, ROW_URL, columns)
         row, provinces = cached
         provinces_seen |= provinces
         body.append(row if prefix == "../" else row.replace('<a href="../', f'<a href="{prefix}'))

@@ -36,7 +36,9 @@ from .panel import document_footer, document_panel
 from .publication import PRIVATE_PREFIXES, PublicationFiles
 from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
-from .site_files import cache_path, nav_uris, problem_lines, remove_page, tree_stats
+from .site_files import cache_path, nav_uris, problem_lines, remove_page
+from .tree_scan import TreeScan, scan
+from .views import CorpusViews
 
 # The generated page families, in the order of the sections-only navigation.
 GENERATORS: tuple[Generator, ...] = (home, dashboard, listings, regions, tags, decisions, review, offline)
@@ -80,6 +82,8 @@ class Incremental:
     fingerprints: dict[str, str]
     rows: dict[Any, Any] = field(default_factory=dict)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # How the content tree looked when ``stats`` were taken (the next publication looks from there).
+    scan: TreeScan | None = None
     removed_pages: set[str] = field(default_factory=set)
     # Each changed document (before, after): generators with ``touched`` make only what these alter.
     changes: list[Change] | None = None
@@ -87,8 +91,8 @@ class Incremental:
     today: dt.date | None = None
     # The content files' (mtime, size) the previous build saw.
     old_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
-    # The updated corpus' backlinks, worked out by the plan already.
-    backlinks: dict[str, list[Document]] | None = None
+    # The updated corpus' sorted views and backlinks (site_builder.views), worked out by the plan already.
+    views: CorpusViews | None = None
 
 
 def _sanitize_toc(items: Any) -> None:
@@ -110,6 +114,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.generated: dict[str, GeneratedPage] = {}
         self.docs_by_src: dict[str, Document] = {}
         self.stats: dict[str, tuple[int, int]] = {}
+        self.scan: TreeScan | None = None
         self.command = "build"
         self.gc_threshold: tuple[int, ...] | None = None
         self.converter: markdown.Markdown | None = None
@@ -143,9 +148,11 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if self.incremental is not None:
             corpus = self.incremental.corpus
             self.stats = self.incremental.stats
+            self.scan = self.incremental.scan
         else:
             # Taken before reading: a file changed during the build is published next time.
-            self.stats = tree_stats(Path(config.docs_dir))
+            self.scan = scan(Path(config.docs_dir))
+            self.stats = self.scan.stats
             try:
                 corpus = load(config.docs_dir, today=today)
             except SchemaError as exc:
@@ -160,7 +167,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             log.warning(line)
         self.left_out = {p.path for p in corpus.errors}
         # Field line numbers only serve the messages above (a tenth of a national corpus' memory).
-        for doc in corpus.documents:
+        changed = self.incremental.changes if self.incremental is not None else None
+        for doc in corpus.documents if changed is None else [new for _old, new in changed if new is not None]:
             doc.lines = {}
         lang = config.theme.get("language") or "id"
         if not config.site_url:
@@ -174,8 +182,12 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.untouched = set()
         if self.incremental is not None:
             self.ctx.row_cache = self.incremental.rows
-            if self.incremental.backlinks is not None:
-                self.ctx.__dict__["backlinks"] = self.incremental.backlinks  # the cached_property's slot
+            views = self.incremental.views
+            if views is not None:
+                # The context's cached properties, kept up to date by the publisher instead of made again.
+                for name in ("backlinks", "by_slug", "newest_first", "by_type", "by_tag", "by_province"):
+                    self.ctx.__dict__[name] = getattr(views, name)
+                self.ctx.by_updated = views.by_updated
             if self.incremental.today == today:
                 self.ctx.changes = self.incremental.changes
         pdf_cache = cache_path(config, self.config, self.live_site_dir).parent
@@ -190,13 +202,16 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 self.generated[page.src_uri] = page
                 if wanted is not None and page.src_uri not in wanted:
                     self.untouched.add(page.src_uri)
-        self.docs_by_src = {doc.rel_path: doc for doc in corpus.documents}
+        views = self.incremental.views if self.incremental is not None else None
+        self.docs_by_src = views.by_rel if views is not None else {doc.rel_path: doc for doc in corpus.documents}
         # The corpus and generated pages live until the end of the build: keep the cyclic garbage
         # collector from walking them again and again while 10,000 pages are rendered (measured: a
         # fifth of the build's CPU time at 1,000 documents went to collections). Restored afterwards.
-        self.gc_threshold = gc.get_threshold()
-        gc.set_threshold(10_000, 20, 100)
-        gc.freeze()
+        # (A publication runs with the collector off: site_builder.build.publish_documents.)
+        if self.incremental is None:
+            self.gc_threshold = gc.get_threshold()
+            gc.set_threshold(10_000, 20, 100)
+            gc.freeze()
         if self.incremental is not None:
             # A page the last build did not make is made now, whatever its generator said.
             self.untouched &= set(self.incremental.fingerprints)
@@ -349,8 +364,10 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         if uri == home.SRC_URI and uri not in self.generated:
             # The content's own home page gets the Pokja's identity and the way to contribute too.
             content += home.identity_block(self.ctx)
-        if uri in self.generated and HTML_SLOT not in content:
-            content += HTML_SLOT  # where on_post_page puts the page's ready HTML
+        if uri in self.generated:
+            content = self.ctx.put_raw_blocks(content)
+            if HTML_SLOT not in content:
+                content += HTML_SLOT  # where on_post_page puts the page's ready HTML
         return content
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -377,8 +394,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
 
     def restore_gc(self) -> None:
         """Give the garbage collector back its objects and thresholds."""
-        gc.unfreeze()
         if self.gc_threshold is not None:
+            gc.unfreeze()
             gc.set_threshold(*self.gc_threshold)
             self.gc_threshold = None
 
@@ -396,11 +413,21 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         self.restore_gc()
         assert self.ctx is not None
         ctx = self.ctx
-        urls = [doc_url(doc) for doc in ctx.corpus.documents] + [p.url for p in self.generated.values() if p.in_sitemap]
+        views = self.incremental.views if self.incremental is not None else None
+        urls = views.urls.copy() if views is not None else {doc_url(doc) for doc in ctx.corpus.documents}
+        urls.update(p.url for p in self.generated.values() if p.in_sitemap)
         if (Path(config.docs_dir) / "index.md").exists():
-            urls.append("")
-        sitemap = feeds.sitemap(ctx, urls, with_gzip=self.compressor is None)
+            urls.add("")
+        made = views.sitemaps.setdefault(ctx.site_url, {}) if views is not None else None
+        sitemap = feeds.sitemap(ctx, urls, with_gzip=self.compressor is None, made=made)
         out = {**ctx.extra_files, **feeds.feed_files(ctx), **sitemap}
+        if self.incremental is not None:
+            # A sitemap file no page is in any more (its folder emptied) goes.
+            for old in Path(config.site_dir).glob(feeds.SITEMAP_PART.format(name="*")):
+                if old.name not in out:
+                    old.unlink()
+                    compress.drop_siblings(old)
+                    self.written.append(old.name)
         for name, data in out.items():
             target = Path(config.site_dir) / name
             if self.incremental is not None and target.is_file() and target.read_bytes() == data:
@@ -449,6 +476,10 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             "today": self.ctx.today,
             "rows": self.ctx.row_cache,
         }
+        if inc is not None and inc.views is not None:
+            kept["views"] = inc.views
+        if self.scan is not None:
+            kept["scan"] = self.scan
         if inc is None or not path.is_file():
             state.save_all(path, self.ctx.corpus, self.stats, fingerprints, self.ctx.row_cache, self.ctx.today)
             state.remember(path, kept)

@@ -1,4 +1,4 @@
-"""The files around a build: content-tree stats, the state file's place, a removed page, error lines.
+"""The files around a build: the state file's place, a removed page, error lines.
 
 Used by the plugin (site_builder.plugin) and by site_builder.build; nothing here runs MkDocs.
 """
@@ -26,32 +26,6 @@ def problem_lines(corpus: Corpus, docs_dir: str | Path) -> list[str]:
     except ValueError:  # another drive on Windows
         shown = root.as_posix()
     return [f"{Path(shown).as_posix().rstrip('/')}/{p.format('id')}" for p in corpus.errors]
-
-
-def tree_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime_ns, size) of every Markdown file, schema and reference-data file of a content tree.
-
-    The same files as content.iter_markdown (``_``- and dot-folders skipped), walked with scandir:
-    this runs on every publish, over every file of a national corpus.
-    """
-    stats: dict[str, tuple[int, int]] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith(("_", ".")):
-                        walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.name.endswith(".md"):
-                    st = entry.stat()
-                    stats[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
-
-    walk(str(root), "")
-    for folder in ("_schemas", "_data"):
-        for path in sorted((root / folder).glob("*.yml")):
-            st = path.stat()
-            stats[f"{folder}/{path.name}"] = (st.st_mtime_ns, st.st_size)
-    return stats
 
 
 def cache_path(config: MkDocsConfig, plugin_config: Any, site_dir: str | None = None) -> Path:

@@ -28,8 +28,9 @@ _TABLES = (
     "CREATE TABLE pages (src_uri TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)",
     "CREATE TABLE stats (rel_path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)",
 )
-RowKey = tuple[str, tuple[str, ...] | None]
 Row = tuple[str, frozenset[str]]
+# A document's listing rows by their columns (None: the generic columns), by document path.
+Rows = dict[str, dict[tuple[str, ...] | None, Row]]
 
 
 def _pack(obj: Any) -> bytes:
@@ -45,13 +46,6 @@ def _doc_blob(doc: Document) -> bytes:
     return _pack(dataclasses.replace(doc, lines={}, schema=None))
 
 
-def _rows_by_doc(rows: dict[RowKey, Row]) -> dict[str, dict[tuple[str, ...] | None, Row]]:
-    out: dict[str, dict[tuple[str, ...] | None, Row]] = {}
-    for (rel, columns), row in rows.items():
-        out.setdefault(rel, {})[columns] = row
-    return out
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=DELETE")
@@ -64,7 +58,7 @@ def save_all(
     corpus: Corpus,
     stats: dict[str, tuple[int, int]],
     fingerprints: dict[str, str],
-    rows: dict[RowKey, Row],
+    rows: Rows,
     today: Any,
 ) -> None:
     """Write the whole state into a new file swapped in for the old one (a full build)."""
@@ -81,10 +75,9 @@ def save_all(
             "INSERT INTO meta VALUES (?, ?)",
             [("version", _pack(VERSION)), ("corpus", _pack(skeleton)), ("today", _pack(today))],
         )
-        by_doc = _rows_by_doc(rows)
         db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?)",
-            ((d.rel_path, _doc_blob(d), _pack(by_doc.get(d.rel_path, {}))) for d in corpus.documents),
+            ((d.rel_path, _doc_blob(d), _pack(rows.get(d.rel_path, {}))) for d in corpus.documents),
         )
         db.executemany("INSERT INTO pages VALUES (?, ?)", fingerprints.items())
         db.executemany("INSERT INTO stats VALUES (?, ?, ?)", ((rel, *st) for rel, st in stats.items()))
@@ -102,7 +95,7 @@ def save_changes(
     old_stats: dict[str, tuple[int, int]],
     fingerprints: dict[str, str],
     old_fingerprints: dict[str, str],
-    rows: dict[RowKey, Row],
+    rows: Rows,
     stale_rows: set[str],
     today: Any,
 ) -> None:
@@ -117,7 +110,7 @@ def save_changes(
         db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("corpus", _pack(skeleton)), ("today", _pack(today))]
         )
-        by_doc = _rows_by_doc({key: row for key, row in rows.items() if key[0] in stale_rows})
+        by_doc = {rel: rows[rel] for rel in stale_rows if rel in rows}
         docs = {d.rel_path: d for d in changed_docs}
         db.executemany(
             "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
@@ -136,9 +129,9 @@ def save_changes(
         )
         db.executemany(
             "INSERT OR REPLACE INTO stats VALUES (?, ?, ?)",
-            ((rel, *st) for rel, st in stats.items() if old_stats.get(rel) != st),
+            ((rel, *st) for rel, st in stats.items() - old_stats.items()),
         )
-        db.executemany("DELETE FROM stats WHERE rel_path = ?", ((rel,) for rel in set(old_stats) - set(stats)))
+        db.executemany("DELETE FROM stats WHERE rel_path = ?", ((rel,) for rel in old_stats.keys() - stats.keys()))
         db.execute("COMMIT")
     finally:
         db.close()
@@ -195,11 +188,11 @@ def _read(path: Path) -> dict[str, Any] | None:
             return None
         skeleton: Corpus = meta["corpus"]
         documents = []
-        rows: dict[RowKey, Row] = {}
+        rows: Rows = {}
         for rel, blob, doc_rows in db.execute("SELECT rel_path, doc, rows FROM docs"):
             documents.append(_unpack(blob))
-            for columns, row in _unpack(doc_rows).items():
-                rows[(rel, columns)] = row
+            if per_doc := _unpack(doc_rows):
+                rows[rel] = per_doc
         fingerprints = dict(db.execute("SELECT src_uri, fingerprint FROM pages"))
         stats = {rel: (mtime, size) for rel, mtime, size in db.execute("SELECT rel_path, mtime_ns, size FROM stats")}
     except (sqlite3.Error, pickle.UnpicklingError, zlib.error, EOFError, AttributeError, ImportError, KeyError):

@@ -119,7 +119,7 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
     refs = ctx.corpus.refdata.references
     indicators = ctx.corpus.refdata.indicators
     page = GeneratedPage(MATRIX_SRC, _("matrix_title", lang), "")
-    programmes = sorted(ctx.corpus.of_type("program"), key=lambda d: (d.title.casefold(), d.slug))
+    programmes = sorted(ctx.by_type.get("program", []), key=lambda d: (d.title.casefold(), d.slug))
     parts = [f"# {md_escape(page.title)}\n\n{md_escape(_('matrix_intro', lang))}\n\n"]
     if not programmes:
         parts.append(f"{md_escape(_('no_programmes', lang))}\n\n")

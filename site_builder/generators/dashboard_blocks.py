@@ -26,25 +26,25 @@ def cached(ctx: BuildContext, key: str, make: Any) -> Any:
     return found[1]
 
 
-# The last aggregation this process made, with the programme documents and reference data it came from:
-# a publication that changes no programme (a lesson, a module) reuses it (the publisher is long-running).
-_last: tuple[tuple[Any, ...], Any, Aggregation] | None = None
+# What this process made last, by name, with the inputs it came from: a publication that changes none of
+# them (a lesson, a module: no programme) reuses it, as the publisher is long-running (issue #14).
+_last: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+
+def reused(name: str, inputs: tuple[Any, ...], make: Any) -> Any:
+    """``make()``, or what it gave last time for the same ``inputs`` (the same objects, or equal ones)."""
+    last = _last.get(name)
+    same = last is not None and len(last[0]) == len(inputs)
+    if last is not None and same and all(a is b or a == b for a, b in zip(last[0], inputs, strict=True)):
+        return last[1]
+    made = make()
+    _last[name] = (inputs, made)
+    return made
 
 
 def _aggregate(ctx: BuildContext) -> Aggregation:
-    global _last
-    programmes = tuple(ctx.corpus.of_type("program"))
-    last = _last
-    if (
-        last is not None
-        and last[1] is ctx.corpus.refdata
-        and len(last[0]) == len(programmes)
-        and all(a is b for a, b in zip(last[0], programmes, strict=True))
-    ):
-        return last[2]
-    made = aggregate_corpus(ctx.corpus)
-    _last = (programmes, ctx.corpus.refdata, made)
-    return made
+    inputs = (ctx.corpus.refdata, *ctx.by_type.get("program", []))
+    return reused("aggregation", inputs, lambda: aggregate_corpus(ctx.corpus))
 
 
 def aggregation_of(ctx: BuildContext) -> Aggregation:

@@ -8,7 +8,7 @@ from ..context import BuildContext
 from ..formatting import fmt_date, href, region_url
 from ..i18n import _
 from ..schemas import Indicator, Region
-from .dashboard_blocks import aggregation_of, cached, fmt_pct
+from .dashboard_blocks import aggregation_of, cached, fmt_pct, reused
 
 
 def deadline_setting() -> str:
@@ -24,7 +24,12 @@ def deadline_setting() -> str:
 
 def completeness_of(ctx: BuildContext) -> Completeness:
     """The corpus' reporting completeness on the build's day, computed once per build context."""
-    return cached(ctx, "completeness", lambda: completeness(aggregation_of(ctx), ctx.today, deadline_setting()))
+
+    def make() -> Completeness:
+        agg, deadline = aggregation_of(ctx), deadline_setting()
+        return reused("completeness", (agg, ctx.today, deadline), lambda: completeness(agg, ctx.today, deadline))
+
+    return cached(ctx, "completeness", make)
 
 
 def status_text(status: str, lang: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 
+from ..content import Document
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, region_names, templates
 from ..formatting import doc_url, fmt_date, href, md_escape, paged_src
 from ..i18n import _
@@ -18,28 +19,13 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     """The open-decisions pages: 50 a page, the nearest due dates on ``keputusan-terbuka/``."""
     lang = ctx.lang
     title = _("open_decisions", lang)
-    rows = []
-    for doc in ctx.corpus.documents:
-        if doc.type != "keputusan":
-            continue
+    # (sort key, meeting record, decision): a row's cells are made only for the page it lands on (fill).
+    rows: list[tuple[tuple[dt.date, str, int], Document, dict]] = []
+    for doc in ctx.by_type.get("keputusan", []):
         for decision in doc.meta.get("decisions") or []:
-            if decision.get("status") != "terbuka":
-                continue
-            due = decision.get("due")
-            rows.append(
-                {
-                    "sort": (due or dt.date.max, doc.slug, decision.get("no", 0)),
-                    "due": fmt_date(due, lang) if due else _("no_due", lang),
-                    "overdue": bool(due and due < ctx.today),
-                    "text": str(decision.get("text", "")),
-                    "owner": str(decision.get("owner") or ""),
-                    # The link is made relative to the page the row lands on (fill).
-                    "doc_url": doc_url(doc),
-                    "meeting": doc.title,
-                    "region": region_names(ctx, doc.regions),
-                }
-            )
-    rows.sort(key=lambda r: r["sort"])
+            if decision.get("status") == "terbuka":
+                rows.append(((decision.get("due") or dt.date.max, doc.slug, decision.get("no", 0)), doc, decision))
+    rows.sort(key=lambda r: r[0])
     # In due-date order from the nearest: a new decision (usually due later than the open ones) changes
     # the last pages only. Page 1 is the page's own address.
     chunks = [rows[i : i + ctx.per_page] for i in range(0, len(rows), ctx.per_page)] or [[]]
@@ -53,7 +39,7 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
             first = pos * ctx.per_page + 1
             intro = md_escape(_("decisions_page_intro", lang, first=first, last=first + len(chunk) - 1))
         page.markdown = f"# {md_escape(page.title)}\n\n{intro}\n\n{HTML_SLOT}\n"
-        shown = [dict(r, meeting=(href(page.url, r["doc_url"]), r["meeting"])) for r in chunk]
+        shown = [_row(ctx, doc, decision, page.url) for _key, doc, decision in chunk]
         page.html = templates().get_template("decisions.html").render(
             rows=shown,
             headers=[_(k, lang) for k in ("due", "decision", "owner", "meeting", "region")],
@@ -64,6 +50,18 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     for pos, (src, _label) in enumerate(targets):
         name = title if pos == 0 else _("page_title", lang, title=title, number=pos + 1)
         yield GeneratedPage(src, name, lazy=functools.partial(fill, pos=pos))
+
+
+def _row(ctx: BuildContext, doc: Document, decision: dict, page_url: str) -> dict[str, object]:
+    due = decision.get("due")
+    return {
+        "due": fmt_date(due, ctx.lang) if due else _("no_due", ctx.lang),
+        "overdue": bool(due and due < ctx.today),
+        "text": str(decision.get("text", "")),
+        "owner": str(decision.get("owner") or ""),
+        "meeting": (href(page_url, doc_url(doc)), doc.title),
+        "region": region_names(ctx, doc.regions),
+    }
 
 
 def touched(ctx: BuildContext) -> set[str] | None:

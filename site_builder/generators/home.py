@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections import Counter
 from collections.abc import Iterable
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
@@ -20,9 +19,8 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
         return
     lang = ctx.lang
     page = GeneratedPage(SRC_URI, _("home", lang), "")
-    counts_by_type = Counter(doc.type for doc in ctx.corpus.documents)
     sections = [
-        (href(page.url, src_url(listing_src(s.type))), s.plural_in(lang), counts_by_type[s.type])
+        (href(page.url, src_url(listing_src(s.type))), s.plural_in(lang), len(ctx.by_type.get(s.type, [])))
         for s in ctx.corpus.schemas.values()
     ]
     sections += [

@@ -21,25 +21,39 @@ from .dashboard_blocks import (
     note,
     realization_cell,
     reason_text,
+    reused,
     years_block,
 )
 from .dashboard_completeness import completeness_of, province_block
 
+# The order of each type's list on a province page: programmes by title; the province's own Pokja first,
+# then its districts'.
+_ORDER = {
+    "program": lambda d: (d.title.casefold(), d.slug),
+    "profil": lambda d: (d.meta.get("level") != "provinsi", d.title.casefold(), d.slug),
+}
+
 
 def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
-    """Documents of one type per province they are about (a programme also by its target rows)."""
+    """Documents of one type per province they are about (a programme also by its target rows), in order.
+
+    Made once per set of documents: a publication of another type (a lesson) reuses the last ones.
+    """
 
     def make() -> dict[str, list[Document]]:
         regions = ctx.corpus.refdata.regions
         out: dict[str, list[Document]] = {}
-        for doc in ctx.corpus.of_type(doc_type):
+        for doc in ctx.by_type.get(doc_type, []):
             codes = set(doc.regions) | {str(t.get("region")) for t in doc.meta.get("targets") or []}
             provinces = {regions[c].province_code for c in codes if c in regions}
             for province in provinces - {None}:
                 out.setdefault(str(province), []).append(doc)
+        for docs in out.values():
+            docs.sort(key=_ORDER[doc_type])
         return out
 
-    return cached(ctx, f"by-province-{doc_type}", make)
+    inputs = (ctx.corpus.refdata, ctx.lang, *ctx.by_type.get(doc_type, []))
+    return cached(ctx, f"by-province-{doc_type}", lambda: reused(f"by-province-{doc_type}", inputs, make))
 
 
 # Programmes and Pokja profiles listed on a province page: a province has at most 39 Pokja (its own and
@@ -48,13 +62,11 @@ SECTION_LIMIT = 40
 
 
 def _programmes_in(ctx: BuildContext, province: str) -> list[Document]:
-    return sorted(_by_province(ctx, "program").get(province, []), key=lambda d: (d.title.casefold(), d.slug))
+    return _by_province(ctx, "program").get(province, [])
 
 
 def _profiles_in(ctx: BuildContext, province: str) -> list[Document]:
-    docs = _by_province(ctx, "profil").get(province, [])
-    # the province's own Pokja first, then its districts'
-    return sorted(docs, key=lambda d: (d.meta.get("level") != "provinsi", d.title.casefold(), d.slug))
+    return _by_province(ctx, "profil").get(province, [])
 
 
 def _left_out(ctx: BuildContext) -> dict[tuple[str, str], list[Any]]:
@@ -123,14 +135,16 @@ def province_section(ctx: BuildContext, region: Region) -> str:
         how = aggregation_text(indicator, lang)
         parts.append(f"{md_escape(_('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
         cells = agg.at("provinsi", ind_id, region.code)
-        parts.append(years_block(ctx, indicator, region, cells, f"provinsi-{region.code}-{ind_id}") + "\n\n")
+        parts.append(ctx.raw_block(years_block(ctx, indicator, region, cells, f"provinsi-{region.code}-{ind_id}")))
+        parts.append("\n\n")
         detail = _district_table(ctx, indicator, region, f"kabkota-{region.code}-{ind_id}")
         if detail:
-            parts.append(detail + "\n\n")
+            parts.append(ctx.raw_block(detail) + "\n\n")
         for year in completeness_of(ctx).years(ind_id):
             block = province_block(ctx, indicator, year, region, f"kelengkapan-{region.code}-{ind_id}-{year}")
             if block:
-                parts.append(f"#### {md_escape(_('completeness.heading', lang, year=year))}\n\n{block}\n\n")
+                heading = md_escape(_("completeness.heading", lang, year=year))
+                parts.append(f"#### {heading}\n\n{ctx.raw_block(block)}\n\n")
     # a link to the source file: MkDocs resolves and checks it
     to_dashboard = dashboard.md_link(province_src(region.code), dashboard.SRC_URI)
     parts.append(_("see_dashboard", lang, url=to_dashboard) + "\n\n")
@@ -155,7 +169,7 @@ def province_section(ctx: BuildContext, region: Region) -> str:
             )
         headers = [_(k, lang) for k in ("programme", "lead_agency", "period", "status", "indicators")]
         table = data_table(_("province_programmes", lang), headers, rows, [False] * 5)
-        parts.append(f'<div class="pokja-listing">{table}</div>\n\n')
+        parts.append(ctx.raw_block(f'<div class="pokja-listing">{table}</div>') + "\n\n")
         parts.append(_more(page_url, len(programmes), f"type=program&region={region.code}", lang))
 
     parts.append(f"## {md_escape(_('province_profile', lang))}\n\n")
@@ -182,7 +196,7 @@ def province_section(ctx: BuildContext, region: Region) -> str:
             lines.append(esc(_("dashboard.example", lang)))
         items.append(f"<li>{'<br>'.join(lines)}</li>")
     if items:
-        parts.append(f"<ul>{''.join(items)}</ul>\n\n")
+        parts.append(ctx.raw_block(f"<ul>{''.join(items)}</ul>") + "\n\n")
         parts.append(_more(page_url, len(profiles), f"type=profil&region={region.code}", lang))
     return "".join(parts)
 

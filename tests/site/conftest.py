@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,11 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def page(site: Path, url: str) -> str:
     """The HTML of one built page."""
     return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def sitemap_text(site: Path) -> str:
+    """The sitemap index and every sitemap file it lists, as one text."""
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    names = re.findall(r"<loc>[^<]*/(sitemap-[^<]+\.xml)</loc>", index)
+    assert names, index
+    return index + "".join((site / name).read_text(encoding="utf-8") for name in names)

@@ -12,6 +12,8 @@ import feedparser
 
 from flask_app.settings import site_url
 
+from .conftest import sitemap_text
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -51,7 +53,7 @@ def test_the_json_feed_has_what_version_1_1_requires(small_site: Path) -> None:
 
 
 def test_the_sitemap_leaves_out_the_offline_page(small_site: Path) -> None:
-    sitemap = (small_site / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = sitemap_text(small_site)
     assert f"<loc>{site_url()}</loc>" in sitemap  # the home page
     assert "/luring/" not in sitemap
     assert (small_site / "luring" / "index.html").is_file()  # still built, for the service worker

@@ -98,7 +98,7 @@ def test_a_province_lists_at_most_forty_programmes_and_the_rest_through_search(t
     for n in range(section.SECTION_LIMIT):  # with the tree's own: one more than the limit
         write_doc(content, "program", f"program-tambahan-{n:02d}", dict(programme, title=f"Program Tambahan {n:02d}"))
     ctx = BuildContext(corpus=load(content))
-    text = province_section(ctx, ctx.corpus.refdata.regions["33"])
+    text = ctx.put_raw_blocks(province_section(ctx, ctx.corpus.refdata.regions["33"]))
     assert text.count('href="../../program/') == section.SECTION_LIMIT
     assert f"Menampilkan {section.SECTION_LIMIT} dari {section.SECTION_LIMIT + 1}; yang lain lewat pencarian." in text
     assert 'href="../../cari?type=program&amp;region=33"' in text

@@ -18,7 +18,7 @@ from site_builder.build import SiteBuildError, build_site
 from site_builder.content import load
 from tests.conftest import CONTENT, base_meta, write_doc
 
-from .conftest import make_site_tree, page, write_config
+from .conftest import make_site_tree, page, sitemap_text, write_config
 
 
 def panel(html: str) -> str:
@@ -162,9 +162,26 @@ def test_feeds_list_new_and_updated_documents(small_site: Path) -> None:
 
 
 def test_sitemap_lists_every_page(small_site: Path) -> None:
-    sitemap = (small_site / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = sitemap_text(small_site)
     base = site_url()
     assert f"<loc>{base}program/program-rtlh/</loc>" in sitemap and f"<loc>{base}wilayah/33/</loc>" in sitemap
+    # An index of one file per top-level folder, with absolute addresses.
+    index = (small_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and f"<loc>{base}sitemap-program.xml</loc>" in index
+    assert f"<loc>{base}program/program-rtlh/</loc>" in (small_site / "sitemap-program.xml").read_text("utf-8")
+
+
+def test_a_sitemap_file_holds_at_most_its_limit_of_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import feeds
+
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 2)
+    parts = feeds.sitemap_parts(["", "a/1/", "a/2/", "a/3/", "b/1/", "a/1/"])
+    assert parts == {
+        "sitemap-a.xml": ["a/1/", "a/2/"],
+        "sitemap-a-2.xml": ["a/3/"],
+        "sitemap-b.xml": ["b/1/"],
+        "sitemap-situs.xml": [""],
+    }
 
 
 def test_contributed_document_is_sanitised(small_site: Path) -> None:
@@ -219,7 +236,7 @@ def test_bad_document_is_reported_and_left_out(tmp_path: Path, caplog: pytest.Lo
     assert "Pedoman Koordinasi Pokja" in page(site, "pedoman/pedoman-koordinasi")
     assert len(rows(page(site, "pedoman"))) == 2 and "Rusak" not in page(site, "pedoman")
     assert not (site / "pedoman" / "rusak").exists()
-    assert "rusak" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "rusak" not in sitemap_text(site)
     assert "rusak" not in (site / "feed.json").read_text(encoding="utf-8")
 
 
