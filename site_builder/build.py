@@ -230,7 +230,8 @@ def _publish(
         stats = scan.stats
         old_stats = kept["stats"]
         # Anything else that changed since the last build is published too, never left stale.
-        changed_rels |= {rel for rel, _st in stats.items() - old_stats.items()}
+        stat_changes = stats.items() - old_stats.items()
+        changed_rels |= {rel for rel, _st in stat_changes}
         gone = old_stats.keys() - stats.keys()
         structural = any(rel.startswith(("_schemas/", "_data/")) for rel in changed_rels | gone)
         if not structural:
@@ -258,7 +259,8 @@ def _publish(
         rows=rows,
         changes=changes,
         today=kept.get("today"),
-        old_stats=old_stats,
+        stat_changes=stat_changes,
+        stats_gone=gone,
         views=views,
     )
     try:

@@ -105,15 +105,32 @@ SITEMAP_PART = "sitemap-{name}.xml"
 ROOT_PART = "situs"
 
 
-def sitemap_parts(urls: Iterable[str]) -> dict[str, list[str]]:
-    """The URLs of each sitemap file by its name, sorted: one per top-level folder, cut at SITEMAP_URLS."""
+def url_folder(url: str) -> str:
+    """The sitemap file a site URL goes in: its top-level folder (ROOT_PART for pages at the root)."""
+    return url.split("/", 1)[0] if "/" in url else ROOT_PART
+
+
+def group_urls(urls: Iterable[str]) -> dict[str, list[str]]:
+    """Site URLs by url_folder, each folder's sorted (once each)."""
     groups: dict[str, list[str]] = {}
     for url in set(urls):
-        folder = url.split("/", 1)[0] if "/" in url else ROOT_PART
-        groups.setdefault(folder, []).append(url)
+        groups.setdefault(url_folder(url), []).append(url)
+    for group in groups.values():
+        group.sort()
+    return groups
+
+
+def sitemap_parts(*grouped: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The URLs of each sitemap file by its name: one per folder, cut at SITEMAP_URLS.
+
+    ``grouped``: URLs by folder, each sorted (group_urls), from different sources (documents, generated
+    pages): a URL is in one of them only.
+    """
     parts: dict[str, list[str]] = {}
-    for folder in sorted(groups):
-        group = sorted(groups[folder])
+    for folder in sorted({f for groups in grouped for f in groups}):
+        runs = [groups[folder] for groups in grouped if folder in groups]
+        # Sorted runs one after another: the sort merges them in one pass.
+        group = runs[0] if len(runs) == 1 else sorted(url for run in runs for url in run)
         for k in range(0, len(group), SITEMAP_URLS):
             name = folder if k == 0 else f"{folder}-{k // SITEMAP_URLS + 1}"
             parts[SITEMAP_PART.format(name=name)] = group[k : k + SITEMAP_URLS]
@@ -121,9 +138,14 @@ def sitemap_parts(urls: Iterable[str]) -> dict[str, list[str]]:
 
 
 def sitemap(
-    ctx: BuildContext, urls: Iterable[str], with_gzip: bool = True, made: dict[str, Any] | None = None
+    ctx: BuildContext,
+    grouped: Iterable[dict[str, list[str]]],
+    with_gzip: bool = True,
+    made: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """sitemap.xml, an index of the sitemap files of every page (documents included), and those files.
+
+    ``grouped``: every page's URL by folder (group_urls), from one or more sources (sitemap_parts).
 
     ``with_gzip=False`` when the build pre-compresses every file (site_builder.compress): its .gz are the ones.
     ``made``: what an earlier sitemap of the same site made (a running publisher keeps it): each URL's line
@@ -133,7 +155,7 @@ def sitemap(
     lines_made: dict[str, str] = made.setdefault("lines", {})
     files_made: dict[str, tuple[list[str], bytes]] = made.setdefault("files", {})
     out: dict[str, bytes] = {}
-    for name, part in sitemap_parts(urls).items():
+    for name, part in sitemap_parts(*grouped).items():
         known = files_made.get(name)
         if known is not None and known[0] == part:
             out[name] = known[1]

@@ -221,25 +221,29 @@ def touched_numbers(
     news = sorted(newest_first_key(n) for _o, n in changes if n is not None and member(n))
     if not olds and not news:
         return set()
-    keys = [newest_first_key(d) for d in docs()]
-    total_new = len(keys)
+    listing = docs()
+    total_new = len(listing)
     total_old = total_new - len(news) + len(olds)
+
+    def position(key: tuple[int, str, str]) -> int:
+        # A binary search of the listing (sorted newest first): no key made for every document.
+        return bisect.bisect_left(listing, key, key=newest_first_key)
 
     def position_before(key: tuple[int, str, str]) -> int:
         # The listing before = after - news + olds: count the keys before ``key`` in it.
-        return bisect.bisect_left(keys, key) - bisect.bisect_left(news, key) + bisect.bisect_left(olds, key)
+        return position(key) - bisect.bisect_left(news, key) + bisect.bisect_left(olds, key)
 
     pages = {0}
     shifted: list[int] = []
     for old, new in changes:
         was, now = old is not None and member(old), new is not None and member(new)
         if was and now and newest_first_key(old) == newest_first_key(new):  # type: ignore[arg-type]
-            pages.add(page_of(bisect.bisect_left(keys, newest_first_key(new)), total_new, per_page))  # type: ignore[arg-type]
+            pages.add(page_of(position(newest_first_key(new)), total_new, per_page))  # type: ignore[arg-type]
             continue
         if was:
             shifted.append(page_of(position_before(newest_first_key(old)), total_old, per_page))  # type: ignore[arg-type]
         if now:
-            shifted.append(page_of(bisect.bisect_left(keys, newest_first_key(new)), total_new, per_page))  # type: ignore[arg-type]
+            shifted.append(page_of(position(newest_first_key(new)), total_new, per_page))  # type: ignore[arg-type]
     full_old, full_new = (max(0, total // per_page - 1) for total in (total_old, total_new))
     if full_old != full_new:
         shifted.append(max(1, min(full_old, full_new) - 2))

@@ -89,8 +89,9 @@ class Incremental:
     changes: list[Change] | None = None
     # The day the previous build took as today (pages that depend on it are all made again otherwise).
     today: dt.date | None = None
-    # The content files' (mtime, size) the previous build saw.
-    old_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The content files whose (mtime, size) changed since the previous build, and the ones gone.
+    stat_changes: set[tuple[str, tuple[int, int]]] = field(default_factory=set)
+    stats_gone: set[str] = field(default_factory=set)
     # The updated corpus' sorted views and backlinks (site_builder.views), worked out by the plan already.
     views: CorpusViews | None = None
 
@@ -414,12 +415,12 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         assert self.ctx is not None
         ctx = self.ctx
         views = self.incremental.views if self.incremental is not None else None
-        urls = views.urls.copy() if views is not None else {doc_url(doc) for doc in ctx.corpus.documents}
-        urls.update(p.url for p in self.generated.values() if p.in_sitemap)
+        docs = views.urls if views is not None else feeds.group_urls(doc_url(doc) for doc in ctx.corpus.documents)
+        pages = [p.url for p in self.generated.values() if p.in_sitemap]
         if (Path(config.docs_dir) / "index.md").exists():
-            urls.add("")
+            pages.append("")
         made = views.sitemaps.setdefault(ctx.site_url, {}) if views is not None else None
-        sitemap = feeds.sitemap(ctx, urls, with_gzip=self.compressor is None, made=made)
+        sitemap = feeds.sitemap(ctx, [docs, feeds.group_urls(pages)], with_gzip=self.compressor is None, made=made)
         out = {**ctx.extra_files, **feeds.feed_files(ctx), **sitemap}
         if self.incremental is not None:
             # A sitemap file no page is in any more (its folder emptied) goes.
@@ -488,8 +489,8 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             path,
             self.ctx.corpus,
             [new for _old, new in inc.changes or [] if new is not None],
-            self.stats,
-            inc.old_stats,
+            inc.stat_changes,
+            inc.stats_gone,
             fingerprints,
             inc.fingerprints,
             self.ctx.row_cache,

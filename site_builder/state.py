@@ -91,8 +91,8 @@ def save_changes(
     path: Path,
     corpus: Corpus,
     changed_docs: Iterable[Document],
-    stats: dict[str, tuple[int, int]],
-    old_stats: dict[str, tuple[int, int]],
+    stat_changes: Iterable[tuple[str, tuple[int, int]]],
+    stats_gone: Iterable[str],
     fingerprints: dict[str, str],
     old_fingerprints: dict[str, str],
     rows: Rows,
@@ -101,6 +101,7 @@ def save_changes(
 ) -> None:
     """Write back what a publication changed: its documents, their rows, changed fingerprints and stats.
 
+    ``stat_changes``: (path, stats) of the content files whose stats changed; ``stats_gone``: files gone.
     ``stale_rows``: the documents whose rows were dropped before the build and made again.
     """
     db = _connect(path)
@@ -129,9 +130,9 @@ def save_changes(
         )
         db.executemany(
             "INSERT OR REPLACE INTO stats VALUES (?, ?, ?)",
-            ((rel, *st) for rel, st in stats.items() - old_stats.items()),
+            ((rel, *st) for rel, st in stat_changes),
         )
-        db.executemany("DELETE FROM stats WHERE rel_path = ?", ((rel,) for rel in old_stats.keys() - stats.keys()))
+        db.executemany("DELETE FROM stats WHERE rel_path = ?", ((rel,) for rel in stats_gone))
         db.execute("COMMIT")
     finally:
         db.close()

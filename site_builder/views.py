@@ -16,6 +16,7 @@ from typing import Any
 
 from .content import Corpus, Document, link_targets
 from .context import Change, newest_first_key, province_codes, updated_key
+from .feeds import group_urls, url_folder
 from .formatting import doc_url
 from .schemas import Region
 
@@ -52,8 +53,9 @@ class CorpusViews:
     by_updated: list[Document]
     backlinks: dict[str, list[Document]]
     regions: Mapping[str, Region] = field(repr=False)
-    # Every document's site URL, and what the sitemaps made so far, by site URL (feeds.sitemap's ``made``).
-    urls: set[str] = field(default_factory=set, repr=False)
+    # Every document's site URL by sitemap folder, sorted (feeds.group_urls), and what the sitemaps made so
+    # far, by site URL (feeds.sitemap's ``made``).
+    urls: dict[str, list[str]] = field(default_factory=dict, repr=False)
     sitemaps: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -71,7 +73,7 @@ class CorpusViews:
             by_updated=sorted(corpus.documents, key=updated_key),
             backlinks=corpus.backlinks(),
             regions=corpus.refdata.regions,
-            urls={doc_url(d) for d in corpus.documents},
+            urls=group_urls(doc_url(d) for d in corpus.documents),
         )
         for doc in newest:
             for group, items in views._groups(doc):
@@ -96,7 +98,11 @@ class CorpusViews:
     def _drop(self, doc: Document) -> None:
         _remove(self.documents, doc, path_key)
         self.by_rel.pop(doc.rel_path, None)
-        self.urls.discard(doc_url(doc))
+        url = doc_url(doc)
+        folder = self.urls.get(url_folder(url), [])
+        at = bisect.bisect_left(folder, url)
+        if at < len(folder) and folder[at] == url:
+            del folder[at]
         if self.by_slug.get(doc.slug) is doc:
             del self.by_slug[doc.slug]
         _remove(self.newest_first, doc, newest_first_key)
@@ -113,7 +119,11 @@ class CorpusViews:
     def _add(self, doc: Document) -> None:
         _insert(self.documents, doc, path_key)
         self.by_rel[doc.rel_path] = doc
-        self.urls.add(doc_url(doc))
+        url = doc_url(doc)
+        folder = self.urls.setdefault(url_folder(url), [])
+        at = bisect.bisect_left(folder, url)
+        if at == len(folder) or folder[at] != url:
+            folder.insert(at, url)
         self.by_slug[doc.slug] = doc
         _insert(self.newest_first, doc, newest_first_key)
         _insert(self.by_updated, doc, updated_key)
