@@ -166,7 +166,9 @@ def plan(
         raise SiteBuildError(problem_lines(Corpus(root, {}, corpus.refdata, [], errors), root))
     views.apply(changes)
     # The views keep the documents in path order, as a full load lists them, so every page sorts alike.
-    updated = Corpus(corpus.root, corpus.schemas, corpus.refdata, views.documents, problems, corpus.files_checked)
+    updated = Corpus(
+        corpus.root, corpus.schemas, corpus.refdata, views.documents, problems, corpus.files_checked, adopt=False
+    )
     updated.problems.sort(key=lambda p: (p.path, p.line, p.field))
     for old, doc in changes:
         slugs = set(link_targets(doc)) | (set(link_targets(old)) if old else set())

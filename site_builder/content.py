@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -137,10 +137,11 @@ class Corpus:
     documents: list[Document]
     problems: list[Problem]
     files_checked: int = 0
+    adopt: InitVar[bool] = True  # False: every document has its schema (a publication's: no loop over all)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, adopt: bool) -> None:
         # Documents made elsewhere (tests, benchmarks) learn their schema here, as loaded ones have it.
-        for doc in self.documents:
+        for doc in self.documents if adopt else ():
             if doc.schema is None:
                 doc.schema = self.schemas.get(doc.type)
 

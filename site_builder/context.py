@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -230,6 +231,22 @@ class BuildContext:
             for tag in dict.fromkeys(doc.tags):
                 out.setdefault(tag, []).append(doc)
         return out
+
+
+# What this process made last, by name, with the inputs it came from: a publication that changes none of
+# them (a lesson, a module: no programme) reuses it, as the publisher is long-running (issue #14).
+_last: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+
+def reused(name: str, inputs: tuple[Any, ...], make: Any) -> Any:
+    """``make()``, or what it gave last time for the same ``inputs`` (the same objects, or equal ones)."""
+    last = _last.get(name)
+    same = last is not None and len(last[0]) == len(inputs)
+    if last is not None and same and all(a is b or a == b for a, b in zip(last[0], inputs, strict=True)):
+        return last[1]
+    made = make()
+    _last[name] = (inputs, made)
+    return made
 
 
 def province_codes(regions: Mapping[str, Region], doc: Document) -> set[str]:

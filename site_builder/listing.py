@@ -105,13 +105,21 @@ def doc_table(ctx: BuildContext, docs: list[Document], page_url: str, columns: l
 
 def chunk(docs: list[Document], per_page: int) -> list[list[Document]]:
     """``docs`` (newest first) as pages: the first page, then numbered pages F, F-1, ..., 1 (the oldest)."""
-    full = max(0, len(docs) // per_page - 1)
-    head = len(docs) - full * per_page
-    out = [docs[:head]]
-    for number in range(full, 0, -1):
-        start = len(docs) - number * per_page
-        out.append(docs[start : start + per_page])
-    return out
+    return [chunk_at(docs, pos, per_page) for pos in range(pages_of(len(docs), per_page))]
+
+
+def pages_of(total: int, per_page: int) -> int:
+    """How many pages a listing of ``total`` documents has (the first page and the numbered ones)."""
+    return max(0, total // per_page - 1) + 1
+
+
+def chunk_at(docs: list[Document], pos: int, per_page: int) -> list[Document]:
+    """The documents of page ``pos`` of chunk(docs) (0: the first page), without slicing the others."""
+    full = pages_of(len(docs), per_page) - 1
+    if pos == 0:
+        return docs[: len(docs) - full * per_page]
+    start = len(docs) - (full - pos + 1) * per_page
+    return docs[start : start + per_page]
 
 
 def page_of(position: int, total: int, per_page: int) -> int:
@@ -180,20 +188,20 @@ def paged_listing(
 ) -> PagedListing:
     """The pages of a listing of ``docs`` (newest first) whose first page lives at ``base_src``."""
     lang = ctx.lang
-    chunks = chunk(docs, ctx.per_page)
-    full = len(chunks) - 1
+    # Each page's documents are sliced when the page is made: a publication makes a few of them.
+    full = pages_of(len(docs), ctx.per_page) - 1
     targets = [(base_src, "")] + [(paged_src(base_src, n), str(n)) for n in range(full, 0, -1)]
 
     def table(pos: int, url: str) -> str:
         return (
             search_link(url, query, lang)
-            + doc_table(ctx, chunks[pos], url, columns)
+            + doc_table(ctx, chunk_at(docs, pos, ctx.per_page), url, columns)
             + pager(targets, pos, url, lang, NEWEST_FIRST)
         )
 
     def fill(page: GeneratedPage, pos: int, number: int) -> None:
         first = (number - 1) * ctx.per_page + 1
-        intro = _("page_intro", lang, first=first, last=first + len(chunks[pos]) - 1)
+        intro = _("page_intro", lang, first=first, last=first + len(chunk_at(docs, pos, ctx.per_page)) - 1)
         page.markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n"
         page.html = table(pos, page.url)
 

@@ -10,7 +10,7 @@ from typing import Any
 from .. import i18n
 from ..aggregate import Aggregate, Aggregation, aggregate_corpus
 from ..charts import YearBars, chart_block, data_table, esc, ranking_chart, year_bar_chart
-from ..context import BuildContext
+from ..context import BuildContext, reused
 from ..formatting import fmt_number, href, region_url
 from ..i18n import _
 from ..schemas import Indicator, Region
@@ -24,22 +24,6 @@ def cached(ctx: BuildContext, key: str, make: Any) -> Any:
         found = (ctx.corpus, make())
         store[key] = found
     return found[1]
-
-
-# What this process made last, by name, with the inputs it came from: a publication that changes none of
-# them (a lesson, a module: no programme) reuses it, as the publisher is long-running (issue #14).
-_last: dict[str, tuple[tuple[Any, ...], Any]] = {}
-
-
-def reused(name: str, inputs: tuple[Any, ...], make: Any) -> Any:
-    """``make()``, or what it gave last time for the same ``inputs`` (the same objects, or equal ones)."""
-    last = _last.get(name)
-    same = last is not None and len(last[0]) == len(inputs)
-    if last is not None and same and all(a is b or a == b for a, b in zip(last[0], inputs, strict=True)):
-        return last[1]
-    made = make()
-    _last[name] = (inputs, made)
-    return made
 
 
 def _aggregate(ctx: BuildContext) -> Aggregation:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..charts import data_table, esc
 from ..completeness import DEFAULT_DEADLINE, Completeness, completeness, parse_deadline
-from ..context import BuildContext
+from ..context import BuildContext, reused
 from ..formatting import fmt_date, href, region_url
 from ..i18n import _
 from ..schemas import Indicator, Region
-from .dashboard_blocks import aggregation_of, cached, fmt_pct, reused
+from .dashboard_blocks import aggregation_of, cached, fmt_pct
 
 
 def deadline_setting() -> str:

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterable
 
 from ..content import Document
-from ..context import HTML_SLOT, BuildContext, GeneratedPage, region_names, templates
+from ..context import HTML_SLOT, BuildContext, GeneratedPage, region_names, reused, templates
 from ..formatting import doc_url, fmt_date, href, md_escape, paged_src
 from ..i18n import _
 from ..listing import IN_ORDER, pager
@@ -20,12 +20,9 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     lang = ctx.lang
     title = _("open_decisions", lang)
     # (sort key, meeting record, decision): a row's cells are made only for the page it lands on (fill).
-    rows: list[tuple[tuple[dt.date, str, int], Document, dict]] = []
-    for doc in ctx.by_type.get("keputusan", []):
-        for decision in doc.meta.get("decisions") or []:
-            if decision.get("status") == "terbuka":
-                rows.append(((decision.get("due") or dt.date.max, doc.slug, decision.get("no", 0)), doc, decision))
-    rows.sort(key=lambda r: r[0])
+    # Made again only when a meeting record changed (a running publisher's lesson reuses them).
+    meetings = ctx.by_type.get("keputusan", [])
+    rows = reused("open-decisions", tuple(meetings), lambda: _open_rows(meetings))
     # In due-date order from the nearest: a new decision (usually due later than the open ones) changes
     # the last pages only. Page 1 is the page's own address.
     chunks = [rows[i : i + ctx.per_page] for i in range(0, len(rows), ctx.per_page)] or [[]]
@@ -50,6 +47,17 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     for pos, (src, _label) in enumerate(targets):
         name = title if pos == 0 else _("page_title", lang, title=title, number=pos + 1)
         yield GeneratedPage(src, name, lazy=functools.partial(fill, pos=pos))
+
+
+def _open_rows(meetings: list[Document]) -> list[tuple[tuple[dt.date, str, int], Document, dict]]:
+    """(sort key, meeting record, decision) of every open decision, in due-date order."""
+    rows = []
+    for doc in meetings:
+        for decision in doc.meta.get("decisions") or []:
+            if decision.get("status") == "terbuka":
+                rows.append(((decision.get("due") or dt.date.max, doc.slug, decision.get("no", 0)), doc, decision))
+    rows.sort(key=lambda r: r[0])
+    return rows
 
 
 def _row(ctx: BuildContext, doc: Document, decision: dict, page_url: str) -> dict[str, object]:

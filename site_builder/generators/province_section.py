@@ -6,7 +6,7 @@ from typing import Any
 
 from ..charts import data_table, esc, stylesheet_link
 from ..content import Document
-from ..context import BuildContext
+from ..context import BuildContext, reused
 from ..formatting import fmt_date, href, md_escape, province_src, region_url
 from ..i18n import _
 from ..listing import search_link
@@ -21,7 +21,6 @@ from .dashboard_blocks import (
     note,
     realization_cell,
     reason_text,
-    reused,
     years_block,
 )
 from .dashboard_completeness import completeness_of, province_block
