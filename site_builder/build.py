@@ -191,20 +191,18 @@ def publish_documents(
     no state from a previous build (or the schemas changed); the output is the same either way.
     """
     # A running publisher keeps the whole corpus (site_builder.state): the cyclic garbage collector
-    # walking it again during a publication cost up to a second at 30,000 documents (issue #14). It is
-    # off while the publication runs; then the publication's garbage is collected and what survives (the
-    # kept state) is frozen out of later collections, so the next publication does not walk it either.
+    # walking it during a publication cost up to a second at 30,000 documents (issue #14). It is off while
+    # the publication runs; afterwards it collects as usual (its full walks grow rarer as the kept state is
+    # long-lived). Nothing is frozen: objects frozen while alive would never be collected once garbage.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _publish(changed, config_file, content_dir, site_dir, deleted)
+        return _publish(changed, config_file, content_dir, site_dir, deleted, collector=enabled)
     except BaseException:
         # The kept views may hold half of this change: the next publication reads the state file again.
         state.forget()
         raise
     finally:
-        gc.collect()
-        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -215,6 +213,7 @@ def _publish(
     content_dir: str | Path | None,
     site_dir: str | Path | None,
     deleted: Iterable[str],
+    collector: bool,
 ) -> list[str]:
     config = _config(config_file, content_dir, site_dir)
     plugin = _plugin(config)
@@ -239,6 +238,8 @@ def _publish(
         if not structural:
             result = plan(kept["corpus"], root, changed_rels, set(deleted) | gone, kept.get("views"))
     if result is None:
+        if collector:  # a full build manages the collector itself (plugin.on_config)
+            gc.enable()
         plugin.incremental = None
         # A full build leaves bad documents out; the ones being published must be valid, as below.
         plugin.must_be_valid = changed_rels
