@@ -280,9 +280,44 @@ def _publish(
     return sorted(set(plugin.written))
 
 
+def warm_up(
+    *, config_file: str | Path = "mkdocs.yml", content_dir: str | Path | None = None, site_dir: str | Path | None = None
+) -> bool:
+    """Read the last build's state, sort it into views and look at the tree, before the first publication.
+
+    A publisher that has just started calls this so that its first job costs what the next ones do (at
+    30,000 documents the first publication otherwise spent six seconds reading). False when there is no
+    usable state (the first publication is a full build then).
+    """
+    config = _config(config_file, content_dir, site_dir)
+    path = cache_path(config, _plugin(config).config)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        kept = load_state(path)
+        if kept is None:
+            return False
+        kept.setdefault("views", CorpusViews.of(kept["corpus"]))
+        kept.setdefault("scan", tree_scan.scan(Path(config.docs_dir)))
+        state.remember(path, kept)
+        return True
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def clean_site(site_dir: str | Path) -> None:
     """Remove a built site."""
     shutil.rmtree(site_dir, ignore_errors=True)
 
 
-__all__ = ["SiteBuildError", "build_site", "clean_site", "load", "publish_documents", "remove_page", "swap_in"]
+__all__ = [
+    "SiteBuildError",
+    "build_site",
+    "clean_site",
+    "load",
+    "publish_documents",
+    "remove_page",
+    "swap_in",
+    "warm_up",
+]

@@ -104,3 +104,33 @@ def test_publications_in_turn_keep_their_views_and_give_the_full_build(
     fresh = tmp_path / "fresh"
     build_site(config, content_dir=content, site_dir=fresh)
     assert_same_site(site, fresh)
+
+
+def test_a_publisher_warmed_up_publishes_as_one_that_ran_before(built: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """warm_up reads the state file into views and a scan of the tree; the publication after it gives the site
+    of a full build (a change made before the warm-up included)."""
+    from site_builder import state
+    from site_builder.build import build_site, publish_documents, warm_up
+
+    from .test_incremental import assert_same_site
+
+    config, content, site = built
+    state.forget()  # as a publisher just started: nothing in memory
+    earlier = write_doc(
+        content, "modul", "modul-dasar", dict(SITE_DOCS[("modul", "modul-dasar")], trainer="Tim Sebelum Mulai")
+    )
+    assert warm_up(config_file=config, content_dir=content, site_dir=site)
+    assert state._warm is not None and {"views", "scan"} <= set(state._warm[2])
+    path = write_doc(
+        content,
+        "pembelajaran",
+        "pelajaran-setelah-mulai",
+        base_meta("Pelajaran Setelah Mulai", contributor={"name": "Ani"}, stakeholder_group="penyedia"),
+    )
+    written = publish_documents([path], config_file=config, content_dir=content, site_dir=site)
+    assert "modul/modul-dasar/index.html" in written and earlier.exists()
+    fresh = tmp_path / "fresh"
+    build_site(config, content_dir=content, site_dir=fresh)
+    assert_same_site(site, fresh)
+    # Without a state file (a site never built there) there is nothing to warm.
+    assert not warm_up(config_file=config, content_dir=content, site_dir=tmp_path / "nowhere")
