@@ -7,9 +7,11 @@ import gzip
 import json
 from collections.abc import Iterable
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .compress import drop_siblings
 from .content import Document
 from .context import BuildContext
 from .formatting import doc_url
@@ -179,6 +181,17 @@ def sitemap(
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def drop_sitemaps(site_dir: str | Path, keep: set[str]) -> list[str]:
+    """Remove the sitemap files not in ``keep`` (a folder no page is in any more); returns their names."""
+    gone = []
+    for old in Path(site_dir).glob(SITEMAP_PART.format(name="*")):
+        if old.name not in keep:
+            old.unlink()
+            drop_siblings(old)
+            gone.append(old.name)
+    return gone
 
 
 def feed_files(ctx: BuildContext) -> dict[str, bytes]:

@@ -423,12 +423,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         sitemap = feeds.sitemap(ctx, [docs, feeds.group_urls(pages)], with_gzip=self.compressor is None, made=made)
         out = {**ctx.extra_files, **feeds.feed_files(ctx), **sitemap}
         if self.incremental is not None:
-            # A sitemap file no page is in any more (its folder emptied) goes.
-            for old in Path(config.site_dir).glob(feeds.SITEMAP_PART.format(name="*")):
-                if old.name not in out:
-                    old.unlink()
-                    compress.drop_siblings(old)
-                    self.written.append(old.name)
+            self.written += feeds.drop_sitemaps(config.site_dir, keep=set(out))
         for name, data in out.items():
             target = Path(config.site_dir) / name
             if self.incremental is not None and target.is_file() and target.read_bytes() == data:
