@@ -207,7 +207,7 @@ def test_a_written_file_is_read_alone_and_gives_what_a_full_load_gives(
 
 
 def test_a_change_by_someone_else_still_reloads_after_a_written_file(service: ContentService) -> None:
-    service.current().corpus
+    assert service.current().corpus.documents
     new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
     after = service.written([new])
     write_doc(
