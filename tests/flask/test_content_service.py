@@ -242,3 +242,19 @@ def test_slug_taken_sees_every_type_folder_and_broken_files(service: ContentServ
     assert {s for s in ("rusak", "pedoman-koordinasi", "tersembunyi") if snapshot.slug_taken(s)} == {
         s for s in ("rusak", "pedoman-koordinasi", "tersembunyi") if s in service.current().taken_slugs()
     }
+
+
+def test_the_fingerprint_is_the_one_of_the_content_model(service: ContentService) -> None:
+    from flask_app.content import TreeFingerprint
+    from site_builder.content import CorpusCache
+
+    root = service.root
+    (root / "pedoman" / ".tersembunyi.md").write_text("x", encoding="utf-8")
+    (root / "pedoman" / "lampiran").mkdir()
+    (root / "pedoman" / "lampiran" / "berkas.pdf").write_bytes(b"%PDF")
+    (root / "tautan").symlink_to(root / "pedoman", target_is_directory=True)  # counted once, not walked
+    (root / "dokumen.md.bak").write_text("x", encoding="utf-8")
+    assert TreeFingerprint(root).fingerprint() == CorpusCache(root).fingerprint()
+    before = TreeFingerprint(root).fingerprint()
+    write_doc(root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    assert TreeFingerprint(root).fingerprint() == CorpusCache(root).fingerprint() != before
