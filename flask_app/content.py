@@ -176,7 +176,7 @@ class ContentService:
                     return
                 self._cache.entries.pop(rel, None)
 
-    def written(self, paths: Iterable[Path | str]) -> Snapshot:
+    def written(self, paths: Iterable[Path | str], base: Snapshot | None = None) -> Snapshot:
         """After the publisher wrote ``paths``: the snapshot with only those files read again.
 
         The loaded corpus gets the new documents in place of a reload of the tree (issue #14: 2.4 s per
@@ -185,10 +185,12 @@ class ContentService:
         names the new slug, the new file has an error or a slug another file holds) it falls back to
         ``invalidate(paths)``: the next ``current()`` loads again. The snapshot's fingerprint is the old
         one moved by these files only, so a change made by anyone else still makes ``current()`` reload.
+        ``base``: the snapshot the writer validated against (default the service's latest); a request that
+        took a new snapshot between the write and this call does not cost the writer a full load.
         """
         paths = [Path(p) for p in paths]
         with self._lock:
-            updated = self._updated(self._snapshot, paths)
+            updated = self._updated(base or self._snapshot, paths)
             if updated is not None:
                 self._snapshot = updated
                 return updated

@@ -64,7 +64,7 @@ class BatchContent:
 
     def wrote(self, paths: list[Path]) -> None:
         """The files were written: the next document of the batch sees them."""
-        self.snapshot = get_content().written(paths)
+        self.snapshot = get_content().written(paths, base=self.snapshot)
 
 
 class PublishBusy(Exception):

@@ -258,3 +258,19 @@ def test_the_fingerprint_is_the_one_of_the_content_model(service: ContentService
     before = TreeFingerprint(root).fingerprint()
     write_doc(root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
     assert TreeFingerprint(root).fingerprint() == CorpusCache(root).fingerprint() != before
+
+
+def test_a_snapshot_taken_between_the_write_and_written_costs_no_reload(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import site_builder.content as content_module
+
+    base = service.current()
+    assert base.corpus.documents
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    assert service.current() is not base  # a request saw the new file first (its corpus not loaded)
+    loads: list[Path] = []
+    real_load = content_module._load
+    monkeypatch.setattr(content_module, "_load", lambda root, *a: loads.append(root) or real_load(root, *a))
+    after = service.written([new], base=base)
+    assert "pedoman-baru" in after.corpus.by_slug and service.current() is after and loads == []
