@@ -315,3 +315,23 @@ def test_git_commit_names_contributor_moderator_and_submission(pub_app, people, 
     stored = state(pub_app, sid).attachments[0].stored_name
     assert files == [f"pembelajaran/lampiran/{stored}", result.path]
     assert "catatan.txt" in git(content, "diff", "--cached", "--name-only")
+
+
+def test_git_commit_says_when_an_earlier_attempt_committed_and_fails_on_a_refused_commit(tmp_path):
+    from flask_app.gitremote import PublishStepError, git_commit
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    doc = repo / "pembelajaran" / "satu.md"
+    doc.parent.mkdir()
+    doc.write_text("Isi.\n", encoding="utf-8")
+    who = ("Siti", "siti@contoh.id")
+    assert git_commit(repo, [doc], author=who, committer=who, message="Terbitkan") is True
+    assert git_commit(repo, [doc], author=who, committer=who, message="Terbitkan") is False  # a retry
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho ditolak kait >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    doc.write_text("Isi baru.\n", encoding="utf-8")
+    with pytest.raises(PublishStepError, match="ditolak kait"):
+        git_commit(repo, [doc], author=who, committer=who, message="Terbitkan lagi")
