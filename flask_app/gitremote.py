@@ -125,8 +125,6 @@ def git_commit(
     added = _plain_git(["add", "--", *rels], top)
     if added.returncode != 0:
         raise PublishStepError("git", added.stderr.strip() or "git add")
-    if _plain_git(["diff", "--cached", "--quiet", "--", *rels], top).returncode == 0:
-        return False  # already committed by an earlier attempt
     env = {
         **os.environ,
         "GIT_COMMITTER_NAME": _ident(committer[0]),
@@ -148,6 +146,10 @@ def git_commit(
         env,
     )
     if result.returncode != 0:
+        # Asked only now (one git process less per publication): nothing staged means an earlier attempt
+        # committed these files already.
+        if _plain_git(["diff", "--cached", "--quiet", "--", *rels], top).returncode == 0:
+            return False
         raise PublishStepError("git", (result.stderr or result.stdout).strip() or "git commit")
     return True
 

@@ -156,7 +156,7 @@ def run_pending(app: Flask, *, wait: float = 0.0, limit: int = MAX_BATCH) -> int
 
 
 class Publisher(threading.Thread):
-    """Runs the jobs: every few seconds, and at once when an approval wakes it."""
+    """Runs the jobs: at once when an approval wakes it (and every few seconds, for other nodes' jobs)."""
 
     def __init__(self, app: Flask, poll: float = POLL_SECONDS) -> None:
         super().__init__(name="pokja-publisher", daemon=True)
@@ -167,13 +167,17 @@ class Publisher(threading.Thread):
     def run(self) -> None:
         """Publish until stopped; an error is logged and the next round runs."""
         while not self.stopping.is_set():
+            # Cleared before the round, never after: an approval committed while it runs wakes the next.
+            self.event.clear()
+            done = 0
             try:
-                run_pending(self.app)
+                done = run_pending(self.app)
             except Exception:
                 self.app.logger.exception("publisher")
             self.rounds += 1
+            if done:
+                continue  # approvals that came during this publication go in the next batch at once
             self.event.wait(self.poll)
-            self.event.clear()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop after the current round."""

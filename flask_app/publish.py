@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -50,6 +50,21 @@ PUBLISHER_LOCK_KEY = 7_310_002
 # The steps of the other kinds of proposal (edits, restores, withdrawals), by Submission.kind:
 # flask_app/publish_edit.py registers itself here, so it builds on these steps without a cycle.
 KIND_STEPS: dict[str, Callable[..., tuple[Path, Document] | None]] = {}
+
+
+@dataclass
+class BatchContent:
+    """The content snapshot a batch is validated against, moved on by each file it writes.
+
+    One walk of the tree per batch, not three reloads of the corpus per document (issue #14): each
+    written file is read into the snapshot alone (``ContentService.written``).
+    """
+
+    snapshot: Snapshot
+
+    def wrote(self, paths: list[Path]) -> None:
+        """The files were written: the next document of the batch sees them."""
+        self.snapshot = get_content().written(paths, base=self.snapshot)
 
 
 class PublishBusy(Exception):
@@ -141,13 +156,13 @@ def copy_attachments(sub: Submission, upload_dir: Path, target_dir: Path) -> lis
     return entries
 
 
-def update_index(index_dir: Path, docs: list[Document], snapshot: Snapshot) -> None:
+def update_index(index_dir: Path, docs: list[Document], snapshot: Snapshot | None = None) -> None:
     """Add or replace the documents in the search index in one commit (the whole index when there is none)."""
     from search.index import exists, rebuild, update_documents
 
     if not exists(index_dir):
         # An index holding only these documents would hide every other one from search.
-        rebuild(snapshot.corpus, index_dir)
+        rebuild((snapshot or get_content().current()).corpus, index_dir)
         return
     update_documents(index_dir, docs)
 
@@ -210,11 +225,14 @@ def _choose_slug(db: Session, sub: Submission, snapshot: Snapshot) -> str:
     base = slugify(sub.title)[:70].strip("-")
     if not SLUG_RE.match(base):
         base = f"kiriman-{sub.id}"
-    taken = snapshot.taken_slugs()
-    taken |= set(db.scalars(select(Submission.slug).where(Submission.slug.is_not(None), Submission.id != sub.id)))
+    # Only the slugs this one could become (base, base-2, ...): never every submission or every file.
+    # A slug has no LIKE wildcard in it (SLUG_RE: letters, digits, hyphens).
+    kept = select(Submission.slug).where(
+        Submission.id != sub.id, or_(Submission.slug == base, Submission.slug.like(f"{base}-%"))
+    )
+    taken = set(db.scalars(kept)) | RESERVED_SLUGS  # "Index" becomes index-2, never the type's listing
     slug, n = base, 2
-    taken |= RESERVED_SLUGS  # "Index" becomes index-2, never the type's generated listing
-    while slug in taken:
+    while slug in taken or snapshot.slug_taken(slug):
         slug, n = f"{base}-{n}", n + 1
     sub.slug = slug
     db.commit()  # kept before any file is written: a retry writes the same file
@@ -288,6 +306,7 @@ def publish_locked(db: Session, items: list[tuple[int, int | None]]) -> list[Pub
     remote = str(config.get("GIT_REMOTE") or "")
     results = [PublishResult(submission_id=sid, ok=False) for sid, _actor in items]
     written: list[Written] = []
+    batch: BatchContent | None = None
     try:
         if remote:
             # Pulled first, so what authors pushed with git is kept and our commits go on top.
@@ -309,7 +328,8 @@ def publish_locked(db: Session, items: list[tuple[int, int | None]]) -> list[Pub
             if sub.status != APPROVED:
                 raise PublishStepError("status", sub.status)
             actor = actor if actor is not None else sub.reviewer_id
-            steps_done = _write_steps(db, sub, content_dir, config, actor, result)
+            batch = batch or BatchContent(get_content().current())
+            steps_done = _write_steps(db, sub, content_dir, config, actor, result, batch)
             if steps_done is None:  # a withdrawal removed its page and index entry itself
                 _mark_published(db, sub, actor, result)
             else:
@@ -359,10 +379,9 @@ def _shared_or_one_by_one(db: Session, config: Any, written: list[Written]) -> l
 
 
 def _shared_steps(config: Any, todo: list[Written]) -> None:
-    content = get_content()
     for w in todo:
         w[0].step = "indeks"
-    update_index(Path(config["INDEX_DIR"]), [w[3] for w in todo], content.current())
+    update_index(Path(config["INDEX_DIR"]), [w[3] for w in todo])
     for w in todo:
         w[0].step = "situs"
     pages = rebuild_pages([w[2] for w in todo], config)
@@ -391,36 +410,44 @@ def _fail(db: Session, result: PublishResult, exc: BaseException, actor_id: int 
 
 
 def _write_steps(
-    db: Session, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
+    db: Session,
+    sub: Submission,
+    content_dir: Path,
+    config: Any,
+    actor_id: int | None,
+    result: PublishResult,
+    batch: BatchContent,
 ) -> tuple[Path, Document] | None:
     if (steps := KIND_STEPS.get(sub.kind)) is not None:
         # An edit, a restore or a withdrawal (flask_app/publish_edit.py); None: it did its own page steps.
-        return steps(db, sub, content_dir, config, actor_id, result)
+        return steps(db, sub, content_dir, config, actor_id, result, batch)
     report = sub.type == realisation.KIND  # a realisation report updates its programme's file
     folder = content_dir / (realisation.PROGRAMME_TYPE if report else sub.type)
     content = get_content()
     result.step = "berkas"
     clean_leftovers(folder)
     clean_leftovers(folder / ATTACHMENT_FOLDER)
-    slug = str(sub.data.get("program")) if report else _choose_slug(db, sub, content.current())
+    slug = str(sub.data.get("program")) if report else _choose_slug(db, sub, batch.snapshot)
     upload_dir = Path(config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
     result.step = "lampiran"
     attachments = copy_attachments(sub, upload_dir, folder / ATTACHMENT_FOLDER)
     result.step = "validasi"
     if report:
         try:
-            text, doc = realisation.programme_text(sub.data, attachments, content.current())
+            text, doc = realisation.programme_text(sub.data, attachments, batch.snapshot)
         except realisation.ReportRefused as exc:
             raise PublishStepError("validasi", _("contrib.publish_invalid", detail=str(exc))) from exc
     else:
-        text, doc = build_document_text(db, sub, attachments, content.current())
+        text, doc = build_document_text(db, sub, attachments, batch.snapshot)
     path = folder / f"{slug}.md"
     result.step = "berkas"
     try:
         write_atomic(path, text.encode("utf-8"))
-    finally:
+    except BaseException:
         # Even a failed write may have replaced the file: the next request must read it again.
         content.invalidate([path])
+        raise
+    batch.wrote([path])
     result.path = f"{folder.name}/{slug}.md"
     result.step = "git"
     author = _person(db, sub.author_id)

@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from flask_app import publish
-from flask_app.content import get_content, mkdocs_config_path
+from flask_app.content import Snapshot, get_content, mkdocs_config_path
 from flask_app.proposals import canonical
-from flask_app.publish import PublishResult, PublishStepError
+from flask_app.publish import BatchContent, PublishResult, PublishStepError
 from flask_app.submissions import EDIT, NEEDS_REVISION, RESTORE, WITHDRAW, Submission, record
 from site_builder.content import parse_document, reference_problems
 from site_builder.gitlog import blob_id, merge
 from site_builder.i18n import _
 
 
-def merged_text(sub: Submission, current_text: str, rel: str) -> tuple[str, bool, str]:
+def merged_text(
+    sub: Submission, current_text: str, rel: str, snapshot: Snapshot | None = None
+) -> tuple[str, bool, str]:
     """(text to publish, whether it conflicted, the published file canonical) for an edit of ``rel``."""
-    snapshot = get_content().current()
+    snapshot = snapshot or get_content().current()
     proposed = sub.proposed_text or ""
     if blob_id(current_text.encode("utf-8")) == sub.base_revision:
         return proposed, False, current_text
@@ -37,8 +39,7 @@ def merged_text(sub: Submission, current_text: str, rel: str) -> tuple[str, bool
     return text, conflicted, ours
 
 
-def _checked(text: str, rel: str) -> Any:
-    snapshot = get_content().current()
+def _checked(text: str, rel: str, snapshot: Snapshot) -> Any:
     doc, problems, validator = parse_document(text, rel, snapshot.schemas, snapshot.refdata)
     if doc is not None and validator is not None:
         problems = problems + reference_problems(validator, snapshot.corpus)
@@ -67,7 +68,13 @@ def _message(sub: Submission, verb_key: str, committer: str) -> str:
 
 
 def run_steps(
-    db: Any, sub: Submission, content_dir: Path, config: Any, actor_id: int | None, result: PublishResult
+    db: Any,
+    sub: Submission,
+    content_dir: Path,
+    config: Any,
+    actor_id: int | None,
+    result: PublishResult,
+    batch: BatchContent,
 ) -> tuple[Path, Any] | None:
     """The file steps of an edit or a restored revision of ``sub.target_path`` (the publisher then indexes
     and rebuilds, with any other publications of the batch); a withdrawal does all its steps itself."""
@@ -78,21 +85,25 @@ def run_steps(
     publish.clean_leftovers(path.parent)
     if sub.kind == WITHDRAW:
         _withdraw(db, sub, content_dir, config, actor_id, result)
+        # A removal is read by a full load (whoever named the document is now wrong): rare, and exact.
+        batch.snapshot = content.current()
         return None
     if not path.is_file():
         raise PublishStepError("berkas", _("edit.document_gone", path=rel))
     result.step = "gabung"
     current = path.read_text(encoding="utf-8")
-    text, conflicted, published = merged_text(sub, current, rel)
+    text, conflicted, published = merged_text(sub, current, rel, batch.snapshot)
     if conflicted:
         _send_back(db, sub, actor_id, published)
     result.step = "validasi"
-    doc = _checked(text, rel)
+    doc = _checked(text, rel, batch.snapshot)
     result.step = "berkas"
     try:
         publish.write_atomic(path, text.encode("utf-8"))
-    finally:
+    except BaseException:
         content.invalidate([path])
+        raise
+    batch.wrote([path])
     result.path = rel
     result.step = "git"
     author, committer = publish._person(db, sub.author_id), publish._person(db, actor_id)

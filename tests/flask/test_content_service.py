@@ -176,3 +176,101 @@ def test_a_file_that_breaks_is_left_out_of_the_next_snapshot(service: ContentSer
     snapshot = service.current()
     assert "pedoman-koordinasi" not in snapshot.corpus.by_slug
     assert any(p.path == "pedoman/pedoman-koordinasi.md" for p in snapshot.corpus.errors)
+
+
+def _as_loaded(snapshot: Any) -> tuple[list[str], list[tuple[str, str, str]], int]:
+    corpus = snapshot.corpus
+    problems = [(p.path, p.field, p.key) for p in corpus.problems]
+    return [d.rel_path for d in corpus.documents], problems, corpus.files_checked
+
+
+def test_a_written_file_is_read_alone_and_gives_what_a_full_load_gives(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import site_builder.content as content_module
+
+    before = service.current()
+    assert before.corpus.documents
+    loads: list[Path] = []
+    real_load = content_module._load
+    monkeypatch.setattr(content_module, "_load", lambda root, *a: loads.append(root) or real_load(root, *a))
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    after = service.written([new])
+    assert loads == []  # no walk and no reload of the tree: the one file is parsed
+    assert "pedoman-baru" in after.corpus.by_slug and after.corpus.by_slug["pedoman-baru"].path == new
+    # The next call sees the tree as this snapshot says (its fingerprint moved by the one file): no reload.
+    assert service.current() is after and loads == []
+    incremental = _as_loaded(after)
+    service.invalidate()
+    assert _as_loaded(service.current()) == incremental  # the same documents, order and problems
+    assert loads  # (that one was a full load)
+
+
+def test_a_change_by_someone_else_still_reloads_after_a_written_file(service: ContentService) -> None:
+    assert service.current().corpus.documents
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    after = service.written([new])
+    write_doc(
+        service.root, "pedoman", "pedoman-lain", base_meta("Pedoman Lain", issuer="Kementerian PKP", status="berlaku")
+    )
+    now = service.current()
+    assert now is not after and {"pedoman-baru", "pedoman-lain"} <= set(now.corpus.by_slug)
+
+
+def test_a_new_slug_another_document_names_is_checked_by_a_full_load(service: ContentService) -> None:
+    # A lesson naming a guideline that does not exist yet is refused; once the guideline is written it is valid.
+    lesson_meta = base_meta("Pelajaran Rujukan", contributor={"name": "Uji"}, stakeholder_group="regulator")
+    lesson_meta["related"] = ["pedoman-baru"]
+    write_doc(service.root, "pembelajaran", "pelajaran-rujukan", lesson_meta)
+    first = service.current()
+    assert "pelajaran-rujukan" not in first.corpus.by_slug
+    assert any(p.key == "unknown_document" for p in first.corpus.errors)
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    after = service.written([new])
+    assert {"pedoman-baru", "pelajaran-rujukan"} <= set(after.corpus.by_slug)
+    assert not any(p.key == "unknown_document" for p in after.corpus.errors)
+
+
+def test_slug_taken_sees_every_type_folder_and_broken_files(service: ContentService) -> None:
+    snapshot = service.current()
+    (service.root / "pembelajaran" / "rusak.md").write_text("---\ntitle: [tidak ditutup\n---\n", encoding="utf-8")
+    assert snapshot.slug_taken("rusak") and snapshot.slug_taken("pedoman-koordinasi")
+    assert not snapshot.slug_taken("belum-ada")
+    (service.root / "_catatan").mkdir(exist_ok=True)
+    (service.root / "_catatan" / "tersembunyi.md").write_text("x", encoding="utf-8")
+    assert not snapshot.slug_taken("tersembunyi")  # not a type folder (nor in taken_slugs)
+    assert {s for s in ("rusak", "pedoman-koordinasi", "tersembunyi") if snapshot.slug_taken(s)} == {
+        s for s in ("rusak", "pedoman-koordinasi", "tersembunyi") if s in service.current().taken_slugs()
+    }
+
+
+def test_the_fingerprint_is_the_one_of_the_content_model(service: ContentService) -> None:
+    from flask_app.content import TreeFingerprint
+    from site_builder.content import CorpusCache
+
+    root = service.root
+    (root / "pedoman" / ".tersembunyi.md").write_text("x", encoding="utf-8")
+    (root / "pedoman" / "lampiran").mkdir()
+    (root / "pedoman" / "lampiran" / "berkas.pdf").write_bytes(b"%PDF")
+    (root / "tautan").symlink_to(root / "pedoman", target_is_directory=True)  # counted once, not walked
+    (root / "dokumen.md.bak").write_text("x", encoding="utf-8")
+    assert TreeFingerprint(root).fingerprint() == CorpusCache(root).fingerprint()
+    before = TreeFingerprint(root).fingerprint()
+    write_doc(root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    assert TreeFingerprint(root).fingerprint() == CorpusCache(root).fingerprint() != before
+
+
+def test_a_snapshot_taken_between_the_write_and_written_costs_no_reload(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import site_builder.content as content_module
+
+    base = service.current()
+    assert base.corpus.documents
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    assert service.current() is not base  # a request saw the new file first (its corpus not loaded)
+    loads: list[Path] = []
+    real_load = content_module._load
+    monkeypatch.setattr(content_module, "_load", lambda root, *a: loads.append(root) or real_load(root, *a))
+    after = service.written([new], base=base)
+    assert "pedoman-baru" in after.corpus.by_slug and service.current() is after and loads == []

@@ -202,6 +202,32 @@ def test_two_publishers_never_run_at_once(job_app, monkeypatch):
     assert all(state(job_app, sid).status == "diterbitkan" for sid in sids)
 
 
+def test_a_job_recorded_during_a_publication_goes_in_the_next_batch_at_once(job_app, monkeypatch):
+    calls: list[list[str]] = []
+    release = threading.Event()
+    monkeypatch.setattr(publisher, "rebuild_pages", fake_rebuild(calls, hold=release))
+    member, moderator = accounts(job_app)
+    first, second = (submit(job_app, member, lesson(f"Pelajaran antre {n}")) for n in range(2))
+    queue_jobs(job_app, [first], moderator)
+    worker = jobs.Publisher(job_app, poll=120)  # a poll far longer than the test may wait
+    worker.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not calls:
+            assert time.monotonic() < deadline, "the publisher never started"
+            time.sleep(0.05)
+        # Recorded while the first one is being built, without a wake-up (another node's approval).
+        queue_jobs(job_app, [second], moderator)
+        started = time.monotonic()
+        release.set()
+        assert jobs.wait_for(job_app, second, timeout=30).status == jobs.DONE
+        assert time.monotonic() - started < 30
+        assert calls == [["pelajaran-antre-0.md"], ["pelajaran-antre-1.md"]]
+    finally:
+        release.set()
+        worker.stop()
+
+
 def test_the_lock_holder_keeps_every_other_publisher_out(job_app):
     member, moderator = accounts(job_app)
     sid = submit(job_app, member)

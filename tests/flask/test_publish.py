@@ -177,6 +177,31 @@ def test_a_taken_slug_gets_a_suffix(pub_app, people):
     assert paths == ["pembelajaran/judul-sama.md", "pembelajaran/judul-sama-2.md"]
 
 
+def test_a_batch_never_takes_a_slug_twice_nor_one_held_elsewhere(pub_app, people, monkeypatch):
+    from flask_app.content import get_content
+
+    monkeypatch.setattr(publisher, "rebuild_pages", lambda *_a, **_k: [])
+    member, moderator = people
+    content = Path(pub_app.config["CONTENT_DIR"])
+    # Held by a broken file of another type, and by a submission that chose it but is not written yet.
+    (content / "modul" / "judul-kembar.md").write_text("---\ntitle: [rusak\n---\n", encoding="utf-8")
+    held = submit(pub_app, member, lesson("Judul lain"))
+    with pub_app.app_context(), session_scope() as db:
+        db.get(Submission, held).slug = "judul-kembar-2"
+    ids = [submit(pub_app, member, lesson("Judul Kembar")) for _ in range(3)]
+    for sid in ids:
+        approve(pub_app, sid, moderator)
+    loads: list[Any] = []
+    service = get_content(pub_app)
+    real = service.invalidate
+    monkeypatch.setattr(service, "invalidate", lambda *a, **k: loads.append(a) or real(*a, **k))
+    with pub_app.test_request_context(), session_scope() as db, publisher.publisher_lock():
+        results = publisher.publish_locked(db, [(sid, moderator.id) for sid in ids])
+    assert [r.path for r in results] == [f"pembelajaran/judul-kembar-{n}.md" for n in (3, 4, 5)]
+    assert loads == []  # each written file was read into the batch's snapshot, never a reload
+    assert {"judul-kembar-3", "judul-kembar-4", "judul-kembar-5"} <= set(service.current().corpus.by_slug)
+
+
 def test_a_title_without_letters_gets_a_numbered_slug(pub_app, people):
     member, moderator = people
     sid = submit(pub_app, member, lesson("<script>“”</script>"))
@@ -290,3 +315,23 @@ def test_git_commit_names_contributor_moderator_and_submission(pub_app, people, 
     stored = state(pub_app, sid).attachments[0].stored_name
     assert files == [f"pembelajaran/lampiran/{stored}", result.path]
     assert "catatan.txt" in git(content, "diff", "--cached", "--name-only")
+
+
+def test_git_commit_says_when_an_earlier_attempt_committed_and_fails_on_a_refused_commit(tmp_path):
+    from flask_app.gitremote import PublishStepError, git_commit
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    doc = repo / "pembelajaran" / "satu.md"
+    doc.parent.mkdir()
+    doc.write_text("Isi.\n", encoding="utf-8")
+    who = ("Siti", "siti@contoh.id")
+    assert git_commit(repo, [doc], author=who, committer=who, message="Terbitkan") is True
+    assert git_commit(repo, [doc], author=who, committer=who, message="Terbitkan") is False  # a retry
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho ditolak kait >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    doc.write_text("Isi baru.\n", encoding="utf-8")
+    with pytest.raises(PublishStepError, match="ditolak kait"):
+        git_commit(repo, [doc], author=who, committer=who, message="Terbitkan lagi")
