@@ -16,7 +16,7 @@ def cmd_publisher(args: argparse.Namespace) -> int:
     from flask_app import create_app
     from flask_app.cli_accounts import _safe_url, ensure_index, ensure_site, upgrade_database
     from flask_app.db import dispose
-    from flask_app.jobs import run_pending
+    from flask_app.jobs import run_pending, warm_up
     from flask_app.sync import sync_once
 
     app = create_app()
@@ -30,6 +30,7 @@ def cmd_publisher(args: argparse.Namespace) -> int:
         if args.once:
             print(_("cli_publisher_done", count=run_pending(app, wait=args.wait)), flush=True)
             return 0
+        warm_up(app)  # the running publisher's first job then costs what the next ones do
         print(_("cli_publisher_running", url=_safe_url(app.config["DATABASE_URL"])), flush=True)
         stopping = threading.Event()
 

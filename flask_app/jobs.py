@@ -25,6 +25,9 @@ from flask_app.db import Base, UTCDateTime, session_scope, utcnow
 WAITING, RUNNING, DONE, FAILED = "menunggu", "berjalan", "selesai", "gagal"
 ACTIVE = (WAITING, RUNNING)
 POLL_SECONDS = 2.0
+# After an approval wakes the publisher: the quiet time that ends a burst of approvals, and the longest wait.
+GATHER_QUIET = 0.25
+GATHER_MAX = 1.5
 MAX_BATCH = 200
 EXTENSION = "pokja_jobs"
 
@@ -155,6 +158,22 @@ def run_pending(app: Flask, *, wait: float = 0.0, limit: int = MAX_BATCH) -> int
     return len(jobs)
 
 
+def warm_up(app: Flask) -> None:
+    """Read the site's build state before the first job (site_builder.build.warm_up); failures only logged."""
+    from flask_app.content import mkdocs_config_path
+    from site_builder.build import warm_up as warm_site
+
+    config = app.config
+    started = time.monotonic()
+    try:
+        if warm_site(
+            config_file=mkdocs_config_path(config), content_dir=config["CONTENT_DIR"], site_dir=config["SITE_DIR"]
+        ):
+            app.logger.info("publisher ready: build state read in %.2f s", time.monotonic() - started)
+    except Exception:
+        app.logger.exception("publisher warm-up (the first publication reads the state itself)")
+
+
 class Publisher(threading.Thread):
     """Runs the jobs: at once when an approval wakes it (and every few seconds, for other nodes' jobs)."""
 
@@ -166,7 +185,11 @@ class Publisher(threading.Thread):
 
     def run(self) -> None:
         """Publish until stopped; an error is logged and the next round runs."""
+        warm_up(self.app)
+        woken = False
         while not self.stopping.is_set():
+            if woken:
+                self.gather()
             # Cleared before the round, never after: an approval committed while it runs wakes the next.
             self.event.clear()
             done = 0
@@ -176,8 +199,20 @@ class Publisher(threading.Thread):
                 self.app.logger.exception("publisher")
             self.rounds += 1
             if done:
+                woken = False
                 continue  # approvals that came during this publication go in the next batch at once
-            self.event.wait(self.poll)
+            woken = self.event.wait(self.poll)
+
+    def gather(self) -> None:
+        """Woken by an approval: wait while more come (a moderator's burst), so one rebuild publishes them all.
+
+        At most GATHER_QUIET seconds after the last approval, and GATHER_MAX in all.
+        """
+        deadline = time.monotonic() + GATHER_MAX
+        while not self.stopping.is_set() and time.monotonic() < deadline:
+            self.event.clear()
+            if not self.event.wait(min(GATHER_QUIET, max(0.0, deadline - time.monotonic()))):
+                return
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop after the current round."""

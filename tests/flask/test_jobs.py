@@ -228,6 +228,29 @@ def test_a_job_recorded_during_a_publication_goes_in_the_next_batch_at_once(job_
         worker.stop()
 
 
+def test_approvals_in_quick_succession_are_gathered_into_one_rebuild(job_app, monkeypatch):
+    """A moderator's burst (an approval every 0.1 s, each waking the publisher) is published at once, in one
+    rebuild: once woken, the publisher waits until the approvals stop (GATHER_QUIET), never past GATHER_MAX."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(publisher, "rebuild_pages", fake_rebuild(calls))
+    member, moderator = accounts(job_app)
+    sids = [submit(job_app, member, lesson(f"Pelajaran susul {n}")) for n in range(4)]
+    worker = jobs.Publisher(job_app, poll=120)
+    worker.start()
+    try:
+        time.sleep(0.5)  # its first (empty) round is over: it waits for a wake-up now
+        for sid in sids:
+            queue_jobs(job_app, [sid], moderator)
+            worker.event.set()  # what jobs.wake() does after each approval
+            time.sleep(0.1)
+        started = time.monotonic()
+        assert jobs.wait_for(job_app, sids[-1], timeout=30).status == jobs.DONE
+        assert time.monotonic() - started < 30
+        assert calls == [[f"pelajaran-susul-{n}.md" for n in range(4)]]
+    finally:
+        worker.stop()
+
+
 def test_the_lock_holder_keeps_every_other_publisher_out(job_app):
     member, moderator = accounts(job_app)
     sid = submit(job_app, member)
