@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -223,6 +223,25 @@ class Hit:
     references: list[str] = field(default_factory=list)  # the query's regulation references it cites
     attachment: str = ""  # "di lampiran: Laporan.pdf, hlm. 3" when the words stood only in an attachment
 
+    def to_json(self) -> dict[str, Any]:
+        """The hit as /api/search sends it (dataclasses.asdict's deep copies cost 3 ms a page)."""
+        return {
+            "slug": self.slug,
+            "type": self.type,
+            "type_label": self.type_label,
+            "title": self.title,
+            "url": self.url,
+            "date": self.date,
+            "summary": self.summary,
+            "snippet": self.snippet,
+            "regions": [dict(region) for region in self.regions],
+            "tags": [dict(tag) for tag in self.tags],
+            "status": self.status,
+            "contributed": self.contributed,
+            "references": list(self.references),
+            "attachment": self.attachment,
+        }
+
 
 @dataclass
 class SearchResult:
@@ -254,8 +273,11 @@ class SearchResult:
                 "per_page": self.request.per_page,
                 "total": self.total,
             },
-            "hits": [asdict(h) for h in self.hits],
-            "facets": {name: [vars(v).copy() for v in values] for name, values in self.facets.items()},
+            "hits": [hit.to_json() for hit in self.hits],
+            "facets": {
+                name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
+                for name, values in self.facets.items()
+            },
         }
 
 
