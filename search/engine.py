@@ -204,6 +204,7 @@ class Engine:
     _lengths: np.ndarray | None = None
     _dates: np.ndarray | None = None
     _facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _facet_runs: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def term(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global document numbers, frequencies and BM25 contributions of one word."""
@@ -266,10 +267,32 @@ class Engine:
             mask[docs[np.isin(numbers, picked)]] = True
         return mask
 
-    def facet_counts(self, index_field: str, match: np.ndarray) -> dict[str, int]:
-        """value -> number of matching documents holding it, for the values some match holds."""
+    def _by_document(self, index_field: str) -> tuple[np.ndarray, np.ndarray]:
+        """A facet's value numbers ordered by document, and where each document's run starts."""
+        found = self._facet_runs.get(index_field)
+        if found is None:
+            _values, docs, numbers = self.facet(index_field)
+            order = np.argsort(docs, kind="stable")
+            starts = np.searchsorted(docs[order], np.arange(self.size + 1))
+            found = self._facet_runs[index_field] = (numbers[order], starts)
+        return found
+
+    def facet_counts(self, index_field: str, match: np.ndarray, ids: np.ndarray | None = None) -> dict[str, int]:
+        """value -> number of matching documents holding it, for the values some match holds.
+
+        With ``ids`` (the matches, ascending) only their values are read: a selective query then
+        costs its matches, not a pass over every document's values (seven facets, 100,000
+        documents each at national scale).
+        """
         values, docs, numbers = self.facet(index_field)
-        counts = np.bincount(numbers[match[docs]], minlength=len(values))
+        if ids is not None and len(ids) * 4 < self.size:
+            by_doc, starts = self._by_document(index_field)
+            lo, sizes = starts[ids], starts[ids + 1] - starts[ids]
+            # The positions lo[k] .. lo[k] + sizes[k] - 1 of every match k, in one array.
+            at = np.arange(int(sizes.sum())) + np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
+            counts = np.bincount(by_doc[at], minlength=len(values))
+        else:
+            counts = np.bincount(numbers[match[docs]], minlength=len(values))
         held = np.flatnonzero(counts)
         return dict(zip([values[k] for k in held.tolist()], counts[held].tolist(), strict=True))
 
