@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
+import os
 import random
 import shutil
 import sqlite3
@@ -347,6 +348,8 @@ def bench_size(n: int, runs: int, folder: Path, cache: Path | None = None) -> No
         f"frequent {hits['frequent']:.0f})"
     )
     built = f"   (built by an earlier run, reused from {cache})" if reused else ""
+    # The machine's load beside the figures: on a shared two-core machine they move with it.
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"Whoosh full index      {index_s:7.1f} s   {n / index_s:8.0f} docs/s{built}")
     print(f"FTS5 full index        {fts['index_s']:7.2f} s   {n / fts['index_s']:8.0f} docs/s")
     print(
@@ -366,8 +369,8 @@ def bench_size(n: int, runs: int, folder: Path, cache: Path | None = None) -> No
         bench_adversarial(adversarial_searcher, vocabulary, words)
     for name in query_sets:
         print(
-            f"ratios to FTS5 p95 ({name}): search() {full[name][1] / fts[name][1]:.1f}x, "
-            f"/api/search {api[name][1] / fts[name][1]:.1f}x (target <= 3x)"
+            f"ratios to FTS5 p95 ({name}): search() {full[name][1] / fts[name][1]:.2f}x, "
+            f"/api/search {api[name][1] / fts[name][1]:.2f}x (target <= 3x)"
         )
     print(f"indexing {index_s / fts['index_s']:.1f}x slower than FTS5")
 
