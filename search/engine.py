@@ -294,13 +294,16 @@ class Engine:
         return mask
 
     def _counts_from_rows(self, index_field: str, ids: np.ndarray, size: int) -> np.ndarray | None:
-        """Counts of each value among ``ids`` from the segments' rows; None when a segment has none."""
+        """Counts of each value among ``ids`` (ascending) from the segments' rows; None when one has none."""
         rows = [data.facet_rows(reader, index_field) for reader, _offset, data in self.leaves]
         if any(r is None for r in rows):
             return None
         counts = np.zeros(size + 1, dtype=np.int64)
-        for (_reader, offset, data), seg_rows, remap in zip(self.leaves, rows, self._remaps[index_field], strict=True):
-            local = ids[(ids >= offset) & (ids < offset + data.size)] - offset
+        # The matches are ascending: each segment's are one slice (no mask over them per segment).
+        bounds = np.searchsorted(ids, [offset for _reader, offset, _data in self.leaves] + [self.size])
+        leaves = zip(self.leaves, rows, self._remaps[index_field], strict=True)
+        for k, ((_reader, offset, _data), seg_rows, remap) in enumerate(leaves):
+            local = ids[bounds[k] : bounds[k + 1]] - offset
             if len(local):
                 # Segment value number + 1 -> global value number + 1 (0 stays the padding).
                 plus = np.concatenate([[0], remap + 1]).astype(np.int64)
