@@ -133,6 +133,7 @@ def theme_script_hashes() -> tuple[str, ...]:
     return tuple(sorted(hashes))
 
 
+@lru_cache(maxsize=2)  # two values, built on every response otherwise
 def content_security_policy(static_site: bool = False) -> str:
     """The CSP header value; pages of the built site also allow the theme's own inline scripts by hash."""
     policy = dict(BASE_CSP)

@@ -27,6 +27,8 @@ from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 B, K1 = 0.75, 1.2
 # Postings kept per segment (document numbers and frequencies, 8 bytes each): about 64 MB at most.
 MAX_CACHED_POSTINGS = 8_000_000
+# Facet values a document may hold for its facet to be counted from rows (one row a document).
+MAX_FACET_WIDTH = 8
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
 
@@ -63,6 +65,7 @@ class SegmentData:
         )
         self._dates: np.ndarray | None = None
         self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self._rows: dict[str, np.ndarray | None] = {}
 
     def postings(self, reader: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (in the segment) and frequencies of ``text`` in the text field."""
@@ -119,6 +122,27 @@ class SegmentData:
                 np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int32),
             )
         return self._facets[index_field]
+
+    def facet_rows(self, reader: Any, index_field: str) -> np.ndarray | None:
+        """The facet's values by document (see _facet_rows), kept with the segment across searchers."""
+        if index_field not in self._rows:
+            _values, docs, numbers = self.facet(reader, index_field)
+            self._rows[index_field] = _facet_rows(self.size, docs, numbers)
+        return self._rows[index_field]
+
+
+def _facet_rows(size: int, docs: np.ndarray, numbers: np.ndarray) -> np.ndarray | None:
+    """Each document's value numbers plus one as a row (0 pads); None when a document holds many."""
+    per_doc = np.bincount(docs, minlength=size) if len(docs) else np.zeros(size, dtype=np.int64)
+    width = int(per_doc.max()) if len(per_doc) else 0
+    if width > MAX_FACET_WIDTH:
+        return None
+    order = np.argsort(docs, kind="stable")
+    ordered = docs[order]
+    column = np.arange(len(ordered)) - np.searchsorted(ordered, ordered)  # the pair's place in its row
+    rows = np.zeros((size, max(width, 1)), dtype=np.int32)
+    rows[ordered, column] = numbers[order] + 1
+    return rows
 
 
 def _leaf_matcher(reader: Any, field_name: str, text: str) -> Any:
@@ -204,6 +228,7 @@ class Engine:
     _lengths: np.ndarray | None = None
     _dates: np.ndarray | None = None
     _facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _remaps: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     def term(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global document numbers, frequencies and BM25 contributions of one word."""
@@ -244,10 +269,11 @@ class Engine:
         """A facet's values and its (document, value number) pairs over all segments."""
         if index_field not in self._facets:
             values: dict[str, int] = {}
-            docs, numbers = [], []
+            docs, numbers, remaps = [], [], []
             for reader, offset, data in self.leaves:
                 names, seg_docs, seg_numbers = data.facet(reader, index_field)
                 remap = np.array([values.setdefault(name, len(values)) for name in names], dtype=np.int32)
+                remaps.append(remap)
                 docs.append(seg_docs + offset)
                 numbers.append(remap[seg_numbers] if len(names) else seg_numbers)
             self._facets[index_field] = (
@@ -255,6 +281,7 @@ class Engine:
                 np.concatenate(docs) if docs else _EMPTY_IDS,
                 np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int32),
             )
+            self._remaps[index_field] = remaps
         return self._facets[index_field]
 
     def facet_mask(self, index_field: str, wanted: list[str]) -> np.ndarray:
@@ -266,10 +293,35 @@ class Engine:
             mask[docs[np.isin(numbers, picked)]] = True
         return mask
 
-    def facet_counts(self, index_field: str, match: np.ndarray) -> dict[str, int]:
-        """value -> number of matching documents holding it, for the values some match holds."""
+    def _counts_from_rows(self, index_field: str, ids: np.ndarray, size: int) -> np.ndarray | None:
+        """Counts of each value among ``ids`` (ascending) from the segments' rows; None when one has none."""
+        rows = [data.facet_rows(reader, index_field) for reader, _offset, data in self.leaves]
+        if any(r is None for r in rows):
+            return None
+        counts = np.zeros(size + 1, dtype=np.int64)
+        # The matches are ascending: each segment's are one slice (no mask over them per segment).
+        bounds = np.searchsorted(ids, [offset for _reader, offset, _data in self.leaves] + [self.size])
+        leaves = zip(self.leaves, rows, self._remaps[index_field], strict=True)
+        for k, ((_reader, offset, _data), seg_rows, remap) in enumerate(leaves):
+            local = ids[bounds[k] : bounds[k + 1]] - offset
+            if len(local):
+                # Segment value number + 1 -> global value number + 1 (0 stays the padding).
+                plus = np.concatenate([[0], remap + 1]).astype(np.int64)
+                counts += np.bincount(plus[seg_rows[local]].ravel(), minlength=size + 1)
+        return counts[1:]
+
+    def facet_counts(self, index_field: str, match: np.ndarray, ids: np.ndarray | None = None) -> dict[str, int]:
+        """value -> number of matching documents holding it, for the values some match holds.
+
+        With ``ids`` (the matches) only their rows of values are read (kept per segment, so a
+        publication builds only the new segment's): the cost follows the matches, not a pass over
+        every (document, value) pair (seven facets over 100,000 documents were most of a frequent
+        word's query at national scale).
+        """
         values, docs, numbers = self.facet(index_field)
-        counts = np.bincount(numbers[match[docs]], minlength=len(values))
+        counts = self._counts_from_rows(index_field, ids, len(values)) if ids is not None else None
+        if counts is None:
+            counts = np.bincount(numbers[match[docs]], minlength=len(values))
         held = np.flatnonzero(counts)
         return dict(zip([values[k] for k in held.tolist()], counts[held].tolist(), strict=True))
 

@@ -7,8 +7,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,11 @@ from site_builder.i18n import LANGS, _
 from site_builder.schemas import RefData, Schema, load_refdata, load_schemas
 
 from . import attachments
-from .analysis import STOP_WORDS, TOKEN_PATTERN, stem_word
+from .analysis import TOKEN_PATTERN
 from .engine import Engine, engine
 from .index import STRUCTURAL_FACETS, TEXT_FIELD, facet_field, facet_names, table_of
 from .singkatan import describe_reference, rewrite_query
+from .snippets import make_snippet
 from .suggest import suggest
 
 MAX_QUERY_LENGTH = 500
@@ -223,6 +223,25 @@ class Hit:
     references: list[str] = field(default_factory=list)  # the query's regulation references it cites
     attachment: str = ""  # "di lampiran: Laporan.pdf, hlm. 3" when the words stood only in an attachment
 
+    def to_json(self) -> dict[str, Any]:
+        """The hit as /api/search sends it (dataclasses.asdict's deep copies cost 3 ms a page)."""
+        return {
+            "slug": self.slug,
+            "type": self.type,
+            "type_label": self.type_label,
+            "title": self.title,
+            "url": self.url,
+            "date": self.date,
+            "summary": self.summary,
+            "snippet": self.snippet,
+            "regions": [dict(region) for region in self.regions],
+            "tags": [dict(tag) for tag in self.tags],
+            "status": self.status,
+            "contributed": self.contributed,
+            "references": list(self.references),
+            "attachment": self.attachment,
+        }
+
 
 @dataclass
 class SearchResult:
@@ -254,69 +273,12 @@ class SearchResult:
                 "per_page": self.request.per_page,
                 "total": self.total,
             },
-            "hits": [asdict(h) for h in self.hits],
-            "facets": {name: [vars(v).copy() for v in values] for name, values in self.facets.items()},
+            "hits": [hit.to_json() for hit in self.hits],
+            "facets": {
+                name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
+                for name, values in self.facets.items()
+            },
         }
-
-
-def make_snippet(text: str, terms: set[str], fragments: int = 2, surround: int = 70) -> str:
-    """Passages of ``text`` around words whose stem is in ``terms``: escaped, matches in <mark>.
-
-    The text is escaped piece by piece and only the <mark> tags are added as markup, so a
-    contributed document's "<script>" stays text. The scan stops once ``fragments`` passages are
-    found (Whoosh's highlighter analyses the whole text of every hit).
-    """
-    groups: list[list[tuple[int, int]]] = []
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would shift
-        lowered = text
-    for match in _TOKEN.finditer(lowered):
-        stem = _surface_stem(match.group())
-        if stem not in terms:
-            continue
-        span = (match.start(), match.end())
-        if groups and span[0] - groups[-1][-1][1] <= surround:
-            groups[-1].append(span)
-        elif len(groups) < fragments:
-            groups.append([span])
-        else:
-            break
-    parts = []
-    for group in groups:
-        start = _cut_left(text, max(0, group[0][0] - surround))
-        end = _cut_right(text, min(len(text), group[-1][1] + surround))
-        out, at = [], start
-        for s, e in group:
-            out.append(f"{html.escape(text[at:s], quote=False)}<mark>{html.escape(text[s:e], quote=False)}</mark>")
-            at = e
-        out.append(html.escape(text[at:end], quote=False))
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(text) else ""
-        parts.append(prefix + " ".join("".join(out).split()) + suffix)
-    return " ".join(parts)
-
-
-@lru_cache(maxsize=200_000)
-def _surface_stem(word: str) -> str:
-    """The stem a word of the text is indexed under ("" for a stop word): one look-up a word."""
-    word = word.lower()
-    return "" if word in STOP_WORDS else stem_word(word)
-
-
-def _cut_left(text: str, at: int) -> int:
-    """Move a passage start forward to the next word boundary."""
-    if at == 0:
-        return 0
-    space = text.find(" ", at)
-    return space + 1 if 0 <= space < at + 20 else at
-
-
-def _cut_right(text: str, at: int) -> int:
-    """Move a passage end back to the previous word boundary."""
-    if at >= len(text):
-        return len(text)
-    space = text.rfind(" ", at - 20, at)
-    return space if space > 0 else at
 
 
 def _query_terms(query: Any) -> set[str]:
@@ -391,7 +353,7 @@ def search(searcher: Any, request: SearchRequest, vocabulary: Vocabulary, lang: 
         total=total,
         pages=pages,
         hits=hits,
-        facets=_facets(arrays, match, request, vocabulary, lang),
+        facets=_facets(arrays, match, found.ids, request, vocabulary, lang),
         suggestion=suggest(searcher, request.q) if request.q else None,
         matched_any=matched_any,
         widened=rewritten.widened,
@@ -430,7 +392,7 @@ def _hit(fields: dict[str, Any], terms: set[str], vocabulary: Vocabulary, lang: 
 
 
 def _facets(
-    arrays: Engine, match: np.ndarray, request: SearchRequest, vocabulary: Vocabulary, lang: str
+    arrays: Engine, match: np.ndarray, ids: np.ndarray, request: SearchRequest, vocabulary: Vocabulary, lang: str
 ) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
     names = set(arrays.searcher.schema.names())
@@ -439,7 +401,7 @@ def _facets(
         if index_field not in names:  # an index built before the facet was declared
             continue
         selected = request.filters.get(facet, [])
-        counts = arrays.facet_counts(index_field, match)
+        counts = arrays.facet_counts(index_field, match, ids)
         for value in selected:
             counts.setdefault(value, 0)
         values = [

@@ -9,6 +9,7 @@ import time
 import urllib.parse
 import urllib.request
 
+import numpy as np
 import pytest
 from whoosh.qparser import QueryParser
 from whoosh.query import Term
@@ -187,3 +188,31 @@ def test_after_an_update_the_old_segment_still_answers(search_tree, index_dir, q
         found = [h.slug for h in search(searcher, SearchRequest(q=q, per_page=50), vocabulary).hits]
         assert sorted(found) == sorted(_whoosh_order(searcher, q))
         assert found.count("program-bedah-rumah") == 1
+
+
+def _check_facet_counts(searcher, rng) -> None:
+    arrays = search_engine.engine(searcher, index.TEXT_FIELD)
+    fields = [n for n in searcher.schema.names() if n in ("type", "year") or n.startswith(index.FACET_PREFIX)]
+    for size in (0, 1, 2, arrays.size // 5, arrays.size):
+        ids = np.sort(rng.choice(arrays.size, size=size, replace=False))
+        match = np.zeros(arrays.size, dtype=bool)
+        match[ids] = True
+        for name in fields:
+            over_all = arrays.facet_counts(name, match)
+            assert arrays.facet_counts(name, match, ids) == over_all, (name, size)
+            values, docs, numbers = arrays.facet(name)
+            expected = {v: int(match[docs[numbers == k]].sum()) for k, v in enumerate(values)}
+            assert over_all == {v: c for v, c in expected.items() if c}
+
+
+def test_facet_counts_from_the_matches_equal_the_pass_over_every_document(search_tree, index_dir) -> None:
+    rng = np.random.default_rng(5)
+    with index.open_index(index_dir).searcher() as searcher:
+        _check_facet_counts(searcher, rng)
+    # A publication adds a segment (its rows are built apart, its values numbered apart).
+    doc = load(search_tree).documents[0]
+    doc.meta["tags"] = ["swadaya"]
+    index.update_documents(index_dir, [doc])
+    with index.open_index(index_dir).searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+        _check_facet_counts(searcher, rng)
