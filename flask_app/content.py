@@ -220,7 +220,7 @@ class ContentService:
                 size += st.st_size - entry[0][1]
             newest = max(newest, st.st_mtime_ns)
             rest = [d for d in docs if d.rel_path != rel]
-            partial = Corpus(corpus.root, corpus.schemas, corpus.refdata, rest, [])
+            partial = Corpus(corpus.root, corpus.schemas, corpus.refdata, rest, [], adopt=False)
             doc, doc_problems = load_one(partial, self.root / rel)
             if doc is None or any(p.severity == "error" for p in doc_problems):
                 return None
@@ -232,7 +232,9 @@ class ContentService:
             bisect.insort(rest, doc, key=lambda d: Path(d.rel_path).parts)
             docs = rest
         problems.sort(key=lambda p: (p.path, p.line, p.field))
-        new = Corpus(corpus.root, corpus.schemas, corpus.refdata, docs, problems, corpus.files_checked + added)
+        new = Corpus(
+            corpus.root, corpus.schemas, corpus.refdata, docs, problems, corpus.files_checked + added, adopt=False
+        )
         paths_now = None if old._paths is None else sorted({*old._paths, *(self.root / self._rel(p) for p in paths)})
         return Snapshot(
             old.root, (count, newest, size), old.schemas, old.refdata, cache=self._cache, _corpus=new, _paths=paths_now
