@@ -58,6 +58,8 @@ def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
 # Programmes and Pokja profiles listed on a province page: a province has at most 39 Pokja (its own and
 # its districts'); more (a national corpus over a decade) go through the search, keeping the page light.
 SECTION_LIMIT = 40
+# Years of reporting completeness shown on a province page (the latest ones; the dashboard shows them all).
+COMPLETENESS_YEARS = 3
 
 
 def _programmes_in(ctx: BuildContext, province: str) -> list[Document]:
@@ -139,7 +141,13 @@ def province_section(ctx: BuildContext, region: Region) -> str:
         detail = _district_table(ctx, indicator, region, f"kabkota-{region.code}-{ind_id}")
         if detail:
             parts.append(ctx.raw_block(detail) + "\n\n")
-        for year in completeness_of(ctx).years(ind_id):
+        years = completeness_of(ctx).years(ind_id)
+        if len(years) > COMPLETENESS_YEARS:
+            # A decade of targets would make the page heavy for a phone: the dashboard has every year.
+            first, last = years[0], years[-COMPLETENESS_YEARS - 1]
+            older = _("completeness.older_years", lang, years=f"{first}–{last}" if first != last else str(first))
+            parts.append(f"{md_escape(older)}\n\n")
+        for year in years[-COMPLETENESS_YEARS:]:
             block = province_block(ctx, indicator, year, region, f"kelengkapan-{region.code}-{ind_id}-{year}")
             if block:
                 heading = md_escape(_("completeness.heading", lang, year=year))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,23 @@ def test_a_province_lists_at_most_forty_programmes_and_the_rest_through_search(t
     # Under the limit the list is whole, with no such line.
     small = BuildContext(corpus=load(make_site_tree(tmp_path / "kecil")))
     assert "Menampilkan" not in province_section(small, small.corpus.refdata.regions["33"])
+
+
+def test_a_province_page_shows_the_latest_years_of_completeness_and_sends_to_the_dashboard_for_the_rest(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import write_doc
+
+    from .conftest import SITE_DOCS
+
+    content = make_site_tree(tmp_path / "content")
+    programme = dict(SITE_DOCS[("program", "program-rtlh")])
+    target = dict(programme["targets"][0])
+    programme["targets"] = [dict(target, year=year) for year in range(2019, 2026)]
+    programme["period"] = {"start": 2019, "end": 2025}
+    write_doc(content, "program", "program-rtlh", programme)
+    ctx = BuildContext(corpus=load(content))
+    text = ctx.put_raw_blocks(province_section(ctx, ctx.corpus.refdata.regions["33"]))
+    shown = re.findall(r"Kelengkapan pelaporan (\d{4})\n", text)
+    assert shown == ["2023", "2024", "2025"]
+    assert "Kelengkapan pelaporan 2019–2022 ada di dasbor nasional." in text
