@@ -67,23 +67,36 @@ def _definitions(root: Path, stats: dict[str, Stat]) -> None:
             stats[f"{folder}/{path.name}"] = (st.st_mtime_ns, st.st_size)
 
 
-def _walk(root: str, rel: str, stats: dict[str, Stat], folders: dict[str, Folder]) -> None:
-    """Read the folder ``rel`` (and below) afresh into ``stats`` and ``folders``."""
-    path = os.path.join(root, rel) if rel else root
-    # Taken before reading: a change made while the folder is read moves its time past this one.
-    folder = Folder(_settled(os.stat(path).st_mtime_ns))
+def _read(
+    root: str, rel: str, mtime: int, stats: dict[str, Stat], folders: dict[str, Folder], seen: Folder | None = None
+) -> Folder:
+    """Read the folder ``rel`` into ``stats`` and ``folders``; ``mtime``: its time, taken before reading.
+
+    ``seen``: how it looked last time: only its new subfolders are walked and only files whose inode changed
+    are stated (the caller drops what went). Without it, everything below is read afresh.
+    """
+    folder = Folder(_settled(mtime))
     folders[rel] = folder
     prefix = f"{rel}/" if rel else ""
-    with os.scandir(path) as entries:
+    with os.scandir(os.path.join(root, rel) if rel else root) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if not _skipped(entry.name):
                     folder.subfolders.add(entry.name)
-                    _walk(root, prefix + entry.name, stats, folders)
+                    if seen is None or entry.name not in seen.subfolders:
+                        _walk(root, prefix + entry.name, stats, folders)
             elif entry.name.endswith(".md"):
-                st = entry.stat()
-                stats[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
-                folder.files[entry.name] = entry.inode()
+                inode = folder.files[entry.name] = entry.inode()
+                if seen is None or seen.files.get(entry.name) != inode:
+                    st = entry.stat()
+                    stats[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
+    return folder
+
+
+def _walk(root: str, rel: str, stats: dict[str, Stat], folders: dict[str, Folder]) -> None:
+    """Read the folder ``rel`` (and below) afresh into ``stats`` and ``folders``."""
+    # Taken before reading: a change made while the folder is read moves its time past this one.
+    _read(root, rel, os.stat(os.path.join(root, rel) if rel else root).st_mtime_ns, stats, folders)
 
 
 def scan(root: Path) -> TreeScan:
@@ -123,22 +136,8 @@ def rescan(root: Path, previous: TreeScan) -> TreeScan:
             continue
         if mtime == seen.mtime_ns:
             continue
-        folder = Folder(_settled(mtime))
-        out.folders[rel] = folder
+        folder = _read(base, rel, mtime, out.stats, out.folders, seen)
         prefix = f"{rel}/" if rel else ""
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not _skipped(entry.name):
-                        folder.subfolders.add(entry.name)
-                        if entry.name not in seen.subfolders:
-                            _walk(base, prefix + entry.name, out.stats, out.folders)
-                elif entry.name.endswith(".md"):
-                    inode = entry.inode()
-                    folder.files[entry.name] = inode
-                    if seen.files.get(entry.name) != inode:
-                        st = entry.stat()
-                        out.stats[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
         for name in seen.files.keys() - folder.files.keys():
             out.stats.pop(prefix + name, None)
         for sub in seen.subfolders - folder.subfolders:
