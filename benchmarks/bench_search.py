@@ -7,10 +7,10 @@ For each corpus size: full indexing (documents/s), a one-document update, query 
 of two query sets -- 50 fixed queries (selective: words, pairs, phrases, references) and the
 corpus's 50 most frequent stemmed words -- through the service's own query path, in-process
 (parse_request + search.query.search: matching, facets, snippets, suggestion) and over HTTP
-through /api/search; the first /api/search after each of five publications (a one-document
-update: the searcher is refreshed); and the same queries in SQLite FTS5 (Python's sqlite3, bm25,
-top 10) over the same stemmed words (documents and queries go through our analyzer first, so
-both engines match the same terms). Prints figures and the ratios /api/search p95 : FTS5 p95, the
+through /api/search of the service in a process of its own; the first /api/search after each of five
+publications (a one-document update: the searcher is refreshed); and the same queries in SQLite
+FTS5 (Python's sqlite3, bm25, top 10) over the same stemmed words (documents and queries go through
+our analyzer first, so both engines match the same terms). Prints figures and the ratios /api/search p95 : FTS5 p95, the
 relevance set's recall@10, MRR and nDCG@10 (starter content plus the field documents of
 tests/search/field_docs.py), and the p95 of each adversarial query (many unknown words, long
 words, many phrases, common words that fall back to any word): the worst must stay under 100 ms.
@@ -29,15 +29,15 @@ import contextlib
 import datetime as dt
 import hashlib
 import itertools
-import logging
+import json
 import os
 import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -268,21 +268,43 @@ def frequent_words(searcher, count: int = 50) -> list[str]:
     return [w for w in words if w.isalpha() and analysis.analyze(w) == [w]][:count]
 
 
-def serve(app) -> tuple[str, callable]:
-    """The app on a free local port; returns its address and a stop function."""
-    from werkzeug.serving import make_server
+SERVE = """
+import json, logging, os, sys
+sys.path.insert(0, os.getcwd())
+from werkzeug.serving import make_server
+from flask_app import create_app
+config, port_file = json.loads(sys.argv[1]), sys.argv[2]
+app = create_app(config)
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+server = make_server("127.0.0.1", 0, app, threaded=True)
+with open(port_file + ".tmp", "w") as fh:
+    fh.write(str(server.server_port))
+os.replace(port_file + ".tmp", port_file)
+server.serve_forever()
+"""
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+
+def serve(config: dict, folder: Path) -> tuple[str, callable]:
+    """The service in a process of its own on a free local port (as deployed: the benchmark's client does
+    not share its interpreter); returns its address and a stop function."""
+    port_file = folder / "port"
+    port_file.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, json.dumps(config), str(port_file)], cwd=REPO)
+    deadline = time.monotonic() + 120
+    while not port_file.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise SystemExit("the search service did not start")
+        time.sleep(0.05)
 
     def stop() -> None:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
-    return f"http://127.0.0.1:{server.server_port}", stop
+    return f"http://127.0.0.1:{port_file.read_text()}", stop
 
 
 def bench_size(n: int, runs: int, folder: Path, cache: Path | None = None) -> None:
@@ -312,18 +334,14 @@ def bench_size(n: int, runs: int, folder: Path, cache: Path | None = None) -> No
             for name, qs in query_sets.items()
         }
         adversarial_searcher = ix.searcher()
-    from flask_app import create_app
-
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "CONTENT_DIR": str(CONTENT),
-            "INDEX_DIR": str(index_dir),
-            "SITE_DIR": str(folder / "site"),
-            "INSTANCE_DIR": str(folder / "instance"),
-        }
-    )
-    base, stop = serve(app)
+    config = {
+        "SECRET_KEY": "bench",
+        "CONTENT_DIR": str(CONTENT),
+        "INDEX_DIR": str(index_dir),
+        "SITE_DIR": str(folder / "site"),
+        "INSTANCE_DIR": str(folder / "instance"),
+    }
+    base, stop = serve(config, folder)
     try:
 
         def http(q: str) -> None:
@@ -341,7 +359,6 @@ def bench_size(n: int, runs: int, folder: Path, cache: Path | None = None) -> No
             after_publication.append(time.perf_counter() - started)
     finally:
         stop()
-        app.extensions["pokja_search"].close()
     fts = bench_fts5(corpus, folder, query_sets, runs)
     print(
         f"\n== {n:,} documents ({runs} runs of each set; median hits: selective {hits['selective']:.0f}, "
