@@ -88,25 +88,27 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
         parts.append(f"{md_escape(_('no_data', lang))}\n\n")
     national = refdata.regions["00"]
     if any(agg.ranking_year(i) is not None for i in indicators):
-        parts.append(map_defs([r.code for r in refdata.provinces()]) + "\n\n")
+        parts.append(ctx.raw_block(map_defs([r.code for r in refdata.provinces()])) + "\n\n")
     for ind_id in indicators:
         indicator = refdata.indicators[ind_id]
         parts.append(f"## {md_escape(indicator.name_in(lang))}\n\n")
         how = aggregation_text(indicator, lang)
         parts.append(f"{md_escape(_('indicator_line', lang, unit=indicator.unit, how=how))}\n\n")
         parts.append(f"### {md_escape(_('national_heading', lang))}\n\n")
-        parts.append(years_block(ctx, indicator, national, agg.at("nasional", ind_id), f"nasional-{ind_id}") + "\n\n")
+        block = years_block(ctx, indicator, national, agg.at("nasional", ind_id), f"nasional-{ind_id}")
+        parts.append(ctx.raw_block(block) + "\n\n")
         for year in completeness_of(ctx).years(ind_id):
             parts.append(f"### {md_escape(_('completeness.heading', lang, year=year))}\n\n")
-            parts.append(national_block(ctx, indicator, year, page.url, f"kelengkapan-{ind_id}-{year}") + "\n\n")
+            block = national_block(ctx, indicator, year, page.url, f"kelengkapan-{ind_id}-{year}")
+            parts.append(ctx.raw_block(block) + "\n\n")
         year = agg.ranking_year(ind_id)
         if year is None:
             parts.append(f"{md_escape(_('ranking_none', lang))}\n\n")
         else:
             parts.append(f"### {md_escape(_('ranking_heading', lang, year=year))}\n\n")
-            parts.append(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}") + "\n\n")
+            parts.append(ctx.raw_block(ranking_block(ctx, indicator, year, page.url, f"peringkat-{ind_id}")) + "\n\n")
             parts.append(f"### {md_escape(_('map_heading', lang, year=year))}\n\n")
-            parts.append(map_blocks(ctx, indicator, year, page.url, f"peta-{ind_id}") + "\n\n")
+            parts.append(ctx.raw_block(map_blocks(ctx, indicator, year, page.url, f"peta-{ind_id}")) + "\n\n")
     parts.append(f"## {_('rule_heading', lang)}\n\n{_('rule', lang)}\n\n")
     parts.append(open_data_markdown(lang, page.url, ctx.corpus.refdata.identity))
     page.markdown = "".join(parts)
@@ -140,7 +142,7 @@ def matrix_page(ctx: BuildContext) -> GeneratedPage:
         numeric = [False] + [False] * len(refs) + [False]
         table = data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan")
         # Wider than a phone: it scrolls inside its own box (pokja.js makes the box a focusable region).
-        parts.append(f'<div class="pokja-scroll">{table}</div>\n\n')
+        parts.append(ctx.raw_block(f'<div class="pokja-scroll">{table}</div>') + "\n\n")
     parts.append(f"## {_('references', lang)}\n\n")
     items = "".join(
         f"<dt>{esc(r.label_in(lang))}</dt><dd>{esc(r.description.get(lang) or r.description.get('id') or '')}</dd>"

@@ -363,7 +363,7 @@ def test_generated_html_has_no_inline_style(make_doc: Callable[..., Path], empty
     make_doc("program", "program-uji", meta)
     ctx = BuildContext(corpus=load(empty_tree))
     region = ctx.corpus.refdata.regions["33"]
-    text = dashboard_page(ctx).markdown + matrix_page(ctx).markdown + ctx.put_raw_blocks(province_section(ctx, region))
+    text = ctx.put_raw_blocks(dashboard_page(ctx).markdown + matrix_page(ctx).markdown + province_section(ctx, region))
     assert "style=" not in text  # the service's CSP allows no inline style
     assert "<script" not in text
     # titles are escaped, never markup
