@@ -44,8 +44,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
 
-from .content import Corpus
+from .content import Corpus, Document
 from .schemas import Indicator, RefData
 
 LEVELS = ("kabkota", "provinsi", "nasional")
@@ -120,6 +122,9 @@ class Aggregation:
 
     def at(self, level: str, indicator: str | None = None, region: str | None = None) -> list[Aggregate]:
         """Aggregates of one level, optionally of one indicator and region, by indicator, region, year."""
+        found = self._index.get((level, indicator, region))
+        if found is not None:
+            return list(found)
         return [
             a
             for a in self.aggregates
@@ -128,11 +133,22 @@ class Aggregation:
             and (region is None or a.region == region)
         ]
 
+    @cached_property
+    def _index(self) -> dict[tuple[str, str | None, str | None], list[Aggregate]]:
+        # Province pages and the dashboard ask for one level, indicator and region hundreds of times a build:
+        # each is one look-up (the lists keep the aggregates' order). Other combinations scan.
+        out: dict[tuple[str, str | None, str | None], list[Aggregate]] = {}
+        for a in self.aggregates:
+            for key in ((a.level, None, None), (a.level, a.indicator, None), (a.level, a.indicator, a.region)):
+                out.setdefault(key, []).append(a)
+        return out
+
     def get(self, indicator: str, region: str, year: int) -> Aggregate | None:
         """The aggregate of one cell, if any row reported for it."""
-        for a in self.aggregates:
-            if a.indicator == indicator and a.region == region and a.year == year:
-                return a
+        for level in LEVELS:
+            for a in self._index.get((level, indicator, region), ()):
+                if a.year == year:
+                    return a
         return None
 
     def indicators_with_data(self) -> list[str]:
@@ -167,32 +183,36 @@ def _number(value: object) -> float | None:
 def target_rows(corpus: Corpus) -> list[TargetRow]:
     """Every target row of every programme, in programme-slug then file order."""
     refdata = corpus.refdata
+    return [row for doc in sorted(corpus.of_type("program"), key=lambda d: d.slug) for row in doc_rows(doc, refdata)]
+
+
+def doc_rows(doc: Document, refdata: RefData) -> list[TargetRow]:
+    """The target rows of one programme, in file order (rows the loader reported as wrong left out)."""
     rows: list[TargetRow] = []
-    for doc in sorted(corpus.of_type("program"), key=lambda d: d.slug):
-        for raw in doc.meta.get("targets") or []:
-            indicator = refdata.indicators.get(raw.get("indicator", ""))
-            region = refdata.regions.get(str(raw.get("region", "")))
-            if indicator is None or region is None or raw.get("target") is None or not raw.get("year"):
-                continue  # the loader has reported it already; a valid corpus has none
-            rows.append(
-                TargetRow(
-                    program=doc.slug,
-                    program_title=doc.title,
-                    program_url=doc.url,
-                    indicator=indicator.id,
-                    unit=indicator.unit,
-                    region=region.code,
-                    level=region.level,
-                    province=region.province_code,
-                    year=int(raw["year"]),
-                    baseline=_number(raw.get("baseline")),
-                    target=float(raw["target"]),
-                    realization=_number(raw.get("realization")),
-                    base=_number(raw.get("base")),
-                    example=bool(raw.get("example")) or doc.example,
-                    program_updated=doc.updated,
-                )
+    for raw in doc.meta.get("targets") or []:
+        indicator = refdata.indicators.get(raw.get("indicator", ""))
+        region = refdata.regions.get(str(raw.get("region", "")))
+        if indicator is None or region is None or raw.get("target") is None or not raw.get("year"):
+            continue  # the loader has reported it already; a valid corpus has none
+        rows.append(
+            TargetRow(
+                program=doc.slug,
+                program_title=doc.title,
+                program_url=doc.url,
+                indicator=indicator.id,
+                unit=indicator.unit,
+                region=region.code,
+                level=region.level,
+                province=region.province_code,
+                year=int(raw["year"]),
+                baseline=_number(raw.get("baseline")),
+                target=float(raw["target"]),
+                realization=_number(raw.get("realization")),
+                base=_number(raw.get("base")),
+                example=bool(raw.get("example")) or doc.example,
+                program_updated=doc.updated,
             )
+        )
     return rows
 
 
@@ -268,6 +288,11 @@ class _Builder:
         )
 
 
+def aggregate_key(level_order: dict[str, int], order: dict[str, int]) -> Any:
+    """The order of ``Aggregation.aggregates``: level, catalogue order of the indicator, region, year."""
+    return lambda a: (level_order[a.level], order[a.indicator], a.region, a.year)
+
+
 def aggregate(rows: Iterable[TargetRow], refdata: RefData) -> Aggregation:
     """Roll ``rows`` up to districts, provinces and the nation by the rule of this module's docstring."""
     rows = list(rows)
@@ -313,8 +338,7 @@ def aggregate(rows: Iterable[TargetRow], refdata: RefData) -> Aggregation:
 
     aggregates, reasons = build.aggregates, build.reasons
     order = {ind: n for n, ind in enumerate(refdata.indicators)}
-    level_order = {lvl: n for n, lvl in enumerate(LEVELS)}
-    aggregates.sort(key=lambda a: (level_order[a.level], order[a.indicator], a.region, a.year))
+    aggregates.sort(key=aggregate_key({lvl: n for n, lvl in enumerate(LEVELS)}, order))
     marked = [replace(r, not_counted=reasons[i]) if i in reasons else r for i, r in enumerate(rows)]
     return Aggregation(rows=marked, aggregates=aggregates, indicators=dict(refdata.indicators))
 
@@ -322,3 +346,67 @@ def aggregate(rows: Iterable[TargetRow], refdata: RefData) -> Aggregation:
 def aggregate_corpus(corpus: Corpus) -> Aggregation:
     """Target rows of the corpus, aggregated."""
     return aggregate(target_rows(corpus), corpus.refdata)
+
+
+SliceKey = tuple[str, int]
+
+
+class Aggregator:
+    """``aggregate_corpus`` for a long-running publisher: what a publication did not change is reused.
+
+    The rule of this module applies to each indicator × year on its own (every cell, and every reason a
+    row is left out, lies within one), so the aggregation is the union of the aggregations of each
+    (indicator, year) *slice*. A programme's rows are made again only when the programme's document
+    changed (a new object), and a slice is aggregated again only when one of its rows did: an edited
+    programme re-aggregates the few slices it reports in, not all of them (issue #14). Unchanged slices
+    keep their objects, so later steps (completeness, exports, province pages) can tell them apart by
+    identity. The result equals ``aggregate_corpus`` (tests/dashboard/test_aggregate.py checks it).
+    """
+
+    def __init__(self) -> None:
+        self._refdata: RefData | None = None
+        self._rows_of: dict[int, tuple[Document, list[TargetRow]]] = {}
+        self._slices: dict[SliceKey, tuple[list[TargetRow], list[Aggregate], list[TargetRow]]] = {}
+        self.slices_made = 0  # slices aggregated by the last call (the others were reused)
+
+    def __call__(self, corpus: Corpus) -> Aggregation:
+        """The aggregation of ``corpus``."""
+        refdata = corpus.refdata
+        if refdata is not self._refdata:
+            self._refdata, self._rows_of, self._slices = refdata, {}, {}
+        rows: list[TargetRow] = []
+        rows_of: dict[int, tuple[Document, list[TargetRow]]] = {}
+        for doc in sorted(corpus.of_type("program"), key=lambda d: d.slug):
+            found = self._rows_of.get(id(doc))
+            if found is None or found[0] is not doc:
+                found = (doc, doc_rows(doc, refdata))
+            rows_of[id(doc)] = found
+            rows.extend(found[1])
+        self._rows_of = rows_of
+        members: dict[SliceKey, list[int]] = defaultdict(list)
+        for i, r in enumerate(rows):
+            members[(r.indicator, r.year)].append(i)
+        marked: list[TargetRow] = list(rows)
+        aggregates: list[Aggregate] = []
+        slices: dict[SliceKey, tuple[list[TargetRow], list[Aggregate], list[TargetRow]]] = {}
+        self.slices_made = 0
+        for key in sorted(members):
+            idx = members[key]
+            inputs = [rows[i] for i in idx]
+            last = self._slices.get(key)
+            if (
+                last is None
+                or len(last[0]) != len(inputs)
+                or any(a is not b for a, b in zip(last[0], inputs, strict=True))
+            ):
+                part = aggregate(inputs, refdata)
+                last = (inputs, part.aggregates, part.rows)
+                self.slices_made += 1
+            slices[key] = last
+            for i, row in zip(idx, last[2], strict=True):
+                marked[i] = row
+            aggregates.extend(last[1])
+        self._slices = slices
+        order = {ind: n for n, ind in enumerate(refdata.indicators)}
+        aggregates.sort(key=aggregate_key({lvl: n for n, lvl in enumerate(LEVELS)}, order))
+        return Aggregation(rows=marked, aggregates=aggregates, indicators=dict(refdata.indicators))

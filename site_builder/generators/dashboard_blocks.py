@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import i18n
-from ..aggregate import Aggregate, Aggregation, aggregate_corpus
+from ..aggregate import Aggregate, Aggregation, Aggregator
 from ..charts import YearBars, chart_block, data_table, esc, ranking_chart, year_bar_chart
 from ..context import BuildContext, reused
 from ..formatting import fmt_number, href, region_url
@@ -26,9 +26,13 @@ def cached(ctx: BuildContext, key: str, make: Any) -> Any:
     return found[1]
 
 
+# One per process: the publisher's publications re-aggregate only the slices their programmes report in.
+_aggregator = Aggregator()
+
+
 def _aggregate(ctx: BuildContext) -> Aggregation:
     inputs = (ctx.corpus.refdata, *ctx.by_type.get("program", []))
-    return reused("aggregation", inputs, lambda: aggregate_corpus(ctx.corpus))
+    return reused("aggregation", inputs, lambda: _aggregator(ctx.corpus))
 
 
 def aggregation_of(ctx: BuildContext) -> Aggregation:

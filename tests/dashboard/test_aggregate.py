@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,12 +20,24 @@ from site_builder.aggregate import (
     NO_BASE,
     Aggregate,
     Aggregation,
+    Aggregator,
     TargetRow,
     aggregate,
     aggregate_corpus,
 )
-from site_builder.content import load
-from site_builder.exports import AGGREGATE_COLUMNS, DATA_DICTIONARY, LICENSE_COLUMNS, TARGET_COLUMNS, export_files
+from site_builder.completeness import completeness
+from site_builder.content import Document, load
+from site_builder.exports import (
+    AGGREGATE_COLUMNS,
+    DATA_DICTIONARY,
+    LICENSE_COLUMNS,
+    TARGET_COLUMNS,
+    Column,
+    Exporter,
+    csv_cell,
+    export_files,
+    to_json,
+)
 from site_builder.schemas import RefData, load_refdata
 from tests.conftest import base_meta
 
@@ -361,3 +375,128 @@ def test_every_file_is_in_the_data_dictionary(refdata: RefData) -> None:
     assert sorted(files) == sorted(expected)
     for content in files.values():
         content.decode("utf-8")
+
+
+def test_json_export_is_one_record_a_line_with_machine_values() -> None:
+    columns = (Column("name", "teks", "Nama."), Column("value", "angka", "Nilai."), Column("day", "tanggal", "Hari."))
+    rows = [
+        {"name": 'Rumah "layak" – Kab. Ñ', "value": 12.0, "day": dt.date(2025, 1, 31)},
+        {"name": "", "value": 0.1 + 0.2, "day": None},
+        {"name": "x", "value": True, "day": None},
+    ]
+    data = to_json("agregat-nasional", columns, rows, "2025-01-31")
+    text = data.decode("utf-8")
+    doc = json.loads(text)
+    assert doc["dataset"] == "agregat-nasional" and doc["data_as_of"] == "2025-01-31"
+    assert [c["name"] for c in doc["columns"]] == ["name", "value", "day"]
+    assert doc["rows"] == [
+        {"name": 'Rumah "layak" – Kab. Ñ', "value": 12, "day": "2025-01-31"},
+        {"name": "", "value": 0.30000000000000004, "day": None},
+        {"name": "x", "value": True, "day": None},
+    ]
+    # whole numbers without ".0", text as UTF-8 (not \u escapes), each record on a line of its own
+    assert '"value": 12,' in text and "Ñ" in text
+    record_lines = [line for line in text.splitlines() if line.startswith('  {"name"')]
+    assert len(record_lines) == 3
+    assert json.loads(to_json("agregat-nasional", columns, [], None))["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (3, "3"),
+        (3.0, "3"),
+        (2.5, "2.5"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (dt.date(2025, 1, 2), "2025-01-02"),
+        ("teks", "teks"),
+        (float("1e20"), "100000000000000000000"),
+    ],
+)
+def test_csv_cells(value: Any, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+# --- the publisher's aggregation (Aggregator) --------------------------------------------------------
+
+REGIONS = ["00", "33", "33.01", "33.74", "34", "34.04", "35", "35.78"]
+INDICATORS = ["rtlh-ditangani", "rumah-layak-huni", "kumuh-ditangani"]
+
+
+def random_targets(rng: random.Random) -> list[dict[str, Any]]:
+    """A programme's targets: any level, sums and weighted means, with and without realisation and base."""
+    out = []
+    for _ in range(rng.randint(0, 5)):
+        target = {
+            "indicator": rng.choice(INDICATORS),
+            "region": rng.choice(REGIONS),
+            "year": rng.choice([2023, 2024, 2025]),
+            "target": rng.choice([10, 55.5, 100, 0]),
+        }
+        if rng.random() < 0.6:
+            target["realization"] = rng.choice([0, 8, 40.25, 120])
+        if rng.random() < 0.5:
+            target["base"] = rng.choice([1000, 250_000])
+        out.append(target)
+    return out
+
+
+def test_the_publishers_aggregation_equals_a_fresh_one_after_every_change(
+    make_doc: Callable[..., Path], empty_tree: Path
+) -> None:
+    rng = random.Random(14)
+    meta = base_meta("Program", period={"start": 2023, "end": 2025}, lead_agency="Dinas", status="berjalan")
+    make_doc("program", "program-0", {**meta, "targets": random_targets(rng)})
+    corpus = load(empty_tree)
+    template = corpus.documents[0]
+
+    def programme(k: int) -> Document:
+        targets = random_targets(rng)
+        return dataclasses.replace(
+            template,
+            slug=f"program-{k}",
+            rel_path=f"program/program-{k}.md",
+            meta={**template.meta, "targets": targets},
+        )
+
+    docs = [programme(k) for k in range(12)]
+    aggregator, exporter, today = Aggregator(), Exporter(), dt.date(2026, 6, 1)
+    made = []
+    for step in range(40):
+        current = dataclasses.replace(corpus, documents=list(docs))
+        kept, fresh = aggregator(current), aggregate_corpus(current)
+        assert kept == fresh, f"step {step}"
+        made.append(aggregator.slices_made)
+        # The open data of the kept objects (lines reused) is the open data of a fresh build.
+        files = exporter(kept, corpus.refdata, completeness(kept, today))
+        assert files == export_files(fresh, corpus.refdata, completeness(fresh, today)), f"step {step}"
+        change = rng.random()
+        if change < 0.6:  # an edited programme: a new object with other targets
+            docs[rng.randrange(len(docs))] = programme(rng.randrange(1000))
+        elif change < 0.8 and len(docs) > 1:
+            docs.pop(rng.randrange(len(docs)))
+        else:
+            docs.append(programme(1000 + step))
+    # Nothing changed: nothing aggregated again; one changed programme: only the slices it reports in.
+    current = dataclasses.replace(corpus, documents=list(docs))
+    assert aggregator(current) == aggregate_corpus(current)
+    again = aggregator(dataclasses.replace(current, documents=list(docs)))
+    assert again == aggregate_corpus(current)
+    assert aggregator.slices_made == 0
+    exporter(again, corpus.refdata, completeness(again, today))
+    report = completeness(again, today)
+    exporter(again, corpus.refdata, report)
+    # Nothing is encoded again, not even completeness, made anew by each completeness() but equal.
+    assert exporter.encoded == 0 and report.statuses
+    docs[0] = dataclasses.replace(
+        docs[0],
+        meta={**docs[0].meta, "targets": [{"indicator": "rtlh-ditangani", "region": "33", "year": 2024, "target": 5}]},
+    )
+    old_slices = {(r.indicator, r.year) for r in aggregate_corpus(current).rows if r.program == docs[0].slug}
+    current = dataclasses.replace(corpus, documents=list(docs))
+    assert aggregator(current) == aggregate_corpus(current)
+    assert aggregator.slices_made == len(old_slices | {("rtlh-ditangani", 2024)})
+    assert max(made[1:]) < len({(i, y) for i in INDICATORS for y in (2023, 2024, 2025)})
