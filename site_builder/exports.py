@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -234,28 +233,45 @@ def status_record(s: RegionStatus, refdata: RefData) -> dict[str, Any]:
     }
 
 
+def sources(name: str, aggregation: Aggregation, report: Completeness) -> list[Any]:
+    """The objects one file of ``DATA_DICTIONARY`` has a record of, in the file's order."""
+    if name == "target-program":
+        return sorted(aggregation.rows, key=lambda r: (r.program, r.indicator, r.region, r.year))
+    if name == "kelengkapan-pelaporan":
+        return list(report.summaries)
+    if name == "kelengkapan-wilayah":
+        return list(report.statuses)
+    return aggregation.at(LEVEL_OF_FILE[name])
+
+
+def record(name: str, item: Any, refdata: RefData) -> dict[str, Any]:
+    """The record of one object of ``sources(name, ...)``, with the licence columns."""
+    if name == "target-program":
+        out = target_record(item, refdata)
+    elif name == "kelengkapan-pelaporan":
+        out = summary_record(item, refdata)
+    elif name == "kelengkapan-wilayah":
+        out = status_record(item, refdata)
+    else:
+        out = aggregate_record(item, refdata)
+    return {**out, "license": refdata.identity.license_id, "license_url": refdata.identity.license_url}
+
+
 def records(
     name: str, aggregation: Aggregation, refdata: RefData, report: Completeness | None = None
 ) -> list[dict[str, Any]]:
     """The records of one file of ``DATA_DICTIONARY`` (with the licence columns)."""
     report = report or completeness(aggregation, dt.date.today())
-    if name == "target-program":
-        rows = sorted(aggregation.rows, key=lambda r: (r.program, r.indicator, r.region, r.year))
-        out = [target_record(r, refdata) for r in rows]
-    elif name == "kelengkapan-pelaporan":
-        out = [summary_record(s, refdata) for s in report.summaries]
-    elif name == "kelengkapan-wilayah":
-        out = [status_record(s, refdata) for s in report.statuses]
-    else:
-        out = [aggregate_record(a, refdata) for a in aggregation.at(LEVEL_OF_FILE[name])]
-    licence = {"license": refdata.identity.license_id, "license_url": refdata.identity.license_url}
-    return [{**record, **licence} for record in out]
+    return [record(name, item, refdata) for item in sources(name, aggregation, report)]
 
 
 def machine_value(value: Any) -> Any:
     """A value as JSON gets it: whole floats as integers, dates ISO, the rest unchanged."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() else value
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -263,25 +279,56 @@ def machine_value(value: Any) -> Any:
 
 def csv_cell(value: Any) -> str:
     """A value as a CSV cell: plain machine numbers, ISO dates, true/false, empty for none."""
-    value = machine_value(value)
+    kind = type(value)
+    if kind is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)  # shortest text that reads back as the same float
-    return str(value)
+    if kind is float:
+        # whole floats as integers, else the shortest text that reads back as the same float
+        return str(int(value)) if value.is_integer() else repr(value)
+    value = machine_value(value)
+    return value if isinstance(value, str) else str(value)
+
+
+class _Line:
+    """A file for csv.writer that keeps the one line written last."""
+
+    text = ""
+
+    def write(self, text: str) -> int:
+        self.text = text
+        return len(text)
+
+
+def csv_line(names: list[str], row: dict[str, Any]) -> str:
+    """One CSV line (with its \\n) of ``row``'s ``names`` columns."""
+    line = _Line()
+    csv.writer(line, lineterminator="\n").writerow([csv_cell(row[n]) for n in names])
+    return line.text
+
+
+# json's C encoder: an indented dump goes through its pure-Python encoder, which was a quarter of an edited
+# programme's publication at 10,000 documents. Each record is one line.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def json_line(names: list[str], row: dict[str, Any]) -> str:
+    """One record of a JSON file's ``rows``, on one line, machine values."""
+    return f"  {_encode({n: machine_value(row[n]) for n in names})}"
 
 
 def to_csv(columns: Iterable[Column], rows: Iterable[dict[str, Any]]) -> bytes:
     """CSV (comma-separated, header row, UTF-8, \\n line ends)."""
     names = [c.name for c in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([csv_cell(row[n]) for n in names])
-    return out.getvalue().encode("utf-8")
+    return csv_file(names, [csv_line(names, row) for row in rows])
+
+
+def csv_file(names: list[str], lines: list[str]) -> bytes:
+    """The CSV file of a header and ``lines`` (each ending in \\n)."""
+    return (csv_line(names, {n: n for n in names}) + "".join(lines)).encode("utf-8")
 
 
 def to_json(
@@ -293,17 +340,26 @@ def to_json(
 ) -> bytes:
     """JSON: ``{"dataset", "title", "publisher", "license", "data_as_of", "columns", "rows"}``."""
     columns = list(columns)
+    names = [c.name for c in columns]
+    return json_file(name, columns, [json_line(names, row) for row in rows], data_as_of, identity)
+
+
+def json_file(
+    name: str, columns: list[Column], lines: list[str], data_as_of: str | None, identity: Identity | None = None
+) -> bytes:
+    """The JSON file of one dataset whose ``rows`` are ``lines`` (json_line)."""
     who = identity or Identity()
-    doc = {
+    head = {
         "dataset": name,
         "title": DATA_DICTIONARY[name][0],
         "publisher": who.name,
         "license": who.license_record(),
         "data_as_of": data_as_of,
         "columns": [{"name": c.name, "type": c.type, "description": c.description} for c in columns],
-        "rows": [{c.name: machine_value(row[c.name]) for c in columns} for row in rows],
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    top = json.dumps(head, ensure_ascii=False, indent=1)[: -len("\n}")]
+    body = "[\n" + ",\n".join(lines) + "\n ]" if lines else "[]"
+    return f'{top},\n "rows": {body}\n}}\n'.encode()
 
 
 def data_as_of(aggregation: Aggregation) -> str | None:
@@ -314,16 +370,59 @@ def data_as_of(aggregation: Aggregation) -> str | None:
 
 def export_files(aggregation: Aggregation, refdata: RefData, report: Completeness | None = None) -> dict[str, bytes]:
     """Every open-data file by its site path (``data/<name>.csv`` and ``.json``)."""
-    as_of = data_as_of(aggregation)
-    report = report or completeness(aggregation, dt.date.today())
-    files: dict[str, bytes] = {}
-    for name, (_title, columns) in DATA_DICTIONARY.items():
-        rows = records(name, aggregation, refdata, report)
-        files[f"{DATA_DIR}/{name}.csv"] = to_csv(columns, rows)
-        files[f"{DATA_DIR}/{name}.json"] = to_json(name, columns, rows, as_of, refdata.identity)
-    # Also beside the files, for a reader of the folder: the files themselves carry it in every row.
-    files[f"{DATA_DIR}/LISENSI.txt"] = license_text(refdata.identity)
-    return files
+    return Exporter()(aggregation, refdata, report)
+
+
+# The files whose records are frozen completeness objects (site_builder.completeness), equal when unchanged.
+BY_VALUE = frozenset({"kelengkapan-pelaporan", "kelengkapan-wilayah"})
+
+
+class Exporter:
+    """``export_files`` for a long-running publisher: a record's lines are made once per object.
+
+    The publisher's aggregation keeps the objects of what a publication did not change
+    (``site_builder.aggregate.Aggregator``): their CSV and JSON lines are reused, and an edited
+    programme encodes only the records of the slices it reports in (issue #14).
+    """
+
+    def __init__(self) -> None:
+        self._refdata: RefData | None = None
+        self._lines: dict[tuple[str, Any], tuple[Any, str, str]] = {}
+        self.encoded = 0  # records the last call encoded (the others' lines were reused)
+
+    def __call__(
+        self, aggregation: Aggregation, refdata: RefData, report: Completeness | None = None
+    ) -> dict[str, bytes]:
+        """Every open-data file by its site path."""
+        if refdata is not self._refdata:
+            self._refdata, self._lines = refdata, {}
+        as_of = data_as_of(aggregation)
+        report = report or completeness(aggregation, dt.date.today())
+        kept: dict[tuple[str, Any], tuple[Any, str, str]] = {}
+        files: dict[str, bytes] = {}
+        self.encoded = 0
+        for name, (_title, columns) in DATA_DICTIONARY.items():
+            names = [c.name for c in columns]
+            csv_lines, json_lines = [], []
+            # Completeness is made anew whenever the aggregation changed: its small records are found by
+            # value; the aggregation's rows and aggregates by identity (hashing 50,000 rows costs more).
+            by_value = name in BY_VALUE
+            for item in sources(name, aggregation, report):
+                key = (name, item if by_value else id(item))
+                found = self._lines.get(key)
+                if found is None or (found[0] is not item and not by_value):
+                    row = record(name, item, refdata)
+                    found = (item, csv_line(names, row), json_line(names, row))
+                    self.encoded += 1
+                kept[key] = found
+                csv_lines.append(found[1])
+                json_lines.append(found[2])
+            files[f"{DATA_DIR}/{name}.csv"] = csv_file(names, csv_lines)
+            files[f"{DATA_DIR}/{name}.json"] = json_file(name, list(columns), json_lines, as_of, refdata.identity)
+        self._lines = kept
+        # Also beside the files, for a reader of the folder: the files themselves carry it in every row.
+        files[f"{DATA_DIR}/LISENSI.txt"] = license_text(refdata.identity)
+        return files
 
 
 def license_text(identity: Identity) -> bytes:

@@ -168,12 +168,16 @@ def _lazy(src_uri: str, title: str, make: Callable[[], GeneratedPage]) -> Genera
     return GeneratedPage(src_uri, title, lazy=fill)
 
 
+# One per process: the publisher encodes again only the records a publication changed.
+_exporter = exports.Exporter()
+
+
 def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     """The dashboard and the alignment matrix; the dashboard puts the open-data files into the build."""
 
     def make_dashboard() -> GeneratedPage:
         # The open-data files change with the dashboard's figures, and only then (see ``touched``).
-        ctx.extra_files.update(exports.export_files(aggregation_of(ctx), ctx.corpus.refdata, completeness_of(ctx)))
+        ctx.extra_files.update(_exporter(aggregation_of(ctx), ctx.corpus.refdata, completeness_of(ctx)))
         ctx.extra_files[CHART_CSS_PATH] = CHART_CSS.encode("utf-8")
         return dashboard_page(ctx)
 
