@@ -32,6 +32,19 @@ MIN_BYTES = 512
 # for 0.237, 11 takes 110 ms for 0.219; gzip 6 and 9 give the same 0.256 (2.4 vs 3.7 ms).
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
+# A file this big (the programme-target export: 32 MB at 100,000 documents, rewritten by every edited
+# programme) gets faster levels. Measured on that file: gzip 6 + brotli 5 took 0.31 s for 1,320 + 885 KB,
+# gzip 3 + brotli 3 take 0.14 s for 1,747 + 1,178 KB.
+LARGE_BYTES = 4 * 2**20
+LARGE_GZIP_LEVEL = 3
+LARGE_BROTLI_QUALITY = 3
+
+
+def levels(size: int) -> tuple[int, int]:
+    """(gzip level, brotli quality) for a file of ``size`` bytes."""
+    return (LARGE_GZIP_LEVEL, LARGE_BROTLI_QUALITY) if size >= LARGE_BYTES else (GZIP_LEVEL, BROTLI_QUALITY)
+
+
 ENCODINGS = (".br", ".gz")
 
 
@@ -155,11 +168,12 @@ def compress_job(path: Path, data: bytes, previous: Path | None = None) -> tuple
     # A page's folder may not exist yet: the Compressor gets the page before MkDocs writes it.
     path.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same page always gives the same bytes (reproducible builds, stable ETags).
-    packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    gzip_level, brotli_quality = levels(len(data))
+    packed = gzip.compress(data, compresslevel=gzip_level, mtime=0)
     _write(path.with_name(path.name + ".gz"), packed)
     br_size = 0
     if brotli is not None:
-        squeezed = brotli.compress(data, quality=BROTLI_QUALITY)
+        squeezed = brotli.compress(data, quality=brotli_quality)
         _write(path.with_name(path.name + ".br"), squeezed)
         br_size = len(squeezed)
     return (len(data), len(packed), br_size)

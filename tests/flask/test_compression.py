@@ -11,7 +11,16 @@ import brotli
 from flask.testing import FlaskClient
 
 from flask_app.compression import accepted
-from site_builder.compress import compress_tree
+from site_builder.compress import (
+    BROTLI_QUALITY,
+    GZIP_LEVEL,
+    LARGE_BROTLI_QUALITY,
+    LARGE_BYTES,
+    LARGE_GZIP_LEVEL,
+    compress_job,
+    compress_tree,
+    levels,
+)
 
 PAGE = "<!doctype html><title>Pedoman</title>" + "<p>Perumahan dan kawasan permukiman.</p>" * 100
 
@@ -91,3 +100,22 @@ def test_offline_zip_holds_the_whole_site_once(client: FlaskClient, site_dir: Pa
     (site_dir / "baru.html").write_text("<p>baru</p>", encoding="utf-8")
     client.get("/unduh/situs-luring.zip").close()
     assert list((site_dir.parent / "instance" / "offline").glob("situs-*.zip")) != zips
+
+
+def test_a_very_large_file_gets_faster_levels_and_reads_back_the_same(tmp_path: Path) -> None:
+    # Rows as the programme-target export has them: a large file compressed at the lighter levels still
+    # decompresses to its bytes, and the light levels are the ones used (their output is what they give).
+    line = "program-{0:05d},Program {0},program/program-{0:05d}/,rtlh-ditangani,33.{1:02d},2024,{2}\n"
+    data = "".join(line.format(i, i % 40, i * 7 % 1000) for i in range(120_000)).encode()
+    assert len(data) >= LARGE_BYTES and levels(len(data)) == (LARGE_GZIP_LEVEL, LARGE_BROTLI_QUALITY)
+    assert levels(LARGE_BYTES - 1) == (GZIP_LEVEL, BROTLI_QUALITY)
+    target = tmp_path / "target-program.csv"
+    target.write_bytes(data)
+    compress_job(target, data)
+    packed, squeezed = (
+        (tmp_path / "target-program.csv.gz").read_bytes(),
+        (tmp_path / "target-program.csv.br").read_bytes(),
+    )
+    assert gzip.decompress(packed) == data and brotli.decompress(squeezed) == data
+    assert packed == gzip.compress(data, compresslevel=LARGE_GZIP_LEVEL, mtime=0)
+    assert squeezed == brotli.compress(data, quality=LARGE_BROTLI_QUALITY)
