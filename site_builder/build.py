@@ -265,6 +265,7 @@ def _publish(
         stat_changes=stat_changes,
         stats_gone=gone,
         views=views,
+        inputs=kept.get("inputs", {}),
     )
     try:
         # Only the pages the change touches are read and written (site_builder.publication).

@@ -160,6 +160,10 @@ class BuildContext:
     raw_blocks: dict[str, str] = field(default_factory=dict, repr=False)
     # Every document by last change (site_builder.views, a running publisher's), else worked out here.
     by_updated: list[Document] | None = field(default=None, repr=False)
+    # What a generated page was made from, by src_uri, for the pages whose generator says so (province
+    # pages): a publication leaves a page as it is when its inputs equal the last build's (``last_inputs``).
+    inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    last_inputs: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def raw_block(self, html: str) -> str:
         """A Markdown line standing for ``html``, which the page gets as it is (put_raw_blocks)."""

@@ -94,6 +94,8 @@ class Incremental:
     stats_gone: set[str] = field(default_factory=set)
     # The updated corpus' sorted views and backlinks (site_builder.views), worked out by the plan already.
     views: CorpusViews | None = None
+    # What some generated pages were made from (BuildContext.inputs), by src_uri, as the last build left it.
+    inputs: dict[str, Any] = field(default_factory=dict)
 
 
 def _sanitize_toc(items: Any) -> None:
@@ -191,6 +193,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
                 self.ctx.by_updated = views.by_updated
             if self.incremental.today == today:
                 self.ctx.changes = self.incremental.changes
+                self.ctx.last_inputs = self.incremental.inputs
         pdf_cache = cache_path(config, self.config, self.live_site_dir).parent
         self.pdfs = pdf.PdfQueue(self.ctx, pdf_cache) if self.config.pdf and self.command != "serve" else None
         self.generated = {}
@@ -474,6 +477,9 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         }
         if inc is not None and inc.views is not None:
             kept["views"] = inc.views
+        # Kept in memory only: after a restart the first publication makes those pages again.
+        last = self.ctx.last_inputs
+        kept["inputs"] = {**{uri: last[uri] for uri in self.untouched if uri in last}, **self.ctx.inputs}
         if self.scan is not None:
             kept["scan"] = self.scan
         if inc is None or not path.is_file():

@@ -208,6 +208,43 @@ def province_section(ctx: BuildContext, region: Region) -> str:
     return "".join(parts)
 
 
+def section_inputs(ctx: BuildContext) -> dict[str, tuple[Any, ...]]:
+    """What each province's section is made of, by province code: equal inputs make an equal section.
+
+    A publication compares them with the last build's (``BuildContext.last_inputs``) and makes again only
+    the province pages whose figures, completeness, programmes or profiles changed: an edited programme
+    reports in a few provinces, not 38 (issue #14). Everything ``province_section`` reads is here.
+    """
+
+    def make() -> dict[str, tuple[Any, ...]]:
+        agg, report, refdata = aggregation_of(ctx), completeness_of(ctx), ctx.corpus.refdata
+        regions = refdata.regions
+        parts: dict[str, list[Any]] = {}
+        for a in agg.aggregates:
+            if a.level == "provinsi":
+                parts.setdefault(a.region, []).append(a)
+            elif a.level == "kabkota":
+                parts.setdefault(regions[a.region].province or "", []).append(a)
+        for (_indicator, province), rows in _left_out(ctx).items():
+            parts.setdefault(province, []).extend(rows)
+        for status in report.statuses:
+            parts.setdefault(status.province or "", []).append(status)
+        for summary in report.summaries:
+            parts.setdefault(summary.region, []).append(summary)
+        # The years every province page lists are the nation's (Completeness.years).
+        years = tuple((i, tuple(report.years(i))) for i in refdata.indicators)
+        programmes, profiles = _by_province(ctx, "program"), _by_province(ctx, "profil")
+        out = {}
+        for province in refdata.provinces():
+            code = province.code
+            mine, theirs = programmes.get(code, []), profiles.get(code, [])
+            listed = (len(mine), *mine[:SECTION_LIMIT], len(theirs), *theirs[:SECTION_LIMIT])
+            out[code] = (refdata, ctx.lang, years, *parts.get(code, ()), listed)
+        return out
+
+    return cached(ctx, "section-inputs", make)
+
+
 def _more(page_url: str, total: int, query: str, lang: str) -> str:
     """Under a list cut at SECTION_LIMIT: how many it shows, and the search with the rest."""
     if total <= SECTION_LIMIT:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ..context import HTML_SLOT, BuildContext, GeneratedPage, templates
 from ..formatting import NATIONAL_ANCHOR, REGIONS_SRC, href, md_escape, province_src, src_url
@@ -26,10 +27,21 @@ PROVINCE_SECTIONS: tuple[ProvinceSection, ...] = (province_section.province_sect
 # name other regions): a change of one of them makes every province's first page again (touched).
 # A section that reads another type must add it here.
 SECTION_TYPES = frozenset({"program", "profil"})
+# What PROVINCE_SECTIONS are made of, per province code (equal inputs, equal sections): a publication of a
+# SECTION_TYPES document makes again only the province pages whose inputs changed.
+PROVINCE_INPUTS: tuple[Callable[[BuildContext], dict[str, Any]], ...] = (province_section.section_inputs,)
+
+
+def section_inputs(ctx: BuildContext, code: str) -> tuple[Any, ...]:
+    """The inputs of PROVINCE_SECTIONS for one province."""
+    return tuple(inputs(ctx).get(code) for inputs in PROVINCE_INPUTS)
 
 
 def province_pages(ctx: BuildContext, region: Region, sections: Sequence[ProvinceSection] = ()) -> list[GeneratedPage]:
-    """``wilayah/<code>/``: a province's newest documents, then ``sections``; older ones 50 a page."""
+    """``wilayah/<code>/``: a province's newest documents, then ``sections``; older ones 50 a page.
+
+    With PROVINCE_SECTIONS the page records what they were made of (``BuildContext.inputs``).
+    """
     lang = ctx.lang
     docs = ctx.by_province.get(region.code, [])
     title = _("province_title", lang, name=region.name)
@@ -44,6 +56,8 @@ def province_pages(ctx: BuildContext, region: Region, sections: Sequence[Provinc
             intro = _("province_intro", lang, name=region.name, count=len(docs))
             markdown = f"# {md_escape(page.title)}\n\n{md_escape(intro)}\n\n{HTML_SLOT}\n\n"
             made.append(markdown + "".join(section(ctx, region) for section in sections))
+            if sections is PROVINCE_SECTIONS:
+                ctx.inputs[page.src_uri] = section_inputs(ctx, region.code)
         page.html = paged.first_html()
         page.markdown = made[0]
 
@@ -77,13 +91,18 @@ def pages(ctx: BuildContext, sections: Sequence[ProvinceSection] = PROVINCE_SECT
 
 def touched(ctx: BuildContext) -> set[str] | None:
     """The pages a publication's changes alter: the index, the pages of the provinces the changed
-    documents are about, and every province's first page when a document of SECTION_TYPES changed."""
+    documents are about, and the first page of every province whose sections' inputs a document of
+    SECTION_TYPES changed (all of them when the last build left no inputs)."""
     if ctx.changes is None:
         return None
     changed = [doc for change in ctx.changes for doc in change if doc is not None]
     out = {SRC_URI}
     if any(doc.type in SECTION_TYPES for doc in changed):
-        out |= {province_src(p.code) for p in ctx.corpus.refdata.provinces()}
+        last = ctx.last_inputs
+        for p in ctx.corpus.refdata.provinces():
+            src = province_src(p.code)
+            if src not in last or last[src] != section_inputs(ctx, p.code):
+                out.add(src)
     codes = {c for doc in changed for c in ctx.provinces_of(doc)}
     for code in sorted(codes):
         numbers = touched_numbers(
