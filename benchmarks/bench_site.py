@@ -290,7 +290,8 @@ def page_weight(site: Path, url: str) -> tuple[int, int, int]:
     return raw, zipped, len(files)
 
 
-# The generated listing pages (first pages and numbered ones): type listings, tags, regions, open decisions.
+# The generated listing pages (first pages and numbered ones): type listings, tags, regions, open decisions,
+# the alignment matrix.
 LISTING_GLOBS = (
     [f"{t}/index.html" for t in TYPES]
     + [f"{t}/halaman/*/index.html" for t in TYPES]
@@ -303,6 +304,8 @@ LISTING_GLOBS = (
         "wilayah/halaman/*/index.html",
         "keputusan-terbuka/index.html",
         "keputusan-terbuka/halaman/*/index.html",
+        "dasbor/matriks-keselarasan/index.html",
+        "dasbor/matriks-keselarasan/halaman/*/index.html",
     ]
 )
 

@@ -185,19 +185,21 @@ def paged_listing(
     *,
     columns: list[str] | None = None,
     query: str = "",
+    render: Callable[[list[Document], str], str] | None = None,
 ) -> PagedListing:
-    """The pages of a listing of ``docs`` (newest first) whose first page lives at ``base_src``."""
+    """The pages of a listing of ``docs`` (newest first) whose first page lives at ``base_src``.
+
+    ``render(docs, page_url)`` makes a page's table (default: ``doc_table`` with ``columns``).
+    """
     lang = ctx.lang
     # Each page's documents are sliced when the page is made: a publication makes a few of them.
     full = pages_of(len(docs), ctx.per_page) - 1
     targets = [(base_src, "")] + [(paged_src(base_src, n), str(n)) for n in range(full, 0, -1)]
 
     def table(pos: int, url: str) -> str:
-        return (
-            search_link(url, query, lang)
-            + doc_table(ctx, chunk_at(docs, pos, ctx.per_page), url, columns)
-            + pager(targets, pos, url, lang, NEWEST_FIRST)
-        )
+        here = chunk_at(docs, pos, ctx.per_page)
+        rows = render(here, url) if render is not None else doc_table(ctx, here, url, columns)
+        return search_link(url, query, lang) + rows + pager(targets, pos, url, lang, NEWEST_FIRST)
 
     def fill(page: GeneratedPage, pos: int, number: int) -> None:
         first = (number - 1) * ctx.per_page + 1

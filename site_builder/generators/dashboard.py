@@ -1,4 +1,5 @@
-"""``dasbor/``: national results by indicator and year, provinces ranked; ``dasbor/matriks-keselarasan/``.
+"""``dasbor/``: national results by indicator and year, provinces ranked; ``dasbor/matriks-keselarasan/``
+(generators.dashboard_matrix).
 
 The open-data files (site_builder.exports) and the chart stylesheet are written with the site through
 ``BuildContext.extra_files``. Each province page gets this family's section from
@@ -17,12 +18,13 @@ from ..formatting import href, md_escape
 from ..i18n import _
 from ..maps import map_defs
 from ..schemas import Identity
+from . import dashboard_matrix
 from .dashboard_blocks import aggregation_of, aggregation_text, ranking_block, years_block
 from .dashboard_completeness import completeness_of, national_block
 from .dashboard_map import map_blocks
 
 SRC_URI = "dasbor/index.md"
-MATRIX_SRC = "dasbor/matriks-keselarasan.md"
+MATRIX_SRC = dashboard_matrix.MATRIX_SRC
 # The types whose documents the figures, the completeness tables and the open data are made of.
 FIGURE_TYPES = frozenset({"program", "profil"})
 
@@ -116,42 +118,14 @@ def dashboard_page(ctx: BuildContext) -> GeneratedPage:
 
 
 def matrix_page(ctx: BuildContext) -> GeneratedPage:
-    """``dasbor/matriks-keselarasan/``: programmes × planning references (content/_data/rujukan.yml)."""
-    lang = ctx.lang
-    refs = ctx.corpus.refdata.references
-    indicators = ctx.corpus.refdata.indicators
-    page = GeneratedPage(MATRIX_SRC, _("matrix_title", lang), "")
-    programmes = sorted(ctx.by_type.get("program", []), key=lambda d: (d.title.casefold(), d.slug))
-    parts = [f"# {md_escape(page.title)}\n\n{md_escape(_('matrix_intro', lang))}\n\n"]
-    if not programmes:
-        parts.append(f"{md_escape(_('no_programmes', lang))}\n\n")
-    else:
-        headers = [_("programme", lang)] + [r.label_in(lang) for r in refs.values()] + [_("indicators", lang)]
-        rows = []
-        counts = dict.fromkeys(refs, 0)
-        aligned_cell = f'<span aria-hidden="true">✓</span> {esc(_("aligned", lang))}'
-        for doc in programmes:
-            alignment = set(doc.meta.get("alignment") or [])
-            for ref_id in alignment & set(refs):
-                counts[ref_id] += 1
-            inds = dict.fromkeys(t.get("indicator") for t in doc.meta.get("targets") or [])
-            ind_names = ", ".join(indicators[i].name_in(lang) for i in inds if i in indicators)
-            link = f'<a href="{esc(href(page.url, doc.url))}">{esc(doc.title)}</a>'
-            rows.append([link] + [aligned_cell if r in alignment else "" for r in refs] + [esc(ind_names)])
-        rows.append([esc(_("total", lang))] + [str(counts[r]) for r in refs] + [""])
-        numeric = [False] + [False] * len(refs) + [False]
-        table = data_table(_("matrix_caption", lang), headers, rows, numeric, "matriks-keselarasan")
-        # Wider than a phone: it scrolls inside its own box (pokja.js makes the box a focusable region).
-        parts.append(ctx.raw_block(f'<div class="pokja-scroll">{table}</div>') + "\n\n")
-    parts.append(f"## {_('references', lang)}\n\n")
-    items = "".join(
-        f"<dt>{esc(r.label_in(lang))}</dt><dd>{esc(r.description.get(lang) or r.description.get('id') or '')}</dd>"
-        for r in refs.values()
+    """``dasbor/matriks-keselarasan/``: its first page (generators.dashboard_matrix)."""
+    return dashboard_matrix.first_page(
+        ctx, dashboard_matrix.matrix_listing(ctx, _("matrix_title", ctx.lang)), _back(ctx)
     )
-    parts.append(f"<dl>{items}</dl>\n\n")
-    parts.append(_("back_to_dashboard", lang, url=md_link(MATRIX_SRC, SRC_URI)) + "\n")
-    page.markdown = "".join(parts)
-    return page
+
+
+def _back(ctx: BuildContext) -> str:
+    return _("back_to_dashboard", ctx.lang, url=md_link(MATRIX_SRC, SRC_URI))
 
 
 def _lazy(src_uri: str, title: str, make: Callable[[], GeneratedPage]) -> GeneratedPage:
@@ -182,14 +156,20 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
         return dashboard_page(ctx)
 
     yield _lazy(SRC_URI, _("dashboard.title", ctx.lang), make_dashboard)
-    yield _lazy(MATRIX_SRC, _("matrix_title", ctx.lang), lambda: matrix_page(ctx))
+    title = _("matrix_title", ctx.lang)
+    matrix = dashboard_matrix.matrix_listing(ctx, title)
+    yield _lazy(MATRIX_SRC, title, lambda: dashboard_matrix.first_page(ctx, matrix, _back(ctx)))
+    yield from matrix.older
 
 
 def touched(ctx: BuildContext) -> set[str] | None:
-    """Both pages (and the open data) when a programme or a Pokja profile changed, none otherwise."""
-    if ctx.changes is None or any(doc is not None and doc.type in FIGURE_TYPES for c in ctx.changes for doc in c):
+    """The dashboard (and the open data) when a programme or a Pokja profile changed; the matrix pages a
+    changed programme is on, and the matrix's first page (its totals)."""
+    if ctx.changes is None:
         return None
-    return set()
+    changed = [doc for change in ctx.changes for doc in change if doc is not None]
+    out = {SRC_URI} if any(doc.type in FIGURE_TYPES for doc in changed) else set()
+    return out | dashboard_matrix.touched(ctx)
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

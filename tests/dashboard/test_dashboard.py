@@ -328,10 +328,13 @@ def test_starter_alignment_matrix(starter_site: BuiltSite) -> None:
         alignment = doc.meta.get("alignment") or []
         assert [line[i] for i in range(1, 7)] == ["✓ ya" if ref in alignment else "" for ref in REFERENCES]
         assert f"../../program/{doc.slug}/" in links["matriks-keselarasan"]
-    total = by_title["Jumlah program"]
+    # The totals count every programme, in a table of their own (the matrix is paged: 50 programmes a page).
+    totals = tables["matriks-jumlah"]
+    assert totals[0] == ["Rujukan", "Jumlah program"]
     expected = [str(sum(ref in (d.meta.get("alignment") or []) for d in programmes)) for ref in REFERENCES]
-    assert total[1:7] == expected
-    assert len(matrix) == len(programmes) + 2
+    assert [r[0] for r in totals[1:]] == header[1:7] and [r[1] for r in totals[1:]] == expected
+    assert len(matrix) == len(programmes) + 1
+    assert f"dari {len(programmes)} program" in html
 
 
 # --- generators on small trees ----------------------------------------------------------------------
@@ -363,7 +366,10 @@ def test_generated_html_has_no_inline_style(make_doc: Callable[..., Path], empty
     make_doc("program", "program-uji", meta)
     ctx = BuildContext(corpus=load(empty_tree))
     region = ctx.corpus.refdata.regions["33"]
-    text = ctx.put_raw_blocks(dashboard_page(ctx).markdown + matrix_page(ctx).markdown + province_section(ctx, region))
+    matrix = matrix_page(ctx)
+    text = ctx.put_raw_blocks(
+        dashboard_page(ctx).markdown + matrix.markdown + matrix.html + province_section(ctx, region)
+    )
     assert "style=" not in text  # the service's CSP allows no inline style
     assert "<script" not in text
     # titles are escaped, never markup
@@ -422,3 +428,49 @@ def test_indonesian_number_format(value: float | None, figure: str, pct: str) ->
 def test_dashboard_is_in_the_section_navigation(starter_site: BuiltSite) -> None:
     home = (starter_site.site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a href="dasbor/"[^>]*>\s*(<span[^>]*>\s*)?Dasbor capaian', home), "no Dasbor link in the nav"
+
+
+def test_the_matrix_is_paged_and_an_edit_changes_its_page_and_the_first(
+    make_doc: Callable[..., Path], empty_tree: Path
+) -> None:
+    import dataclasses
+    import datetime as dt
+
+    for k in range(8):
+        meta = base_meta(
+            f"Program {k}",
+            period={"start": 2024, "end": 2024},
+            lead_agency="Dinas",
+            status="rencana",
+            alignment=["rpjmn"] if k % 2 else [],
+            date=dt.date(2024, 1, 1 + k),
+        )
+        make_doc("program", f"program-{k}", meta)
+    corpus = load(empty_tree)
+    ctx = BuildContext(corpus=corpus, per_page=3)
+    made = {p.src_uri: p for p in dashboard.pages(ctx)}
+    matrix = {uri: p for uri, p in made.items() if uri.startswith("dasbor/matriks-keselarasan")}
+    # 8 programmes, 3 a page: numbered page 1 holds the oldest 3, the first page the newest 5 (as listings)
+    assert sorted(matrix) == ["dasbor/matriks-keselarasan.md", "dasbor/matriks-keselarasan/halaman/1.md"]
+    listed: dict[str, list[str]] = {}
+    for uri, p in matrix.items():
+        tables, _links = tables_of(ctx.put_raw_blocks(p.markdown) + p.html)
+        listed[uri] = [row[0] for row in tables["matriks-keselarasan"][1:]]
+        assert ("matriks-jumlah" in tables) == (uri == dashboard.MATRIX_SRC)
+    assert listed["dasbor/matriks-keselarasan.md"] == [f"Program {k}" for k in (7, 6, 5, 4, 3)]
+    assert listed["dasbor/matriks-keselarasan/halaman/1.md"] == ["Program 2", "Program 1", "Program 0"]
+    assert sorted(t for titles in listed.values() for t in titles) == [f"Program {k}" for k in range(8)]
+    first = made[dashboard.MATRIX_SRC]
+    tables, _links = tables_of(ctx.put_raw_blocks(first.markdown) + first.html)
+    assert tables["matriks-jumlah"][1] == ["RPJMN", "4"] and "dari 8 program" in ctx.put_raw_blocks(first.markdown)
+
+    # An edited old programme: the dashboard, the matrix's first page (its totals) and the programme's own page.
+    old = next(d for d in corpus.documents if d.slug == "program-1")
+    new = dataclasses.replace(old, meta={**old.meta, "title": "Program 1 (revisi)"})
+    edited = dataclasses.replace(corpus, documents=[new if d is old else d for d in corpus.documents])
+    ctx = BuildContext(corpus=edited, per_page=3, changes=[(old, new)])
+    assert dashboard.touched(ctx) == {
+        dashboard.SRC_URI,
+        dashboard.MATRIX_SRC,
+        "dasbor/matriks-keselarasan/halaman/1.md",
+    }
