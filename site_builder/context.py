@@ -165,6 +165,12 @@ class BuildContext:
     inputs: dict[str, Any] = field(default_factory=dict, repr=False)
     last_inputs: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def kept_inputs(self, untouched: set[str]) -> dict[str, Any]:
+        """The inputs to keep for the next publication: this build's, and the last ones of pages left as
+        they were. Kept in memory only: after a restart the first publication makes those pages again."""
+        last = self.last_inputs
+        return {**{uri: last[uri] for uri in untouched if uri in last}, **self.inputs}
+
     def raw_block(self, html: str) -> str:
         """A Markdown line standing for ``html``, which the page gets as it is (put_raw_blocks)."""
         key = hashlib.sha256(html.encode()).hexdigest()[:24]

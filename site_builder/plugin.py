@@ -477,9 +477,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         }
         if inc is not None and inc.views is not None:
             kept["views"] = inc.views
-        # Kept in memory only: after a restart the first publication makes those pages again.
-        last = self.ctx.last_inputs
-        kept["inputs"] = {**{uri: last[uri] for uri in self.untouched if uri in last}, **self.ctx.inputs}
+        kept["inputs"] = self.ctx.kept_inputs(self.untouched)
         if self.scan is not None:
             kept["scan"] = self.scan
         if inc is None or not path.is_file():
