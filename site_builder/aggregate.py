@@ -400,7 +400,7 @@ class Aggregator:
                 or any(a is not b for a, b in zip(last[0], inputs, strict=True))
             ):
                 part = aggregate(inputs, refdata)
-                last = (inputs, part.aggregates, part.rows)
+                last = (inputs, *_keep_equal(last, inputs, part))
                 self.slices_made += 1
             slices[key] = last
             for i, row in zip(idx, last[2], strict=True):
@@ -410,3 +410,23 @@ class Aggregator:
         order = {ind: n for n, ind in enumerate(refdata.indicators)}
         aggregates.sort(key=aggregate_key({lvl: n for n, lvl in enumerate(LEVELS)}, order))
         return Aggregation(rows=marked, aggregates=aggregates, indicators=dict(refdata.indicators))
+
+
+def _keep_equal(
+    last: tuple[list[TargetRow], list[Aggregate], list[TargetRow]] | None, inputs: list[TargetRow], part: Aggregation
+) -> tuple[list[Aggregate], list[TargetRow]]:
+    """A slice aggregated again, with the objects of its ``last`` aggregation wherever they are equal.
+
+    An edited programme changes a few cells of a slice: the other cells' aggregates, and the rows left out
+    for the same reason as before, stay the same objects for what compares them by identity.
+    """
+    if last is None:
+        return part.aggregates, part.rows
+    before = {(a.level, a.region): a for a in last[1]}
+    aggregates = [a if (was := before.get((a.level, a.region))) is None or was != a else was for a in part.aggregates]
+    left_out = {id(row): done for row, done in zip(last[0], last[2], strict=True) if done is not row}
+    rows = []
+    for row, done in zip(inputs, part.rows, strict=True):
+        was = left_out.get(id(row)) if done is not row else None
+        rows.append(was if was is not None and was.not_counted == done.not_counted else done)
+    return aggregates, rows

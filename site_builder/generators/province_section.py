@@ -33,6 +33,10 @@ _ORDER = {
 }
 
 
+# The provinces each document is about, kept by the publisher's process (a document changed is a new object).
+_provinces_of: dict[str, tuple[Any, dict[int, tuple[Document, frozenset[str]]]]] = {}
+
+
 def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
     """Documents of one type per province they are about (a programme also by its target rows), in order.
 
@@ -42,11 +46,19 @@ def _by_province(ctx: BuildContext, doc_type: str) -> dict[str, list[Document]]:
     def make() -> dict[str, list[Document]]:
         regions = ctx.corpus.refdata.regions
         out: dict[str, list[Document]] = {}
+        refdata, last = _provinces_of.get(doc_type, (None, {}))
+        if refdata is not ctx.corpus.refdata:
+            last = {}
+        now: dict[int, tuple[Document, frozenset[str]]] = {}
         for doc in ctx.by_type.get(doc_type, []):
-            codes = set(doc.regions) | {str(t.get("region")) for t in doc.meta.get("targets") or []}
-            provinces = {regions[c].province_code for c in codes if c in regions}
-            for province in provinces - {None}:
-                out.setdefault(str(province), []).append(doc)
+            found = last.get(id(doc))
+            if found is None or found[0] is not doc:
+                codes = set(doc.regions) | {str(t.get("region")) for t in doc.meta.get("targets") or []}
+                found = (doc, frozenset(str(p) for c in codes if c in regions and (p := regions[c].province_code)))
+            now[id(doc)] = found
+            for province in found[1]:
+                out.setdefault(province, []).append(doc)
+        _provinces_of[doc_type] = (ctx.corpus.refdata, now)
         for docs in out.values():
             docs.sort(key=_ORDER[doc_type])
         return out
