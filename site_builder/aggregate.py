@@ -369,14 +369,15 @@ class Aggregator:
         self._slices: dict[SliceKey, tuple[list[TargetRow], list[Aggregate], list[TargetRow]]] = {}
         self.slices_made = 0  # slices aggregated by the last call (the others were reused)
 
-    def __call__(self, corpus: Corpus) -> Aggregation:
-        """The aggregation of ``corpus``."""
+    def __call__(self, corpus: Corpus, programmes: Iterable[Document] | None = None) -> Aggregation:
+        """The aggregation of ``corpus`` (``programmes``: its programmes, when the caller has them)."""
         refdata = corpus.refdata
         if refdata is not self._refdata:
             self._refdata, self._rows_of, self._slices = refdata, {}, {}
         rows: list[TargetRow] = []
         rows_of: dict[int, tuple[Document, list[TargetRow]]] = {}
-        for doc in sorted(corpus.of_type("program"), key=lambda d: d.slug):
+        listed = corpus.of_type("program") if programmes is None else programmes
+        for doc in sorted(listed, key=lambda d: d.slug):
             found = self._rows_of.get(id(doc))
             if found is None or found[0] is not doc:
                 found = (doc, doc_rows(doc, refdata))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import os
@@ -9,6 +10,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -17,8 +19,8 @@ from mkdocs.exceptions import Abort, BuildError
 
 from . import state, tree_scan
 from .content import Corpus, Problem, link_targets, load, load_one
-from .context import Change
-from .plugin import Incremental, PokjaPlugin
+from .context import BuildContext, Change
+from .plugin import GENERATORS, Incremental, PokjaPlugin
 from .publication import build_publication
 from .site_files import cache_path, load_state, problem_lines, remove_page
 from .views import CorpusViews
@@ -300,11 +302,32 @@ def warm_up(
             return False
         kept.setdefault("views", CorpusViews.of(kept["corpus"]))
         kept.setdefault("scan", tree_scan.scan(Path(config.docs_dir)))
+        kept.setdefault("inputs", _warm_generators(config, kept))
         state.remember(path, kept)
         return True
     finally:
         if enabled:
             gc.enable()
+
+
+def _warm_generators(config: MkDocsConfig, kept: dict[str, Any]) -> dict[str, Any]:
+    """The generators' ``warm`` over the last build's corpus, in a context as that build's plugin made it."""
+    views: CorpusViews = kept["views"]
+    ctx = BuildContext(
+        corpus=kept["corpus"],
+        lang=config.theme.get("language") or "id",
+        today=kept.get("today") or dt.date.today(),
+        per_page=_plugin(config).config.per_page,
+    )
+    for name in ("backlinks", "by_slug", "newest_first", "by_type", "by_tag", "by_province"):
+        ctx.__dict__[name] = getattr(views, name)
+    ctx.by_updated = views.by_updated
+    inputs: dict[str, Any] = {}
+    for generator in GENERATORS:
+        warm = getattr(generator, "warm", None)
+        if warm is not None:
+            inputs.update(warm(ctx))
+    return inputs
 
 
 def clean_site(site_dir: str | Path) -> None:

@@ -36,7 +36,7 @@ from .panel import document_footer, document_panel
 from .publication import PRIVATE_PREFIXES, PublicationFiles
 from .render import heading_slug, sanitize_html
 from .schemas import SchemaError
-from .site_files import cache_path, nav_uris, problem_lines, remove_page
+from .site_files import cache_path, holds, nav_uris, problem_lines, remove_page
 from .tree_scan import TreeScan, scan
 from .views import CorpusViews
 
@@ -429,7 +429,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             self.written += feeds.drop_sitemaps(config.site_dir, keep=set(out))
         for name, data in out.items():
             target = Path(config.site_dir) / name
-            if self.incremental is not None and target.is_file() and target.read_bytes() == data:
+            if self.incremental is not None and holds(target, data):
                 continue
             write_file(data, str(target))
             self.written.append(name)

@@ -66,3 +66,8 @@ def nav_uris(nav: Any) -> set[str]:
 def load_state(path: Path) -> dict[str, Any] | None:
     """The state a previous build left, or None when there is none usable (site_builder.state)."""
     return state.load(path)
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data`` (its size first: an export is 32 MB at 100,000 documents)."""
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data

@@ -9,6 +9,10 @@ A module may also have ``touched(ctx) -> set[str] | None``: in a publication (``
 changed document before and after) the source paths of its pages the change alters, None for all. The
 plugin makes only those pages (a page's content is lazy, see context.GeneratedPage); the others keep
 their last build. Without ``touched`` every page of the family is made and compared by fingerprint.
+
+And ``warm(ctx) -> dict[str, Any]``: what a publisher that has just started works out from the last
+build's corpus before its first job (site_builder.build.warm_up), so that the first job costs what the
+next ones do; it returns the inputs of its pages that the last build recorded (``BuildContext.inputs``).
 """
 
 from __future__ import annotations

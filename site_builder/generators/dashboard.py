@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from .. import exports
 from ..charts import CHART_CSS, CHART_CSS_PATH, data_table, esc, stylesheet_link
@@ -170,6 +171,12 @@ def touched(ctx: BuildContext) -> set[str] | None:
     changed = [doc for change in ctx.changes for doc in change if doc is not None]
     out = {SRC_URI} if any(doc.type in FIGURE_TYPES for doc in changed) else set()
     return out | dashboard_matrix.touched(ctx)
+
+
+def warm(ctx: BuildContext) -> dict[str, Any]:
+    """The aggregation, completeness and open-data lines of the last build's corpus (no page inputs)."""
+    _exporter(aggregation_of(ctx), ctx.corpus.refdata, completeness_of(ctx))
+    return {}
 
 
 def nav(ctx: BuildContext) -> list[dict[str, str]]:

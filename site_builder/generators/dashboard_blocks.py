@@ -31,8 +31,8 @@ _aggregator = Aggregator()
 
 
 def _aggregate(ctx: BuildContext) -> Aggregation:
-    inputs = (ctx.corpus.refdata, *ctx.by_type.get("program", []))
-    return reused("aggregation", inputs, lambda: _aggregator(ctx.corpus))
+    programmes = ctx.by_type.get("program", [])
+    return reused("aggregation", (ctx.corpus.refdata, *programmes), lambda: _aggregator(ctx.corpus, programmes))
 
 
 def aggregation_of(ctx: BuildContext) -> Aggregation:

@@ -115,6 +115,11 @@ def touched(ctx: BuildContext) -> set[str] | None:
     return out
 
 
+def warm(ctx: BuildContext) -> dict[str, Any]:
+    """The inputs each province page's sections were made of in the last build (that build's corpus)."""
+    return {province_src(p.code): section_inputs(ctx, p.code) for p in ctx.corpus.refdata.provinces()}
+
+
 def nav(ctx: BuildContext) -> list[dict[str, str]]:
     """The regions index in the navigation."""
     return [{_("regions", ctx.lang): SRC_URI}]
