@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from site_builder.build import build_site, publish_documents
+from site_builder import state
+from site_builder.build import build_site, publish_documents, warm_up
 from site_builder.generators import province_section
 from site_builder.schemas import load_refdata
 from tests.conftest import base_meta, write_doc
@@ -93,6 +94,23 @@ def test_a_national_row_changes_the_district_notes_of_every_province_that_has_th
     national = write_doc(content, "program", "program-nasional", programme("Program Nasional", [nation], ["00"]))
     publish_documents([national], config_file=config, content_dir=content, site_dir=site)
     assert sorted(sections_made) == ["33", "35"]
+    fresh = tmp_path / "fresh"
+    build_site(config, content_dir=content, site_dir=fresh)
+    assert_same_site(site, fresh)
+
+
+def test_a_publisher_just_started_knows_the_province_inputs_from_its_warm_up(
+    built: tuple[Path, Path, Path], tmp_path: Path, sections_made: list[str]
+) -> None:
+    config, content, site = built
+    state.forget()  # a new process: nothing kept in memory, the state file only
+    assert warm_up(config_file=config, content_dir=content, site_dir=site)
+    assert sections_made == []  # it works the inputs out without making any section
+    sections_made.clear()
+    meta = dict(SITE_DOCS[("program", "program-rtlh")], title="Program RTLH Jawa Tengah (revisi)")
+    rtlh = write_doc(content, "program", "program-rtlh", meta)
+    publish_documents([rtlh], config_file=config, content_dir=content, site_dir=site)
+    assert sections_made == ["33"]
     fresh = tmp_path / "fresh"
     build_site(config, content_dir=content, site_dir=fresh)
     assert_same_site(site, fresh)
