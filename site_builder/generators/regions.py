@@ -24,8 +24,8 @@ ProvinceSection = Callable[[BuildContext, Region], str]
 # The sections of every province page, in order (results, programmes and profile from the dashboard).
 PROVINCE_SECTIONS: tuple[ProvinceSection, ...] = (province_section.province_section,)
 # The document types those sections draw on, wherever the documents are (a programme's target rows
-# name other regions): a change of one of them makes every province's first page again (touched).
-# A section that reads another type must add it here.
+# name other regions): a change of one of them makes again the first page of every province whose
+# sections' inputs (PROVINCE_INPUTS) it changed (touched). A section that reads another type must add it here.
 SECTION_TYPES = frozenset({"program", "profil"})
 # What PROVINCE_SECTIONS are made of, per province code (equal inputs, equal sections): a publication of a
 # SECTION_TYPES document makes again only the province pages whose inputs changed.
