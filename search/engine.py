@@ -7,7 +7,9 @@ segment keeps the big segment's arrays), a query is evaluated as array intersect
 scores are BM25 exactly as Whoosh's BM25F computes them (same idf, average length and lossy
 field lengths), only the page's top documents are ordered, and facet values are counted by one
 ``bincount`` of each facet column over the match set. Phrases are verified on positions only for
-the documents that already hold every word of the query. Queries this module does not know
+the documents that already hold every word of the query, rarest phrase first; positions are
+decoded a whole posting list at once and kept per segment like postings (search.positions).
+Queries this module does not know
 (anything but words, phrases, all-of and any-of) raise :class:`Unsupported` and take Whoosh's
 path.
 """
@@ -18,28 +20,25 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 
+from search.positions import PositionTable, WordPositions, phrase_mask, position_table, read_positions
+
 # BM25F's defaults in Whoosh (the scores stay Whoosh's, so the relevance set keeps its order).
 B, K1 = 0.75, 1.2
 # Postings kept per segment (document numbers and frequencies, 8 bytes each): about 64 MB at most.
+# Decoded positions and position tables count against it too, 8 bytes an entry.
 MAX_CACHED_POSTINGS = 8_000_000
 # Facet values a document may hold for its facet to be counted from rows (one row a document).
 MAX_FACET_WIDTH = 8
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
-
-
-def _shifted_common(starts: np.ndarray, keys: np.ndarray, shift: int) -> np.ndarray:
-    """The ``starts`` whose ``start + shift`` is in ascending ``keys`` (binary search, no sort)."""
-    if not len(keys):
-        return _EMPTY_IDS
-    probe = starts + shift
-    at = np.searchsorted(keys, probe).clip(max=len(keys) - 1)
-    return starts[keys[at] == probe]
+# A cached word too sparse for a position table (so the test is not made again).
+_NO_TABLE = object()
 
 
 class Unsupported(Exception):
@@ -57,7 +56,9 @@ class SegmentData:
     def __init__(self, reader: Any, text_field: str) -> None:
         self.text_field = text_field
         self.size = reader.doc_count_all()
-        self._terms: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        # Cached entries by key with their cost in 8-byte entries: postings by word, positions
+        # ("\0" + word) and position tables ("\1" + word).
+        self._terms: OrderedDict[str, tuple[Any, int]] = OrderedDict()
         self._cached = 0
         self._lock = threading.Lock()
         self.lengths = np.array(
@@ -71,27 +72,42 @@ class SegmentData:
         """Document numbers (in the segment) and frequencies of ``text`` in the text field."""
         found = self._terms.get(text)
         if found is not None:
-            return found
-        found = _read_postings(reader, self.text_field, text)
-        self._store(text, found)
-        return found
+            return found[0]
+        postings = _read_postings(reader, self.text_field, text)
+        self._store(text, postings, len(postings[0]))
+        return postings
 
-    def positions(self, reader: Any, text: str) -> np.ndarray:
-        """``document << 32 | position`` of each occurrence of ``text`` in the segment, ascending."""
-        key = "\0" + text
-        found = self._terms.get(key)
-        if found is None:
-            found = (_read_positions(reader, self.text_field, text), _EMPTY_TF)
-            self._store(key, found)
-        return found[0]
+    def positions(self, reader: Any, text: str) -> WordPositions | None:
+        """Where ``text`` stands in each of its documents; None when Whoosh's reading must do."""
+        found = self._terms.get("\0" + text)
+        if found is not None:
+            return found[0]
+        ids = self.postings(reader, text)[0]
+        decoded = read_positions(_leaf_matcher(reader, self.text_field, text), ids) if len(ids) else None
+        if decoded is None and not len(ids):
+            decoded = WordPositions(ids, np.zeros(1, dtype=np.uint32), np.zeros(0, dtype=np.uint16))
+        if decoded is not None:
+            self._store("\0" + text, decoded, -(-decoded.nbytes // 8))
+        return decoded
 
-    def _store(self, key: str, value: tuple[np.ndarray, np.ndarray]) -> None:
+    def table(self, text: str, word: WordPositions) -> PositionTable | None:
+        """The position table of ``text`` (its decoded ``word``), made the first time a phrase looks it up."""
+        found = self._terms.get("\1" + text)
+        if found is not None:
+            return None if found[0] is _NO_TABLE else found[0]
+        table = position_table(word, self.size)
+        self._store("\1" + text, _NO_TABLE if table is None else table, 1 if table is None else -(-table.nbytes // 8))
+        return table
+
+    def _store(self, key: str, value: Any, cost: int) -> None:
         with self._lock:
-            self._terms[key] = value
-            self._cached += len(value[0])
+            if key in self._terms:
+                return
+            self._terms[key] = (value, cost)
+            self._cached += cost
             while self._cached > MAX_CACHED_POSTINGS and len(self._terms) > 1:
-                _, (ids, _tf) = self._terms.popitem(last=False)
-                self._cached -= len(ids)
+                _, (_value, freed) = self._terms.popitem(last=False)
+                self._cached -= freed
 
     def dates(self, reader: Any) -> np.ndarray:
         """The sortable date column as integers (0 where a document has none)."""
@@ -175,18 +191,8 @@ def _read_postings(reader: Any, field_name: str, text: str) -> tuple[np.ndarray,
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
 
 
-def _read_positions(reader: Any, field_name: str, text: str) -> np.ndarray:
-    """Every occurrence of a word as ``document << 32 | position`` (positions decoded once per word)."""
-    if (field_name, text) not in reader:
-        return _EMPTY_IDS
-    matcher = _leaf_matcher(reader, field_name, text)
-    decode = matcher.format.decoder("positions")
-    keys: list[int] = []
-    while matcher.is_active():
-        base = matcher.id() << 32
-        keys.extend(base + p for p in decode(matcher.value()))
-        matcher.next()
-    return np.array(keys, dtype=np.int64)
+def _table(data: SegmentData, words: list[str], found: list[WordPositions], i: int) -> PositionTable | None:
+    return data.table(words[i], found[i])
 
 
 # Segment data by segment id and size: shared by every searcher that holds the segment.
@@ -365,19 +371,26 @@ class Engine:
             if not isinstance(node, (Term, Phrase)):
                 return self._nested(nodes, allowed, all_of=True)
         words = list(dict.fromkeys(w for node in nodes for w in self._words(node)))
-        count = np.zeros(self.size, dtype=np.int16)
-        score = np.zeros(self.size, dtype=np.float64)
-        for word in words:
-            ids, _tf, contribution = self.term(word)
-            count[ids] += 1
-            score[ids] += contribution
-        match = (count == len(words)) & allowed
-        for node in nodes:
-            if isinstance(node, Phrase) and len(node.words) > 1:
-                candidates = np.flatnonzero(match)
-                match[candidates[~self._phrase_holds(node.words, candidates)]] = False
+        terms = [self.term(w) for w in words]
+        phrases = [list(node.words) for node in nodes if isinstance(node, Phrase) and len(node.words) > 1]
+        if len(terms) == 1 and not phrases:
+            ids, _tf, contribution = terms[0]
+            keep = allowed[ids]
+            return Matches(ids[keep], contribution[keep])
+        match = allowed.copy()
+        for ids, _tf, _contribution in sorted(terms, key=lambda t: len(t[0])):
+            held = np.zeros(self.size, dtype=bool)
+            held[ids] = True
+            match &= held
+        # The phrase with the rarest word first: it leaves the fewest candidates to the others.
+        for phrase in sorted(phrases, key=lambda ws: min(len(self.term(w)[0]) for w in ws)):
+            if match.any():
+                match &= self._phrase_holds(phrase, match)
         ids = np.flatnonzero(match)
-        return Matches(ids, score[ids])
+        score = np.zeros(len(ids))
+        for word_ids, _tf, contribution in terms:  # summed in the words' order, as Whoosh's scores were
+            score += contribution[np.searchsorted(word_ids, ids)]
+        return Matches(ids, score)
 
     def _any_of(self, nodes: list[Any], allowed: np.ndarray) -> Matches:
         """Documents with any node; each matching node adds its score."""
@@ -406,34 +419,19 @@ class Engine:
         ids = np.flatnonzero(mask)
         return Matches(ids, score[ids])
 
-    def positions(self, word: str) -> np.ndarray:
-        """``document << 32 | position`` of every occurrence of ``word`` (global numbers, ascending)."""
-        key = "\0" + word
-        found = self._terms.get(key)
-        if found is None:
-            parts = [data.positions(reader, word) + (offset << 32) for reader, offset, data in self.leaves]
-            found = (np.concatenate(parts) if parts else _EMPTY_IDS, _EMPTY_TF, _EMPTY_TF)
-            self._terms[key] = found
-        return found[0]
-
     def _phrase_holds(self, words: list[str], candidates: np.ndarray) -> np.ndarray:
-        """For each candidate document: whether ``words`` occur one after another in it."""
-        if not len(candidates):
-            return np.zeros(0, dtype=bool)
-        wanted = np.zeros(self.size, dtype=bool)
-        wanted[candidates] = True
-        # Start from the rarest word; each other word is looked up at the offset it must have
-        # (a binary search of the few starts left in its occurrences, no pass over them).
-        occurrences = [self.positions(w) for w in words]
-        order = sorted(range(len(words)), key=lambda i: len(occurrences[i]))
-        keys = occurrences[order[0]]
-        starts = keys[wanted[keys >> 32]] - order[0]
-        for i in order[1:]:
-            if not len(starts):
-                break
-            starts = _shifted_common(starts, occurrences[i], i)
-        docs = np.unique(starts >> 32)
-        return np.isin(candidates, docs, assume_unique=True)
+        """The ``candidates`` (a mask over all documents) in which ``words`` occur one after another."""
+        held = np.zeros(self.size, dtype=bool)
+        for reader, offset, data in self.leaves:
+            wanted = candidates[offset : offset + data.size]
+            if not wanted.any():
+                continue
+            found = [data.positions(reader, w) for w in words]
+            if any(f is None for f in found):
+                raise Unsupported("positions")  # not readable as keys: Whoosh's own phrase matching
+            tables = partial(_table, data, words, found)
+            held[offset : offset + data.size] = phrase_mask(found, tables, wanted)
+        return held
 
     def top(self, found: Matches, count: int, by_date: bool) -> np.ndarray:
         """The ``count`` best matches, best first: by score (ties by document number) or newest first."""
