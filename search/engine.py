@@ -31,8 +31,12 @@ from search.positions import PositionTable, WordPositions, phrase_mask, position
 # BM25F's defaults in Whoosh (the scores stay Whoosh's, so the relevance set keeps its order).
 B, K1 = 0.75, 1.2
 # Postings kept per segment (document numbers and frequencies, 8 bytes each): about 64 MB at most.
-# Decoded positions and position tables count against it too, 8 bytes an entry.
 MAX_CACHED_POSTINGS = 8_000_000
+# Decoded positions and position tables kept per segment, in 8-byte entries: 96 MB at most, apart from
+# the postings (a phrase of common words does not push out the postings of the words people search).
+# Eight phrases of the most common words hold 37 MB a segment of 50,000 documents, so about 74 MB in
+# one of 100,000 (with less room, each such query would decode everything again: seconds).
+MAX_CACHED_POSITIONS = 12_000_000
 # Facet values a document may hold for its facet to be counted from rows (one row a document).
 MAX_FACET_WIDTH = 8
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -56,10 +60,11 @@ class SegmentData:
     def __init__(self, reader: Any, text_field: str) -> None:
         self.text_field = text_field
         self.size = reader.doc_count_all()
-        # Cached entries by key with their cost in 8-byte entries: postings by word, positions
-        # ("\0" + word) and position tables ("\1" + word).
+        # Cached values by key with their cost in 8-byte entries, oldest first: postings by word in
+        # _terms, positions ("\0" + word) and position tables ("\1" + word) in _positions.
         self._terms: OrderedDict[str, tuple[Any, int]] = OrderedDict()
-        self._cached = 0
+        self._positions: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._cached = {False: 0, True: 0}  # by whether positional
         self._lock = threading.Lock()
         self.lengths = np.array(
             [reader.doc_field_length(d, text_field) or 0 for d in range(self.size)], dtype=np.float32
@@ -79,7 +84,7 @@ class SegmentData:
 
     def positions(self, reader: Any, text: str) -> WordPositions | None:
         """Where ``text`` stands in each of its documents; None when Whoosh's reading must do."""
-        found = self._terms.get("\0" + text)
+        found = self._positions.get("\0" + text)
         if found is not None:
             return found[0]
         ids = self.postings(reader, text)[0]
@@ -92,7 +97,7 @@ class SegmentData:
 
     def table(self, text: str, word: WordPositions) -> PositionTable | None:
         """The position table of ``text`` (its decoded ``word``), made the first time a phrase looks it up."""
-        found = self._terms.get("\1" + text)
+        found = self._positions.get("\1" + text)
         if found is not None:
             return None if found[0] is _NO_TABLE else found[0]
         table = position_table(word, self.size)
@@ -100,14 +105,17 @@ class SegmentData:
         return table
 
     def _store(self, key: str, value: Any, cost: int) -> None:
+        positional = key[:1] in ("\0", "\1")
+        cache = self._positions if positional else self._terms
+        limit = MAX_CACHED_POSITIONS if positional else MAX_CACHED_POSTINGS
         with self._lock:
-            if key in self._terms:
+            if key in cache:
                 return
-            self._terms[key] = (value, cost)
-            self._cached += cost
-            while self._cached > MAX_CACHED_POSTINGS and len(self._terms) > 1:
-                _, (_value, freed) = self._terms.popitem(last=False)
-                self._cached -= freed
+            cache[key] = (value, cost)
+            self._cached[positional] += cost
+            while self._cached[positional] > limit and len(cache) > 1:
+                _, (_value, freed) = cache.popitem(last=False)
+                self._cached[positional] -= freed
 
     def dates(self, reader: Any) -> np.ndarray:
         """The sortable date column as integers (0 where a document has none)."""

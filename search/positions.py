@@ -126,7 +126,7 @@ def position_table(word: WordPositions, size: int) -> PositionTable | None:
     flags = np.zeros(total, dtype=bool)
     flags[np.repeat(base[word.ids], lengths) + word.positions] = True
     packed = np.packbits(np.concatenate([flags, np.zeros(8, dtype=bool)]), bitorder="little")
-    return PositionTable(base, packed)
+    return PositionTable(base.astype(np.int32) if total < 1 << 31 else base, packed)
 
 
 def phrase_mask(

@@ -104,7 +104,8 @@ def test_phrases_on_arrays_match_whooshs_phrase_query(tmp_path, monkeypatch, tab
 
 
 def test_positions_within_a_small_cache_stay_right(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(search_engine, "MAX_CACHED_POSTINGS", 200)
+    monkeypatch.setattr(search_engine, "MAX_CACHED_POSTINGS", 50)
+    monkeypatch.setattr(search_engine, "MAX_CACHED_POSITIONS", 200)
     monkeypatch.setattr(search_engine, "_segments", search_engine.OrderedDict())
     ix = _phrase_index(tmp_path)
     with ix.searcher() as searcher:
@@ -115,7 +116,9 @@ def test_positions_within_a_small_cache_stay_right(tmp_path, monkeypatch) -> Non
                 expected = sorted(hit.docnum for hit in searcher.search(query, limit=None))
                 assert arrays.evaluate(query, arrays.live).ids.tolist() == expected
         for _reader, _offset, data in arrays.leaves:
-            assert data._cached <= 200 or len(data._terms) == 1
+            assert data._cached[False] <= 50 or len(data._terms) == 1
+            assert data._cached[True] <= 200 or len(data._positions) == 1
+            assert data._cached[True] == sum(cost for _value, cost in data._positions.values())
 
 
 def test_a_phrase_reads_the_rows_of_candidate_documents_only() -> None:
