@@ -11,8 +11,10 @@ gather, the others gap by gap over all of them at once, and anything else (more 
 another opcode, another layout) by the format's own decoder, so the positions are always Whoosh's.
 
 The result is kept in compressed-row form (postings' documents, their offsets into one positions
-array of the narrowest integer type that holds them): a third of ``document << 32 | position``
-keys, and a phrase reads only the rows of its candidate documents.
+array of the narrowest integer type that holds them, 16 bits for any document under 65,536 words):
+a quarter of ``document << 32 | position`` keys, and a phrase can read only the rows of its
+candidate documents. A phrase's other words are looked up in a :class:`PositionTable` (a bit a
+position) when they are dense enough, by binary search when not.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ class PositionTable:
         """Whether the word stands at each (document, position)."""
         at = self.base[docs] + positions
         inside = (positions >= 0) & (at < self.base[docs + 1])
-        np.minimum(at, self.base[-1], out=at)  # the padding byte: an index outside any row stays in the array
+        # Past every row: bit ``base[-1]``, never set; before the first: the last byte, zero.
+        np.minimum(at, self.base[-1], out=at)
         return inside & ((self.bits[at >> 3] >> (at & 7)) & 1).astype(bool)
 
 
@@ -120,12 +123,14 @@ def position_table(word: WordPositions, size: int) -> PositionTable | None:
     width = np.zeros(size, dtype=np.int64)
     width[word.ids] = np.maximum.reduceat(word.positions, word.offsets[:-1].astype(np.int64)).astype(np.int64) + 1
     total = int(width.sum())
-    if total > 8 * TABLE_BYTES_PER_POSITION * len(word) or total >= 1 << 62:
+    if total > 8 * TABLE_BYTES_PER_POSITION * len(word):
         return None
     base = np.concatenate([[0], np.cumsum(width)])
-    flags = np.zeros(total, dtype=bool)
-    flags[np.repeat(base[word.ids], lengths) + word.positions] = True
-    packed = np.packbits(np.concatenate([flags, np.zeros(8, dtype=bool)]), bitorder="little")
+    at = np.repeat(base[word.ids], lengths) + word.positions  # ascending: rows in order, positions in rows
+    byte = at >> 3
+    first = np.flatnonzero(np.concatenate([[True], byte[1:] != byte[:-1]]))
+    packed = np.zeros(total // 8 + 2, dtype=np.uint8)  # and a zero byte past the last row
+    packed[byte[first]] = np.bitwise_or.reduceat(np.left_shift(1, at & 7).astype(np.uint8), first)
     return PositionTable(base.astype(np.int32) if total < 1 << 31 else base, packed)
 
 
