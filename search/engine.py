@@ -9,9 +9,8 @@ field lengths), only the page's top documents are ordered, and facet values are 
 ``bincount`` of each facet column over the match set. Phrases are verified on positions only for
 the documents that already hold every word of the query, rarest phrase first; positions are
 decoded a whole posting list at once and kept per segment like postings (search.positions).
-Queries this module does not know
-(anything but words, phrases, all-of and any-of) raise :class:`Unsupported` and take Whoosh's
-path.
+Queries this module does not know (anything but words, phrases, all-of and any-of) raise
+:class:`Unsupported` and take Whoosh's path.
 """
 
 from __future__ import annotations
@@ -88,8 +87,9 @@ class SegmentData:
         if found is not None:
             return found[0]
         ids = self.postings(reader, text)[0]
-        decoded = read_positions(_leaf_matcher(reader, self.text_field, text), ids) if len(ids) else None
-        if decoded is None and not len(ids):
+        if len(ids):
+            decoded = read_positions(_leaf_matcher(reader, self.text_field, text), ids)
+        else:  # not in this segment
             decoded = WordPositions(ids, np.zeros(1, dtype=np.uint32), np.zeros(0, dtype=np.uint16))
         if decoded is not None:
             self._store("\0" + text, decoded, -(-decoded.nbytes // 8))
