@@ -32,6 +32,12 @@ def sections_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
+def assert_as_a_full_build(config: Path, content: Path, site: Path, fresh: Path) -> None:
+    """The published site holds what a full build of the same content gives."""
+    build_site(config, content_dir=content, site_dir=fresh)
+    assert_same_site(site, fresh)
+
+
 def programme(title: str, targets: list[dict[str, Any]], region: list[str]) -> dict[str, Any]:
     return base_meta(
         title,
@@ -65,9 +71,7 @@ def test_an_edited_programme_makes_only_the_province_pages_it_changes(
     assert sections_made == ["33"]
     assert "wilayah/33/index.html" in written and "wilayah/35/index.html" not in written
     assert "Program RTLH Jawa Tengah (revisi)" in (site / "wilayah/33/index.html").read_text(encoding="utf-8")
-    fresh = tmp_path / "fresh"
-    build_site(config, content_dir=content, site_dir=fresh)
-    assert_same_site(site, fresh)
+    assert_as_a_full_build(config, content, site, tmp_path / "fresh")
 
     # A year no programme had reported before: every province page lists the nation's years again.
     sections_made.clear()
@@ -75,9 +79,7 @@ def test_an_edited_programme_makes_only_the_province_pages_it_changes(
     jatim = write_doc(content, "program", "program-jatim", programme("Program Jawa Timur", [row, later], ["35"]))
     publish_documents([jatim], config_file=config, content_dir=content, site_dir=site)
     assert sorted(sections_made) == sorted(provinces)
-    fresh2 = tmp_path / "fresh2"
-    build_site(config, content_dir=content, site_dir=fresh2)
-    assert_same_site(site, fresh2)
+    assert_as_a_full_build(config, content, site, tmp_path / "fresh2")
 
 
 def test_a_national_row_changes_the_district_notes_of_every_province_that_has_the_cell(
@@ -94,9 +96,7 @@ def test_a_national_row_changes_the_district_notes_of_every_province_that_has_th
     national = write_doc(content, "program", "program-nasional", programme("Program Nasional", [nation], ["00"]))
     publish_documents([national], config_file=config, content_dir=content, site_dir=site)
     assert sorted(sections_made) == ["33", "35"]
-    fresh = tmp_path / "fresh"
-    build_site(config, content_dir=content, site_dir=fresh)
-    assert_same_site(site, fresh)
+    assert_as_a_full_build(config, content, site, tmp_path / "fresh")
 
 
 def test_a_publisher_just_started_knows_the_province_inputs_from_its_warm_up(
@@ -111,6 +111,4 @@ def test_a_publisher_just_started_knows_the_province_inputs_from_its_warm_up(
     rtlh = write_doc(content, "program", "program-rtlh", meta)
     publish_documents([rtlh], config_file=config, content_dir=content, site_dir=site)
     assert sections_made == ["33"]
-    fresh = tmp_path / "fresh"
-    build_site(config, content_dir=content, site_dir=fresh)
-    assert_same_site(site, fresh)
+    assert_as_a_full_build(config, content, site, tmp_path / "fresh")
