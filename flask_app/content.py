@@ -49,19 +49,22 @@ class TreeFingerprint:
         while folders:
             try:
                 entries = list(os.scandir(folders.pop()))
-            except OSError:
+            except OSError:  # removed while the tree is walked
                 continue
             for entry in entries:
+                name = entry.name
                 try:
                     # Like rglob: into real folders, never through a link to one (which counts as a file).
                     if entry.is_dir(follow_symlinks=False):
                         folders.append(entry.path)
-                    if not entry.name.endswith(FINGERPRINTED) or entry.name in FINGERPRINTED:
+                    if not name.endswith(FINGERPRINTED) or name in FINGERPRINTED:
                         continue
-                    st = os.stat(entry.path)
+                    st = entry.stat()  # follows a link, as os.stat of its path did
                 except OSError:
                     continue
-                count, newest, size = count + 1, max(newest, st.st_mtime_ns), size + st.st_size
+                count, size = count + 1, size + st.st_size
+                if st.st_mtime_ns > newest:
+                    newest = st.st_mtime_ns
         return count, newest, size
 
 
@@ -130,6 +133,8 @@ class ContentService:
         self._definitions: tuple[tuple[str, int, int], ...] | None = None
         self._schemas: dict[str, Schema] | None = None
         self._refdata: RefData | None = None
+        # The corpus of the snapshot before the current one, for pages that only show (recent_corpus).
+        self._last_corpus: Corpus | None = None
 
     def _definitions_now(self) -> tuple[tuple[str, int, int], ...]:
         """(path, mtime, size) of every schema and reference-data file."""
@@ -152,9 +157,28 @@ class ContentService:
                     self._schemas, self._refdata = load_schemas(self.root), load_refdata(self.root)
                     self._definitions = definitions
                     self._cache.clear()
+                if snapshot is not None and snapshot._corpus is not None:
+                    self._last_corpus = snapshot._corpus
                 snapshot = Snapshot(self.root, fingerprint, self._schemas, self._refdata, cache=self._cache)
                 self._snapshot = snapshot
             return snapshot
+
+    def recent_corpus(self) -> Corpus:
+        """A corpus to show, not to decide by: the current snapshot's when it is loaded, else the last loaded.
+
+        A page that previews a submission does not load the whole tree again after each publication (at
+        100,000 documents that load took seconds per moderator's page while approvals were coming in).
+        Validation and publication take ``current().corpus``.
+        """
+        snapshot = self.current()
+        if snapshot._corpus is not None or self._last_corpus is None:
+            return snapshot.corpus
+        return self._last_corpus
+
+    def schema_types(self) -> frozenset[str]:
+        """The document types of the definitions loaded last: no walk of the tree once they are loaded."""
+        schemas = self._schemas if self._schemas is not None else self.current().schemas
+        return frozenset(schemas)
 
     def invalidate(self, paths: Iterable[Path | str] | None = None) -> None:
         """Forget the snapshot after a write: the next ``current()`` reads the tree again.

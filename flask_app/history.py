@@ -155,8 +155,9 @@ def withdrawn_response(path: str) -> Any:
     if len(parts) != 2:
         return None
     doc_type, slug = parts
-    snapshot = get_content().current()
-    if doc_type not in snapshot.schemas or (snapshot.root / f"{doc_type}/{slug}.md").is_file():
+    # No snapshot: any unknown address comes here, and a walk of a national tree is a quarter of a second.
+    content = get_content()
+    if doc_type not in content.schema_types() or (content.root / f"{doc_type}/{slug}.md").is_file():
         return None
     if withdrawal(get_session(), f"{doc_type}/{slug}.md") is None:
         return None

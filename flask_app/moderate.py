@@ -70,7 +70,7 @@ def preview_document(sub: Submission, corpus: Corpus) -> tuple[Document | None, 
 def render_preview(sub: Submission) -> tuple[str, str, dict[str, list[str]]]:
     """(title, HTML) of the page as the site will draw it: the site's metadata panel and the sanitised body."""
     content = get_content()
-    corpus = content.current().corpus
+    corpus = content.recent_corpus()
     if sub.type == realisation.KIND:  # a realisation report: its rows, not a document
         return sub.title, report_preview(sub, corpus.refdata), {}
     doc, errors = preview_document(sub, corpus)

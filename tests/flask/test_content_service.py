@@ -274,3 +274,39 @@ def test_a_snapshot_taken_between_the_write_and_written_costs_no_reload(
     monkeypatch.setattr(content_module, "_load", lambda root, *a: loads.append(root) or real_load(root, *a))
     after = service.written([new], base=base)
     assert "pedoman-baru" in after.corpus.by_slug and service.current() is after and loads == []
+
+
+def test_a_page_that_only_shows_takes_the_last_loaded_corpus_instead_of_loading_the_tree_again(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = service.current().corpus
+    assert service.recent_corpus() is loaded
+    write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)  # as a publication from elsewhere
+    # The tree moved: the new snapshot's corpus is not loaded, so a preview shows the last one, unloaded.
+    import flask_app.content as content_module
+
+    def no_load(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the whole tree was loaded again")
+
+    monkeypatch.setattr(content_module, "load", no_load)
+    assert service.recent_corpus() is loaded
+    monkeypatch.undo()
+    # Once something that decides has loaded the new corpus, that one is shown.
+    fresh = service.current().corpus
+    assert "pedoman-baru" in fresh.by_slug and service.recent_corpus() is fresh
+
+
+def test_an_unknown_address_is_answered_without_a_walk_of_the_tree(
+    pub_app: Flask,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = pub_app.test_client()
+    with pub_app.app_context():
+        service = get_content()
+        service.current()  # the definitions are loaded once
+        walks: list[int] = []
+        real = service._fingerprints.fingerprint
+        monkeypatch.setattr(service._fingerprints, "fingerprint", lambda: walks.append(1) or real())
+    for address in ("/pedoman/tidak-ada/", "/pembelajaran/bukan-apa-apa/", "/bukan-jenis/x/"):
+        assert client.get(address).status_code == 404
+    assert walks == []
