@@ -153,12 +153,13 @@ class ContentService:
             snapshot = self._snapshot
             if snapshot is None or snapshot.fingerprint != fingerprint:
                 definitions = self._definitions_now()
+                if snapshot is not None and snapshot._corpus is not None:
+                    self._last_corpus = snapshot._corpus
                 if definitions != self._definitions or self._schemas is None or self._refdata is None:
                     self._schemas, self._refdata = load_schemas(self.root), load_refdata(self.root)
                     self._definitions = definitions
                     self._cache.clear()
-                if snapshot is not None and snapshot._corpus is not None:
-                    self._last_corpus = snapshot._corpus
+                    self._last_corpus = None  # other schemas or reference data: an older corpus is not shown
                 snapshot = Snapshot(self.root, fingerprint, self._schemas, self._refdata, cache=self._cache)
                 self._snapshot = snapshot
             return snapshot

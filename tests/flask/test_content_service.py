@@ -294,6 +294,13 @@ def test_a_page_that_only_shows_takes_the_last_loaded_corpus_instead_of_loading_
     # Once something that decides has loaded the new corpus, that one is shown.
     fresh = service.current().corpus
     assert "pedoman-baru" in fresh.by_slug and service.recent_corpus() is fresh
+    # Other schemas: the older corpus is never shown with them.
+    schema_file = service.root / "_schemas" / "pedoman.yml"
+    schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    schema["label"] = {"id": "Pedoman (diubah)", "en": "Guideline (changed)"}
+    schema_file.write_text(yaml.safe_dump(schema, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    shown = service.recent_corpus()
+    assert shown is not fresh and shown.schemas["pedoman"].label_in("id") == "Pedoman (diubah)"
 
 
 def test_an_unknown_address_is_answered_without_a_walk_of_the_tree(
