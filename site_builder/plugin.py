@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from . import compress, feeds, pdf, state
+from . import compress, feeds, fragments, pdf, state
 from .content import Corpus, Document, load
 from .context import HTML_SLOT, THEME_DIR, BuildContext, Change, GeneratedPage
 from .formatting import doc_url
@@ -34,7 +34,7 @@ from .generators import Generator, dashboard, decisions, home, listings, offline
 from .i18n import _
 from .panel import document_footer, document_panel
 from .publication import PRIVATE_PREFIXES, PublicationFiles
-from .render import heading_slug, sanitize_html
+from .render import heading_slug, sanitize_html, sanitize_toc
 from .schemas import SchemaError
 from .site_files import cache_path, holds, nav_uris, problem_lines, remove_page
 from .tree_scan import TreeScan, scan
@@ -65,6 +65,8 @@ class PokjaConfig(base.Config):
     section_nav = c.Type(bool, default=True)
     # Render every page with one reused Markdown converter instead of one new converter per page.
     reuse_markdown = c.Type(bool, default=True)
+    # Render Material's navigation, header and configuration script once per folder (fragments.py).
+    reuse_fragments = c.Type(bool, default=True)
     # Write .gz (and .br) copies of every text file after the build, for the service to send (compress.py).
     precompress = c.Type(bool, default=True)
     # Write a PDF of every guideline and module beside its page (site_builder/pdf.py; not under `serve`).
@@ -96,13 +98,6 @@ class Incremental:
     views: CorpusViews | None = None
     # What some generated pages were made from (BuildContext.inputs), by src_uri, as the last build left it.
     inputs: dict[str, Any] = field(default_factory=dict)
-
-
-def _sanitize_toc(items: Any) -> None:
-    """Sanitise every table-of-contents title (HTML taken from member-typed headings)."""
-    for item in items or ():
-        item.title = sanitize_html(item.title)
-        _sanitize_toc(item.children)
 
 
 class PokjaPlugin(BasePlugin[PokjaConfig]):
@@ -284,6 +279,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
         lang = self.ctx.lang
         env.globals["_"] = lambda key, **params: _(key, lang, **params)
         env.globals["pokja_identity"] = self.ctx.corpus.refdata.identity
+        fragments.install(env, enabled=self.config.reuse_fragments)
         if self.command != "serve" and env.bytecode_cache is None:
             folder = cache_path(config, self.config, self.live_site_dir).parent / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
@@ -357,7 +353,7 @@ class PokjaPlugin(BasePlugin[PokjaConfig]):
             if doc.contributed:
                 content = sanitize_html(content)
                 # Material prints the table of contents from the headings as HTML: sanitise them too.
-                _sanitize_toc(page.toc)
+                sanitize_toc(page.toc)
             if self.pdfs is not None:
                 self.pdfs.add(doc, page.url, content)
             # Rendered: the body is read from its file again if ever needed (build memory; see Document).

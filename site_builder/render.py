@@ -121,6 +121,13 @@ def sanitize_html(html: str) -> str:
     )
 
 
+def sanitize_toc(items: Any) -> None:
+    """Sanitise every table-of-contents title in place (HTML taken from member-typed headings)."""
+    for item in items or ():
+        item.title = sanitize_html(item.title)
+        sanitize_toc(item.children)
+
+
 def _member_config(config: MarkdownConfig) -> MarkdownConfig:
     # Member text gets no attr_list (ids and attributes) and toc ids that cannot take a theme id.
     extensions = tuple(e for e in config.extensions if _extension_name(e) != "attr_list")

@@ -163,8 +163,9 @@ def test_publish_without_previous_build_does_a_full_build(tmp_path: Path) -> Non
     shutil.rmtree(tmp_path / "site")
 
 
-def test_reused_markdown_converter_gives_the_same_site(tmp_path: Path) -> None:
-    """The plugin's one reused converter renders exactly what MkDocs' converter-per-page does."""
+def test_reused_converter_and_fragments_give_the_same_site(tmp_path: Path) -> None:
+    """The plugin's one reused converter and its shared fragments (navigation, header, configuration
+    script) render exactly what MkDocs' converter per page and Material's templates per page do."""
     content = make_site_tree(tmp_path / "content")
     for path in CONTENT.glob("*/*.md"):  # the starter content: richer Markdown (tables, links, lists)
         target = content / path.relative_to(CONTENT)
@@ -182,5 +183,6 @@ def test_reused_markdown_converter_gives_the_same_site(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     build_site(write_config(tmp_path / "a"), content_dir=content, site_dir=tmp_path / "reused")
-    build_site(write_config(tmp_path / "b", reuse_markdown=False), content_dir=content, site_dir=tmp_path / "fresh")
+    fresh = write_config(tmp_path / "b", reuse_markdown=False, reuse_fragments=False)
+    build_site(fresh, content_dir=content, site_dir=tmp_path / "fresh")
     assert_same_site(tmp_path / "reused", tmp_path / "fresh")
