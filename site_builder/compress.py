@@ -99,7 +99,15 @@ def drop_siblings(path: Path) -> None:
             sibling.unlink()
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, data: bytes, fresh: bool = False) -> None:
+    if fresh:
+        # A full build's fresh folder: no reader sees a copy half written, no older copy to compare.
+        try:
+            with open(target, "xb") as out:
+                out.write(data)
+            return
+        except FileExistsError:  # there after all: written the careful way below
+            pass
     # Unchanged copies keep their mtime, so a proxy's and the browsers' validators stay valid.
     if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
         return
@@ -113,7 +121,7 @@ def compress_file(path: Path, stats: CompressStats | None = None, previous: Path
     compress_bytes(path, path.read_bytes(), stats, previous)
 
 
-def reuse(path: Path, data: bytes, previous: Path | None) -> bool:
+def reuse(path: Path, data: bytes, previous: Path | None, fresh: bool = False) -> bool:
     """Link the copies of ``previous`` (the same file in the last build) when it held the same bytes.
 
     A full build writes a fresh folder: most of its pages and every theme asset are what the live site
@@ -127,10 +135,12 @@ def reuse(path: Path, data: bytes, previous: Path | None) -> bool:
             return False
         if previous.read_bytes() != data:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not fresh:
+            path.parent.mkdir(parents=True, exist_ok=True)
         for old in wanted:
             target = path.with_name(path.name + old.name[len(previous.name) :])
-            target.unlink(missing_ok=True)
+            if not fresh:
+                target.unlink(missing_ok=True)
             os.link(old, target)
     except OSError:  # no such file, or links not possible on this file system: compress instead
         return False
@@ -155,26 +165,31 @@ def _count(stats: CompressStats | None, result: tuple[int, int, int] | None) -> 
 REUSED = (-1, -1, -1)
 
 
-def compress_job(path: Path, data: bytes, previous: Path | None = None) -> tuple[int, int, int] | None:
+def compress_job(
+    path: Path, data: bytes, previous: Path | None = None, fresh: bool = False
+) -> tuple[int, int, int] | None:
     """Write the copies of ``data``; (raw, gzip, brotli) bytes, REUSED, or None when too small to compress.
 
     Run in the build's own process for a few pages, by the compressing process (_worker) for a build.
+    ``fresh``: the compressing process of a full build, which writes a folder no reader sees yet, each page
+    read from its folder (no directory to make, no temporary files).
     """
     if len(data) < MIN_BYTES:
         drop_siblings(path)
         return None
-    if reuse(path, data, previous):
+    if reuse(path, data, previous, fresh):
         return REUSED
-    # A page's folder may not exist yet: the Compressor gets the page before MkDocs writes it.
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not fresh:
+        # A page's folder may not exist yet: the Compressor gets the page before MkDocs writes it.
+        path.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same page always gives the same bytes (reproducible builds, stable ETags).
     gzip_level, brotli_quality = levels(len(data))
     packed = gzip.compress(data, compresslevel=gzip_level, mtime=0)
-    _write(path.with_name(path.name + ".gz"), packed)
+    _write(path.with_name(path.name + ".gz"), packed, fresh)
     br_size = 0
     if brotli is not None:
         squeezed = brotli.compress(data, quality=brotli_quality)
-        _write(path.with_name(path.name + ".br"), squeezed)
+        _write(path.with_name(path.name + ".br"), squeezed, fresh)
         br_size = len(squeezed)
     return (len(data), len(packed), br_size)
 
@@ -279,7 +294,7 @@ def _worker(argv: list[str]) -> int:
             data = path.read_bytes()
         except FileNotFoundError:  # an empty page MkDocs did not write
             continue
-        _count(stats, compress_job(path, data, previous / rel if previous is not None else None))
+        _count(stats, compress_job(path, data, previous / rel if previous is not None else None, fresh=True))
     print(json.dumps(stats.counts()))
     return 0
 

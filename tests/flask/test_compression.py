@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 import gzip
 import io
 import zipfile
 from pathlib import Path
 
 import brotli
+import pytest
 from flask.testing import FlaskClient
 
 from flask_app.compression import accepted
@@ -119,3 +121,32 @@ def test_a_very_large_file_gets_faster_levels_and_reads_back_the_same(tmp_path: 
     assert gzip.decompress(packed) == data and brotli.decompress(squeezed) == data
     assert packed == gzip.compress(data, compresslevel=LARGE_GZIP_LEVEL, mtime=0)
     assert squeezed == brotli.compress(data, quality=LARGE_BROTLI_QUALITY)
+
+
+def test_a_full_builds_copies_are_written_without_temporary_files_and_stale_ones_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The compressing process of a full build (fresh=True) writes each copy once, straight to its name; a copy
+    # that is there after all (a build into a used folder) is replaced by the current bytes.
+    data = PAGE.encode()
+    fresh_page, used_page = tmp_path / "baru" / "index.html", tmp_path / "lama" / "index.html"
+    for page in (fresh_page, used_page):
+        page.parent.mkdir()
+        page.write_bytes(data)
+    (tmp_path / "lama" / "index.html.gz").write_bytes(b"basi")
+    opened: list[str] = []
+    real_open = open
+
+    def watching_open(file: str | Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        opened.append(f"{Path(file).name}:{mode}")
+        return real_open(file, mode, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(builtins, "open", watching_open)
+        assert compress_job(fresh_page, data, fresh=True) is not None
+    assert opened == ["index.html.gz:xb", "index.html.br:xb"]
+    assert compress_job(used_page, data, fresh=True) is not None
+    for page in (fresh_page, used_page):
+        assert gzip.decompress((page.parent / "index.html.gz").read_bytes()) == data
+        assert brotli.decompress((page.parent / "index.html.br").read_bytes()) == data
+    assert sorted(p.name for p in tmp_path.rglob("*.tmp")) == []
