@@ -162,7 +162,7 @@ def update_index(index_dir: Path, docs: list[Document], snapshot: Snapshot | Non
 
     if not exists(index_dir):
         # An index holding only these documents would hide every other one from search.
-        rebuild((snapshot or get_content().current()).corpus, index_dir)
+        rebuild((snapshot or get_content().current(full=True)).corpus, index_dir)
         return
     update_documents(index_dir, docs)
 
@@ -328,7 +328,7 @@ def publish_locked(db: Session, items: list[tuple[int, int | None]]) -> list[Pub
             if sub.status != APPROVED:
                 raise PublishStepError("status", sub.status)
             actor = actor if actor is not None else sub.reviewer_id
-            batch = batch or BatchContent(get_content().current())
+            batch = batch or BatchContent(get_content().current(full=True))
             steps_done = _write_steps(db, sub, content_dir, config, actor, result, batch)
             if steps_done is None:  # a withdrawal removed its page and index entry itself
                 _mark_published(db, sub, actor, result)

@@ -86,7 +86,7 @@ def run_steps(
     if sub.kind == WITHDRAW:
         _withdraw(db, sub, content_dir, config, actor_id, result)
         # A removal is read by a full load (whoever named the document is now wrong): rare, and exact.
-        batch.snapshot = content.current()
+        batch.snapshot = content.current(full=True)
         return None
     if not path.is_file():
         raise PublishStepError("berkas", _("edit.document_gone", path=rel))

@@ -51,7 +51,7 @@ def test_a_new_document_and_a_schema_edit_are_seen_on_the_next_call(service: Con
 def test_invalidate_forgets_everything_even_when_the_fingerprint_did_not_move(
     service: ContentService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service._fingerprints, "fingerprint", lambda: (1, 1, 1))
+    monkeypatch.setattr(service._fingerprints, "fingerprint", lambda full=False: (1, 1, 1))
     before = service.current()
     write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
     assert service.current() is before
@@ -113,7 +113,7 @@ def test_the_publisher_invalidates_the_cache_after_writing(pub_app: Flask, peopl
     approve(pub_app, sid, moderator)
     content = get_content(pub_app)
     # A fingerprint that never moves: only the publisher's invalidate() can make the new file visible.
-    monkeypatch.setattr(content._fingerprints, "fingerprint", lambda: (1, 1, 1))
+    monkeypatch.setattr(content._fingerprints, "fingerprint", lambda full=False: (1, 1, 1))
     monkeypatch.setattr(publisher, "rebuild_pages", lambda *_a, **_k: [])
     assert "pelajaran-dari-bedah-rumah-swadaya" not in content.current().corpus.by_slug
     result = run_publish(pub_app, sid, moderator)
@@ -313,7 +313,68 @@ def test_an_unknown_address_is_answered_without_a_walk_of_the_tree(
         service.current()  # the definitions are loaded once
         walks: list[int] = []
         real = service._fingerprints.fingerprint
-        monkeypatch.setattr(service._fingerprints, "fingerprint", lambda: walks.append(1) or real())
+        monkeypatch.setattr(service._fingerprints, "fingerprint", lambda full=False: walks.append(1) or real())
     for address in ("/pedoman/tidak-ada/", "/pembelajaran/bukan-apa-apa/", "/bukan-jenis/x/"):
         assert client.get(address).status_code == 404
     assert walks == []
+
+
+def _settle(root: Path) -> None:
+    """Date every folder of the tree a minute back, as a tree nobody wrote to lately."""
+    past = os.stat(root).st_mtime_ns - 60 * 10**9
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(past, past))
+
+
+def test_an_unchanged_tree_costs_one_stat_per_folder_not_a_walk(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask_app import content as content_module
+
+    _settle(service.root)
+    first = service.current()
+    walks: list[str] = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(content_module.os, "scandir", lambda path: walks.append(path) or real_scandir(path))
+    assert [service.current() for _ in range(3)] == [first] * 3
+    assert walks == []
+    # A file renamed into place (as the publisher, git and most editors write) moves its folder: seen at once.
+    new = write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    assert service.current() is not first and walks
+    assert "pedoman-baru" in service.current().corpus.by_slug and new.is_file()
+
+
+def test_a_file_rewritten_in_place_is_seen_after_the_full_walk_is_due(
+    service: ContentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask_app import content as content_module
+
+    clock = [1000.0]
+    monkeypatch.setattr(content_module.time, "monotonic", lambda: clock[0])
+    _settle(service.root)
+    first = service.current()
+    path = service.root / "pedoman" / "pedoman-koordinasi.md"
+    text = path.read_text(encoding="utf-8")
+    with open(path, "r+", encoding="utf-8") as same_file:  # the same inode: its folder's time stays
+        same_file.write(text.replace("title: ", "title: Baru ", 1))
+    clock[0] += content_module.FULL_EVERY - 0.1
+    assert service.current() is first  # not yet looked at by a request
+    # The publisher, which writes by what it reads, walks the whole tree for each batch: it sees it now.
+    assert service.current(full=True).corpus.by_slug["pedoman-koordinasi"].title.startswith("Baru ")
+    with open(path, "r+", encoding="utf-8") as same_file:
+        same_file.write(text.replace("title: ", "title: Lagi ", 1))
+    clock[0] += content_module.FULL_EVERY - 0.1
+    assert service.current().corpus.by_slug["pedoman-koordinasi"].title.startswith("Baru ")
+    clock[0] += 0.2
+    assert service.current().corpus.by_slug["pedoman-koordinasi"].title.startswith("Lagi ")
+
+
+def test_a_folder_changed_just_before_it_was_read_is_read_again(service: ContentService) -> None:
+    # Its time may move again within the same clock tick: it is not trusted until it is old enough.
+    fingerprints = service._fingerprints
+    write_doc(service.root, "pedoman", "pedoman-baru", NEW_GUIDELINE)
+    _fingerprint, times = fingerprints.walk()
+    assert times[str(service.root / "pedoman")] == -1
+    _settle(service.root)
+    _fingerprint, times = fingerprints.walk()
+    assert min(times.values()) > 0 and str(service.root / "program") in times
