@@ -77,4 +77,4 @@ def test_materials_own_templates_are_reachable_under_its_prefix() -> None:
     install(env)
     install(env)  # a second build's environment is given the loader once
     source, _name, _uptodate = env.loader.get_source(env, "material/partials/nav.html")  # type: ignore[union-attr]
-    assert 'item.render(nav_item, path, 1)' in source
+    assert "item.render(nav_item, path, 1)" in source
