@@ -72,6 +72,13 @@ def _row(ctx: BuildContext, doc: Document, decision: dict, page_url: str) -> dic
     }
 
 
+def warm(ctx: BuildContext) -> dict[str, object]:
+    """The open decisions of the last build's meeting records, sorted before the publisher's first job."""
+    meetings = ctx.by_type.get("keputusan", [])
+    reused("open-decisions", tuple(meetings), lambda: _open_rows(meetings))
+    return {}
+
+
 def touched(ctx: BuildContext) -> set[str] | None:
     """All the open-decision pages when a meeting record changed, none otherwise."""
     if ctx.changes is None or any(doc is not None and doc.type == "keputusan" for c in ctx.changes for doc in c):

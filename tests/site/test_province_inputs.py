@@ -112,3 +112,23 @@ def test_a_publisher_just_started_knows_the_province_inputs_from_its_warm_up(
     publish_documents([rtlh], config_file=config, content_dir=content, site_dir=site)
     assert sections_made == ["33"]
     assert_as_a_full_build(config, content, site, tmp_path / "fresh")
+
+
+def test_the_warm_up_sorts_the_open_decisions_the_first_job_reuses(
+    built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder import context
+    from site_builder.generators import decisions
+
+    config, content, site = built
+    state.forget()
+    context._last.pop("open-decisions", None)
+    sorted_rows: list[int] = []
+    real = decisions._open_rows
+    monkeypatch.setattr(decisions, "_open_rows", lambda meetings: sorted_rows.append(len(meetings)) or real(meetings))
+    assert warm_up(config_file=config, content_dir=content, site_dir=site)
+    assert sorted_rows == [1]  # the sample tree's one meeting record
+    meta = dict(SITE_DOCS[("pembelajaran", "pelajaran-rtlh")], title="Pelajaran RTLH (revisi)")
+    lesson = write_doc(content, "pembelajaran", "pelajaran-rtlh", meta)
+    publish_documents([lesson], config_file=config, content_dir=content, site_dir=site)
+    assert sorted_rows == [1]  # not sorted again by the first job
