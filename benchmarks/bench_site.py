@@ -458,7 +458,7 @@ def bench(n: int, workdir: Path, compare_raw: bool = True, compare_plain: bool =
         )
     lesson = {"seconds": statistics.median(r["seconds"] for r in warm)}
     print(
-        f"publication peak memory:         {published['peak_mb']:8.0f} MB   (the publisher process, all four)",
+        f"publication peak memory:         {published['peak_mb']:8.0f} MB   (the publisher process, all five)",
         flush=True,
     )
     doc_url = target.relative_to(content).with_suffix("").as_posix()
