@@ -5,8 +5,9 @@ Generates a synthetic corpus of valid documents of every type (N = 10,000 and 30
 plugin (with and without pre-compression), plain mkdocs-material building the same Markdown with a
 sections-only nav and no plugin, and five publications in one publisher process (its warm-up reading the
 state at start, two programmes each edited just before its publication, then three new lessons). Prints
-each time, the ratios against the targets (CPU counting the compressing process), peak memory, the heaviest listing page
-and the bytes a reader downloads for one document page. The A4 PDFs are off: bench_pdf.py times them.
+each time, the ratios against the targets (CPU counting the compressing process), peak memory, the
+heaviest listing page and the bytes a reader downloads for one document page. The A4 PDFs are off:
+bench_pdf.py times them.
 
     .venv/bin/python benchmarks/bench_site.py --sizes 10000,30000
 

@@ -220,8 +220,8 @@ def apply_changes(config: Any, changes: Changes) -> list[str]:
         return []
     content = get_content()
     # The files the pull changed or removed are parsed again (a schema change: every file, see content.py).
-    content.invalidate([*changes.changed, *changes.deleted])
-    snapshot = content.current(full=True)
+    content.invalidate([*changes.changed, *changes.deleted])  # the next look walks the whole tree
+    snapshot = content.current()
     content_dir, index_dir = Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"])
     structural = any(
         p.relative_to(content_dir).as_posix().startswith(("_schemas/", "_data/")) for p in changes.changed

@@ -21,8 +21,7 @@ def pages(ctx: BuildContext) -> Iterable[GeneratedPage]:
     title = _("open_decisions", lang)
     # (sort key, meeting record, decision): a row's cells are made only for the page it lands on (fill).
     # Made again only when a meeting record changed (a running publisher's lesson reuses them).
-    meetings = ctx.by_type.get("keputusan", [])
-    rows = reused("open-decisions", tuple(meetings), lambda: _open_rows(meetings))
+    rows = _kept_rows(ctx)
     # In due-date order from the nearest: a new decision (usually due later than the open ones) changes
     # the last pages only. Page 1 is the page's own address.
     chunks = [rows[i : i + ctx.per_page] for i in range(0, len(rows), ctx.per_page)] or [[]]
@@ -72,10 +71,15 @@ def _row(ctx: BuildContext, doc: Document, decision: dict, page_url: str) -> dic
     }
 
 
+def _kept_rows(ctx: BuildContext) -> list[tuple[tuple[dt.date, str, int], Document, dict]]:
+    """The open decisions, made again only when a meeting record changed (a running publisher keeps them)."""
+    meetings = ctx.by_type.get("keputusan", [])
+    return reused("open-decisions", tuple(meetings), lambda: _open_rows(meetings))
+
+
 def warm(ctx: BuildContext) -> dict[str, object]:
     """The open decisions of the last build's meeting records, sorted before the publisher's first job."""
-    meetings = ctx.by_type.get("keputusan", [])
-    reused("open-decisions", tuple(meetings), lambda: _open_rows(meetings))
+    _kept_rows(ctx)
     return {}
 
 
